@@ -1,0 +1,33 @@
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test lint run migrate openapi clean
+
+venv: $(STAMP)
+
+# Re-install only when the package metadata changed.
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: venv
+	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/lint-imports
+
+test: lint
+	$(VENV)/bin/pytest -q --cov=app/engine --cov-branch --cov-report=term
+
+run: venv
+	$(VENV)/bin/onestop serve --demo
+
+migrate: venv
+	$(VENV)/bin/onestop migrate
+
+openapi: venv
+	$(VENV)/bin/onestop openapi > openapi/openapi.json.tmp
+	mv openapi/openapi.json.tmp openapi/openapi.json
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .import_linter_cache .coverage .hypothesis *.egg-info

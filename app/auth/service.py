@@ -1,0 +1,89 @@
+"""Bearer keys: creation (secret shown once), lookup by hash, roles, the bootstrap admin key."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import Unauthorized
+
+from .models import ApiKey
+
+__all__ = ["ROLES", "Caller", "authenticate", "create_key", "ensure_bootstrap_admin", "hash_key"]
+
+ROLES = ("hospital", "agency", "admin")
+_PREFIX = "os_"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    key_id: uuid.UUID
+    role: str
+    hospital_code: str | None
+
+
+def hash_key(secret: str) -> str:
+    """Keys are 256-bit random secrets, so one SHA-256 is enough (no password stretching)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def create_key(
+    session: AsyncSession,
+    role: str,
+    hospital_code: str | None,
+    label: str | None = None,
+    *,
+    secret: str | None = None,
+) -> tuple[ApiKey, str]:
+    secret = secret or _PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        id=uuid.uuid4(),
+        key_hash=hash_key(secret),
+        prefix=secret[:8],
+        role=role,
+        hospital_code=hospital_code,
+        label=label,
+    )
+    session.add(key)
+    await session.flush()
+    return key, secret
+
+
+async def authenticate(session: AsyncSession, authorization: str | None) -> Caller:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send 'Authorization: Bearer <key>'.")
+    row = (
+        await session.execute(
+            select(ApiKey.id, ApiKey.role, ApiKey.hospital_code).where(
+                ApiKey.key_hash == hash_key(token.strip()), ApiKey.revoked_at.is_(None)
+            )
+        )
+    ).first()
+    if row is None:
+        raise Unauthorized("Unknown or revoked key.")
+    # Recorded at most once a minute per key, so a busy key does not contend on its row.
+    await session.execute(
+        text(
+            "UPDATE api_keys SET last_used_at = now() WHERE id = :id"
+            " AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds')"
+        ),
+        {"id": row.id},
+    )
+    return Caller(key_id=row.id, role=row.role, hospital_code=row.hospital_code)
+
+
+async def ensure_bootstrap_admin(session: AsyncSession, secret: str) -> bool:
+    """Make ``secret`` an admin key if no admin key exists yet; True when it did."""
+    exists = await session.scalar(
+        select(ApiKey.id).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None)).limit(1)
+    )
+    if exists is not None:
+        return False
+    await create_key(session, "admin", None, "bootstrap admin key", secret=secret)
+    return True

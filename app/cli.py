@@ -1,0 +1,97 @@
+"""``onestop``: the command line (serve, migrate, openapi).
+
+With ``DATABASE_URL`` unset, ``serve`` starts the embedded PostgreSQL once in this process, hands
+its URL to the app (and every uvicorn worker) through ``DATABASE_URL``, and stops it when uvicorn
+exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from app import __version__
+from app.config import Settings, get_settings
+from app.db.embedded import resolve_database_url
+from app.db.migrate import upgrade_to_head
+from app.db.session import make_engine, make_sessionmaker
+
+__all__ = ["main"]
+
+logger = logging.getLogger("onestop")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
+    if args.command == "openapi":
+        from app.main import create_app
+
+        document = create_app(settings).openapi()
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        return 0
+
+    # SIGTERM (docker stop, systemd) must unwind through `finally` so the embedded server stops.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    url, embedded = resolve_database_url(settings)
+    try:
+        asyncio.run(upgrade_to_head(url))
+        logger.info("database migrated to head")
+        if args.command == "serve":
+            asyncio.run(_bootstrap(url, settings, demo=args.demo))
+            if embedded is not None:
+                os.environ["DATABASE_URL"] = url
+            uvicorn.run(
+                "app.main:create_app",
+                factory=True,
+                host=args.host,
+                port=args.port or settings.port,
+                workers=args.workers,
+                log_level=settings.log_level.lower(),
+            )
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+async def _bootstrap(url: str, settings: Settings, *, demo: bool) -> None:
+    from app.bootstrap import startup
+
+    engine = make_engine(url, settings)
+    try:
+        await startup(make_sessionmaker(engine), settings, demo=demo)
+    finally:
+        await engine.dispose()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onestop", description="Inpatient bill settlement.")
+    parser.add_argument("--version", action="version", version=f"onestop {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("migrate", help="upgrade the database to the latest migration")
+    serve = commands.add_parser("serve", help="migrate, publish policies and serve HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--demo", action="store_true", help="also load demo registries")
+    commands.add_parser("openapi", help="print the OpenAPI document as JSON")
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

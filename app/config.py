@@ -1,0 +1,38 @@
+"""Settings: the only code that reads the environment.
+
+Names follow the public contract (API.md): ``DATABASE_URL``, ``DATABASE_READ_URL`` and ``PORT``
+are unprefixed; everything else is ``ONESTOP_*``. Business numbers never live here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ONESTOP_", extra="ignore", validate_by_name=True, frozen=True
+    )
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    """``postgresql+asyncpg://…``; unset means an embedded PostgreSQL in ``data_dir``."""
+    database_read_url: str | None = Field(default=None, validation_alias="DATABASE_READ_URL")
+    """Optional read replica for read-only queries; unset means ``database_url``."""
+    data_dir: Path = Path(".data")
+    port: int = Field(default=8000, validation_alias="PORT")
+    bootstrap_admin_key: SecretStr | None = None
+    log_level: str = "INFO"
+    db_pool_size: int = Field(default=10, ge=1)
+    db_statement_timeout_ms: int = Field(default=5000, ge=0)
+    db_connect_timeout_s: float = Field(default=5.0, gt=0)
+
+
+def get_settings() -> Settings:
+    """Read the environment now (deliberately not cached: ``onestop serve`` sets
+    ``DATABASE_URL`` for the app after starting an embedded server)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Storage infrastructure: declarative base, engine and sessions, embedded server, migrations."""

@@ -1,0 +1,21 @@
+"""Every table, imported in one place so Alembic's autogenerate and the tests see them all."""
+
+from app.auth.models import ApiKey
+from app.policy.models import PolicyVersion
+from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
+from app.settlement.models import Accumulator, Reversal, Settlement, SettlementItem, SettlementLayer
+
+__all__ = [
+    "Accumulator",
+    "ApiKey",
+    "CatalogItem",
+    "Hospital",
+    "Person",
+    "PersonCategory",
+    "PersonEnrolment",
+    "PolicyVersion",
+    "Reversal",
+    "Settlement",
+    "SettlementItem",
+    "SettlementLayer",
+]

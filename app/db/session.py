@@ -1,0 +1,101 @@
+"""Engine, sessionmaker and the per-request session dependency.
+
+One request, one transaction, one commit, *before* the response is sent
+-----------------------------------------------------------------------
+:func:`get_session` is a yield dependency declared with ``Depends(..., scope="function")``
+(FastAPI >= 0.121). FastAPI closes function-scoped dependencies right after the endpoint returned
+and its response was serialized, but before a single byte is sent; the default ``"request"``
+scope would run our exit code after the response went out. So:
+
+- the endpoint returns -> we commit -> the response is sent;
+- the commit fails -> :class:`CommitFailed` (503 ``commit_failed`` problem+json) replaces the
+  response, so the client never sees a 201 for rows that were not stored;
+- the endpoint raises -> the exception passes through ``yield`` and the session rolls back.
+
+Services and repositories only ``flush()``; nothing but this dependency commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from app.config import Settings
+from app.errors import ServiceUnavailable
+
+__all__ = [
+    "CommitFailed",
+    "ReadSessionDep",
+    "SessionDep",
+    "get_read_session",
+    "get_session",
+    "make_engine",
+    "make_sessionmaker",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class CommitFailed(ServiceUnavailable):
+    code = "commit_failed"
+    title = "Commit Failed"
+
+
+def make_engine(url: str, settings: Settings) -> AsyncEngine:
+    timeout_ms = settings.db_statement_timeout_ms
+    return create_async_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        connect_args={
+            "server_settings": {
+                "statement_timeout": str(timeout_ms),
+                "application_name": "onestop",
+            },
+            # Client-side guard a little beyond the server's own limit; 0 disables both.
+            "command_timeout": timeout_ms / 1000 + 5 if timeout_ms else None,
+            "timeout": settings.db_connect_timeout_s,
+        },
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        yield session
+        try:
+            await session.commit()
+        except SQLAlchemyError as exc:
+            logger.warning("commit failed on %s %s", request.method, request.url.path, exc_info=exc)
+            raise CommitFailed(
+                "The transaction could not be committed. Retry the request, or look the record "
+                "up before acting on the earlier answer."
+            ) from exc
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
+    async with sessionmaker() as session:
+        yield session  # closing rolls back: read-only by construction
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+"""The request's read-write session; committed once before the response is sent."""
+
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+"""A read-only session on ``DATABASE_READ_URL`` when set, else on the primary."""

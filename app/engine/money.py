@@ -1,0 +1,110 @@
+"""Exact money and ratios: integer fen, ratios in basis points (1/10000), one rounding rule.
+
+RULEBOOK §1: amounts are yuan with 2 decimals, unit prices up to 4, quantities up to 3, ratios up
+to 4. Everything is held as an integer in its smallest unit so that the engine never touches a
+float and never needs a Decimal context:
+
+- money: ``*_fen`` (1/100 yuan)
+- unit prices and price caps: ``*_e4`` (1/10000 yuan)
+- quantities: ``*_e3`` (1/1000 unit)
+- ratios: ``*_bp`` (1/10000)
+
+``round()`` in the rulebook is "round half up to the fen"; :func:`div_half_up` is that rule and
+the only rounding in the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = [
+    "BP",
+    "InvariantViolation",
+    "apply_ratio",
+    "div_half_up",
+    "ensure",
+    "format_bp",
+    "format_e4",
+    "format_fen",
+    "format_ratio_bp",
+    "parse_scaled",
+]
+
+BP = 10_000  # ratio denominator: 1.0000
+
+
+class InvariantViolation(Exception):
+    """A money invariant does not hold: a bug, never bad input."""
+
+
+def ensure(condition: bool, message: str) -> None:
+    """Check an invariant in production code (``assert`` can be compiled away)."""
+    if not condition:
+        raise InvariantViolation(message)
+
+
+def div_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up (half away from zero for negatives)."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    if numerator >= 0:
+        return (2 * numerator + denominator) // (2 * denominator)
+    return -((-2 * numerator + denominator) // (2 * denominator))
+
+
+def apply_ratio(amount_fen: int, ratio_bp: int) -> int:
+    """``round(amount × ratio)`` to the fen."""
+    return div_half_up(amount_fen * ratio_bp, BP)
+
+
+_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
+
+
+def parse_scaled(text: str, places: int) -> int:
+    """Parse a plain decimal string into an integer scaled by ``10**places``.
+
+    Raises ``ValueError`` for anything that is not a plain decimal with at most ``places``
+    decimals (no exponent, no spaces, no thousands separators).
+    """
+    match = _DECIMAL.match(text)
+    if match is None:
+        raise ValueError(f"not a plain decimal number: {text!r}")
+    sign, whole, frac = match.groups()
+    frac = frac or ""
+    if len(frac) > places:
+        raise ValueError(f"at most {places} decimal places allowed: {text!r}")
+    value = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
+    return -value if sign else value
+
+
+def _format_scaled(value: int, places: int) -> str:
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), 10**places)
+    return f"{sign}{whole}.{frac:0{places}d}"
+
+
+def format_fen(amount_fen: int) -> str:
+    """``123450`` → ``"1234.50"``."""
+    if amount_fen >= 0:
+        return f"{amount_fen // 100}.{amount_fen % 100:02d}"
+    return _format_scaled(amount_fen, 2)
+
+
+@lru_cache(maxsize=1024)
+def format_bp(ratio_bp: int) -> str:
+    """A policy ratio as policy documents write it: ``8000`` → ``"0.80"``, ``1`` → ``"0.0001"``."""
+    text = _format_scaled(ratio_bp, 4)
+    trimmed = text.rstrip("0")
+    head, _, frac = trimmed.partition(".")
+    return f"{head}.{frac.ljust(2, '0')}"
+
+
+def format_e4(value_e4: int) -> str:
+    """A unit price or price cap with its 4 decimals: ``125000`` → ``"12.5000"``."""
+    return _format_scaled(value_e4, 4)
+
+
+def format_ratio_bp(ratio_bp: int) -> str:
+    """A computed ratio with exactly 4 decimals: ``300`` → ``"0.0300"``."""
+    return _format_scaled(ratio_bp, 4)

@@ -1,0 +1,199 @@
+"""Application errors and the one place they become ``application/problem+json`` (RFC 9457).
+
+Code raises an :class:`AppError` subclass with a stable machine ``code``; the handlers installed by
+:func:`install_error_handlers` render it, FastAPI's request validation errors, Starlette's HTTP
+errors (unknown route, wrong method) and unhandled exceptions in the same shape::
+
+    {"type": "https://onestop.example/problems/not_found", "title": "Not Found", "status": 404,
+     "detail": "...", "code": "not_found", "errors": [{"loc": ["path", "code"], "msg": "..."}]}
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+__all__ = [
+    "PROBLEM_CONTENT_TYPE",
+    "AppError",
+    "Conflict",
+    "ErrorItem",
+    "Forbidden",
+    "NotFound",
+    "Problem",
+    "ServiceUnavailable",
+    "Unauthorized",
+    "Unprocessable",
+    "install_error_handlers",
+    "problem_responses",
+]
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://onestop.example/problems/"
+
+logger = logging.getLogger(__name__)
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int] = Field(description="Path to the offending field, as in pydantic.")
+    msg: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document with a stable machine ``code``."""
+
+    type: str = Field(examples=[PROBLEM_TYPE_BASE + "not_found"])
+    title: str
+    status: int
+    detail: str
+    code: str = Field(description="Stable machine-readable error code.")
+    errors: list[ErrorItem] = Field(default_factory=list)
+    request_id: str | None = None
+
+
+class AppError(Exception):
+    """Base of every error the API reports on purpose; subclasses fix status, code and title."""
+
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad Request"
+    headers: Mapping[str, str] | None = None
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        title: str | None = None,
+        errors: Sequence[Mapping[str, Any]] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if code is not None:
+            self.code = code
+        if title is not None:
+            self.title = title
+        if headers is not None:
+            self.headers = headers
+        self.detail = detail or self.title
+        self.errors: list[dict[str, Any]] = [
+            {"loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors
+        ]
+        super().__init__(self.detail)
+
+
+class NotFound(AppError):
+    status, code, title = 404, "not_found", "Not Found"
+
+
+class Conflict(AppError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class Unprocessable(AppError):
+    status, code, title = 422, "unprocessable", "Unprocessable Content"
+
+
+class Unauthorized(AppError):
+    status, code, title = 401, "unauthorized", "Unauthorized"
+    headers = {"WWW-Authenticate": "Bearer"}  # noqa: RUF012 - read-only default
+
+
+class Forbidden(AppError):
+    status, code, title = 403, "forbidden", "Forbidden"
+
+
+class ServiceUnavailable(AppError):
+    status, code, title = 503, "service_unavailable", "Service Unavailable"
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses."""
+    return {s: {"model": Problem, "description": HTTPStatus(s).phrase} for s in statuses}
+
+
+def _problem(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: Sequence[Mapping[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "errors": list(errors),
+    }
+    if request_id := request.headers.get("x-request-id"):
+        body["request_id"] = request_id
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+
+
+async def _app_error(request: Request, exc: AppError) -> Response:
+    return _problem(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in exc.errors()]
+    return _problem(
+        request,
+        status=422,
+        code="validation_error",
+        title="Unprocessable Content",
+        detail=f"The request has {len(errors)} invalid field(s); see errors.",
+        errors=errors,
+    )
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    status = HTTPStatus(exc.status_code)
+    if status in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
+        return Response(status_code=status, headers=exc.headers)
+    return _problem(
+        request,
+        status=status,
+        code=status.phrase.lower().replace(" ", "_").replace("-", "_"),
+        title=status.phrase,
+        detail=str(exc.detail) if exc.detail else status.phrase,
+        headers=exc.headers,
+    )
+
+
+async def _unhandled(request: Request, exc: Exception) -> Response:
+    # Starlette's ServerErrorMiddleware calls this, then re-raises so the server logs it too.
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _problem(
+        request,
+        status=500,
+        code="internal_error",
+        title="Internal Server Error",
+        detail="An unexpected error occurred; it has been logged.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.exception_handler(AppError)(_app_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(Exception)(_unhandled)

@@ -1,0 +1,69 @@
+"""The ASGI application: ``create_app()`` wires settings, database, error handlers and routers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__, health
+from app.auth import endpoints as auth_endpoints
+from app.config import Settings, get_settings
+from app.db.embedded import resolve_database_url, to_asyncpg_url
+from app.db.session import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.policy.store import PolicyStore
+from app.registry import endpoints as registry_endpoints
+from app.settlement import endpoints as settlement_endpoints
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    """Build the app. ``database_url`` overrides the settings (tests); without either, the
+    lifespan starts the embedded PostgreSQL and stops it at shutdown.
+
+    Nothing connects at start-up, so the app starts (and ``/readyz`` says 503) while the
+    database is down.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url, embedded = (
+            (database_url, None)
+            if database_url is not None
+            else await asyncio.to_thread(resolve_database_url, settings)
+        )
+        engine = make_engine(url, settings)
+        read_engine = (
+            make_engine(to_asyncpg_url(settings.database_read_url), settings)
+            if settings.database_read_url
+            else engine
+        )
+        app.state.settings = settings
+        app.state.policies = PolicyStore()
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.read_sessionmaker = make_sessionmaker(read_engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+            await read_engine.dispose()
+            if embedded is not None:
+                await asyncio.to_thread(embedded.stop)
+
+    app = FastAPI(
+        title="onestop",
+        version=__version__,
+        summary="One-stop settlement of hospital inpatient bills under medical insurance.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    for router in (registry_endpoints.router, settlement_endpoints.router, auth_endpoints.router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,29 @@
+"""Published policy versions: the document as JSON and its content hash."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, String, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+
+__all__ = ["PolicyVersion"]
+
+TIMESTAMPTZ = TIMESTAMP(timezone=True)
+
+
+class PolicyVersion(Base):
+    """A published policy document; immutable (a fix is a new version)."""
+
+    __tablename__ = "policy_versions"
+    __table_args__ = (UniqueConstraint("region_code", "effective_from"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict] = mapped_column(JSONB)
+    published_at: Mapped[dt.datetime] = mapped_column(TIMESTAMPTZ, server_default=func.now())

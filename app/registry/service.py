@@ -1,0 +1,156 @@
+"""Registry use cases: upsert and read hospitals, persons and catalogue entries. Never commits."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, literal_column, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import NotFound, Unprocessable
+from app.types import id_number_problem
+
+from .models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
+from .schemas import (
+    CatalogItemIn,
+    CatalogItemOut,
+    CategoryIn,
+    EnrolmentIn,
+    HospitalIn,
+    HospitalOut,
+    PersonIn,
+    PersonOut,
+)
+
+__all__ = [
+    "get_catalog_item",
+    "get_hospital",
+    "get_person",
+    "put_catalog_item",
+    "put_hospital",
+    "put_person",
+    "validate_id_number",
+]
+
+
+# PostgreSQL's xmax is 0 on a row this statement inserted (not on one ON CONFLICT updated).
+_INSERTED = literal_column("(xmax = 0)")
+
+
+def validate_id_number(id_number: str, loc: list[str | int]) -> None:
+    problem = id_number_problem(id_number)
+    if problem is not None:
+        raise Unprocessable(
+            "Invalid resident ID number.",
+            code="invalid_id_number",
+            errors=[{"loc": loc, "msg": problem}],
+        )
+
+
+async def _upsert(session: AsyncSession, model: type, key: dict, values: dict) -> bool:
+    """Insert or update one row; True when it was created."""
+    stmt = insert(model).values(**key, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={**values, "updated_at": func.now()} if hasattr(model, "updated_at") else values,
+    ).returning(_INSERTED)
+    return bool(await session.scalar(stmt))
+
+
+async def put_hospital(
+    session: AsyncSession, code: str, body: HospitalIn
+) -> tuple[HospitalOut, bool]:
+    created = await _upsert(session, Hospital, {"code": code}, body.model_dump())
+    return HospitalOut(code=code, **body.model_dump()), created
+
+
+async def get_hospital(session: AsyncSession, code: str) -> HospitalOut:
+    row = await session.get(Hospital, code)
+    if row is None:
+        raise NotFound(f"No hospital {code}.", code="hospital_not_found")
+    return HospitalOut(
+        code=row.code,
+        name=row.name,
+        level=row.level,  # type: ignore[arg-type]
+        county_code=row.county_code,
+        designated=row.designated,
+    )
+
+
+async def put_person(
+    session: AsyncSession, id_number: str, body: PersonIn
+) -> tuple[PersonOut, bool]:
+    """Replace the person's record, enrolments and categories with the body."""
+    validate_id_number(id_number, ["path", "id_number"])
+    values = {"name": body.name, "county_code": body.county_code}
+    stmt = insert(Person).values(id_number=id_number, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["id_number"], set_={**values, "updated_at": func.now()}
+    ).returning(Person.id, _INSERTED)
+    person_id, created = (await session.execute(stmt)).one()
+    await session.execute(delete(PersonEnrolment).where(PersonEnrolment.person_id == person_id))
+    await session.execute(delete(PersonCategory).where(PersonCategory.person_id == person_id))
+    if body.enrolments:
+        await session.execute(
+            insert(PersonEnrolment),
+            [{"person_id": person_id, "year": e.year} for e in body.enrolments],
+        )
+    if body.categories:
+        await session.execute(
+            insert(PersonCategory),
+            [{"person_id": person_id, **c.model_dump()} for c in body.categories],
+        )
+    out = PersonOut(
+        id_number=id_number,
+        **values,
+        enrolments=sorted(body.enrolments, key=lambda e: e.year),
+        categories=body.categories,
+    )
+    return out, bool(created)
+
+
+async def get_person(session: AsyncSession, id_number: str) -> PersonOut:
+    person = await session.scalar(select(Person).where(Person.id_number == id_number))
+    if person is None:
+        raise NotFound("No person with this ID number.", code="person_not_found")
+    years = await session.scalars(
+        select(PersonEnrolment.year)
+        .where(PersonEnrolment.person_id == person.id)
+        .order_by(PersonEnrolment.year)
+    )
+    categories = await session.scalars(
+        select(PersonCategory)
+        .where(PersonCategory.person_id == person.id)
+        .order_by(PersonCategory.id)
+    )
+    return PersonOut(
+        id_number=person.id_number,
+        name=person.name,
+        county_code=person.county_code,
+        enrolments=[EnrolmentIn(year=y) for y in years],
+        categories=[
+            CategoryIn(category=c.category, valid_from=c.valid_from, valid_to=c.valid_to)  # type: ignore[arg-type]
+            for c in categories
+        ],
+    )
+
+
+async def put_catalog_item(
+    session: AsyncSession, code: str, body: CatalogItemIn
+) -> tuple[CatalogItemOut, bool]:
+    values = {
+        "name": body.name,
+        "grade": body.grade,
+        "self_pay_ratio_bp": body.self_pay_ratio,
+        "price_cap_e4": body.price_cap,
+        "valid_from": body.valid_from,
+        "valid_to": body.valid_to,
+    }
+    created = await _upsert(session, CatalogItem, {"code": code}, values)
+    return CatalogItemOut.of(CatalogItem(code=code, **values)), created
+
+
+async def get_catalog_item(session: AsyncSession, code: str) -> CatalogItemOut:
+    item = await session.get(CatalogItem, code)
+    if item is None:
+        raise NotFound(f"No catalogue entry {code}.", code="catalog_item_not_found")
+    return CatalogItemOut.of(item)

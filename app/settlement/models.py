@@ -1,0 +1,153 @@
+"""Settlement tables. Settlements, their lines and reversals are append-only.
+
+A bill ``(hospital_code, bill_no)`` may be settled, reversed and settled again; each settlement
+of the bill has the next ``generation`` and ``(hospital_code, bill_no, generation)`` is unique,
+which is the backstop against two concurrent settlements of one bill. A settlement is active
+while no row in ``reversals`` points at it, so reversing inserts and never updates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import Base
+
+__all__ = ["Accumulator", "Reversal", "Settlement", "SettlementItem", "SettlementLayer"]
+
+TIMESTAMPTZ = TIMESTAMP(timezone=True)
+
+
+class Settlement(Base):
+    __tablename__ = "settlements"
+    __table_args__ = (
+        UniqueConstraint("hospital_code", "bill_no", "generation"),
+        CheckConstraint(
+            "total_fen = hospital_borne_fen + full_self_pay_fen + over_limit_fen"
+            " + pre_self_pay_fen + in_policy_fen",
+            name="classes_add_up",
+        ),
+        CheckConstraint(
+            "total_fen = hospital_borne_fen + fund_paid_fen + self_pay_fen", name="conserved"
+        ),
+        CheckConstraint(
+            "LEAST(total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen,"
+            " pre_self_pay_fen,"
+            " in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen) >= 0",
+            name="non_negative",
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    hospital_code: Mapped[str] = mapped_column(ForeignKey("hospitals.code"))
+    bill_no: Mapped[str] = mapped_column(String(64))
+    generation: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    policy_version: Mapped[str] = mapped_column(ForeignKey("policy_versions.id"))
+    policy_hash: Mapped[str] = mapped_column(String(64))
+    admission_date: Mapped[dt.date] = mapped_column(Date)
+    discharge_date: Mapped[dt.date] = mapped_column(Date)
+    accumulator_year: Mapped[int] = mapped_column(SmallInteger)
+    referral: Mapped[bool] = mapped_column(Boolean)
+    in_county: Mapped[bool] = mapped_column(Boolean)
+    hospital_level: Mapped[str] = mapped_column(String(16))
+    hospital_county_code: Mapped[str] = mapped_column(String(6))
+    person_county_code: Mapped[str] = mapped_column(String(6))
+    categories: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    total_fen: Mapped[int] = mapped_column(BigInteger)
+    hospital_borne_fen: Mapped[int] = mapped_column(BigInteger)
+    full_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    over_limit_fen: Mapped[int] = mapped_column(BigInteger)
+    pre_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    fund_paid_fen: Mapped[int] = mapped_column(BigInteger)
+    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_self_pay_ratio_bp: Mapped[int] = mapped_column(Integer)
+    accumulator_deltas: Mapped[dict[str, int]] = mapped_column(JSONB)
+    settled_at: Mapped[dt.datetime] = mapped_column(
+        TIMESTAMPTZ, server_default=func.now(), index=True
+    )
+    created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class SettlementLayer(Base):
+    __tablename__ = "settlement_layers"
+    __table_args__ = (
+        CheckConstraint(
+            "paid_fen >= 0 AND paid_fen <= base_fen AND left_fen = base_fen - paid_fen", name="paid"
+        ),
+    )
+
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(32))
+    fund_code: Mapped[str] = mapped_column(String(16))
+    fund_name: Mapped[str] = mapped_column(String(100))
+    base_fen: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+    left_fen: Mapped[int] = mapped_column(BigInteger)
+    params: Mapped[dict] = mapped_column(JSONB)
+    rule: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SettlementItem(Base):
+    """A bill line as settled, with the catalogue facts used (so a replay needs no catalogue)."""
+
+    __tablename__ = "settlement_items"
+
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price_e4: Mapped[int] = mapped_column(BigInteger)
+    quantity_e3: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    hospital_borne: Mapped[bool] = mapped_column(Boolean)
+    grade: Mapped[str] = mapped_column(String(1))
+    self_pay_ratio_bp: Mapped[int] = mapped_column(Integer)
+    price_cap_e4: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Reversal(Base):
+    """撤销: points at the settlement it reverses; one per settlement."""
+
+    __tablename__ = "reversals"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), unique=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reversed_at: Mapped[dt.datetime] = mapped_column(
+        TIMESTAMPTZ, server_default=func.now(), index=True
+    )
+    created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class Accumulator(Base):
+    """Annual amounts per person and year (what each layer paid, cumulative bases)."""
+
+    __tablename__ = "accumulators"
+    __table_args__ = (CheckConstraint("amount_fen >= 0", name="non_negative"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,402 @@
+"""Settlement use cases: preview, settle, reverse, read, look up. Never commits.
+
+Functional core, imperative shell: this module gathers the inputs (hospital, person, categories,
+catalogue, policy, accumulators), calls the pure engine, and stores what it returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.service import Caller
+from app.engine import (
+    BillLine,
+    Claim,
+    LayerLine,
+    Policy,
+    Totals,
+    expected_amount_fen,
+    format_fen,
+    format_ratio_bp,
+    settle,
+)
+from app.engine import Settlement as Computed
+from app.engine.report import layer_dict, settlement_dict, totals_dict
+from app.errors import Conflict, NotFound, Unprocessable
+from app.policy.store import PolicyStore
+from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
+from app.types import mask_id_number
+
+from . import repository as repo
+from .models import Reversal, Settlement, SettlementLayer
+from .schemas import ReversalIn, SettlementIn, SettlementOut
+
+__all__ = ["find_active", "get", "preview", "reverse", "settle_bill"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Everything the engine needs, resolved and validated."""
+
+    hospital: Hospital
+    person: Person
+    claim: Claim
+    policy: Policy
+    year: int
+
+    @property
+    def region_code(self) -> str:
+        return self.hospital.county_code[:4] + "00"
+
+
+def _unprocessable(code: str, detail: str, loc: list[str | int], msg: str) -> Unprocessable:
+    return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}])
+
+
+async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicyStore) -> Prepared:
+    if body.discharge_date < body.admission_date:
+        raise _unprocessable(
+            "dates_out_of_order",
+            "The discharge date is before the admission date.",
+            ["body", "discharge_date"],
+            "must not be before admission_date",
+        )
+    mismatches = [
+        {
+            "loc": ["body", "items", i, "amount"],
+            "msg": f"amount {format_fen(item.amount)} ≠ round(unit_price × quantity) = "
+            f"{format_fen(expected_amount_fen(item.unit_price, item.quantity))}",
+        }
+        for i, item in enumerate(body.items)
+        if item.amount != expected_amount_fen(item.unit_price, item.quantity)
+    ]
+    if mismatches:
+        raise Unprocessable(
+            f"{len(mismatches)} line(s) whose amount is not unit price × quantity.",
+            code="amount_mismatch",
+            errors=mismatches,
+        )
+    hospital = await session.get(Hospital, body.hospital_code)
+    if hospital is None:
+        raise _unprocessable(
+            "unknown_hospital",
+            f"No hospital {body.hospital_code}.",
+            ["body", "hospital_code"],
+            "unknown hospital code",
+        )
+    if not hospital.designated:
+        raise _unprocessable(
+            "hospital_not_designated",
+            f"Hospital {hospital.code} is not designated (非定点).",
+            ["body", "hospital_code"],
+            "not a designated hospital",
+        )
+    person = await session.scalar(select(Person).where(Person.id_number == body.patient.id_number))
+    if person is None:
+        raise _unprocessable(
+            "unknown_person",
+            "No insured person with this ID number.",
+            ["body", "patient", "id_number"],
+            "not in the person registry",
+        )
+    year = body.discharge_date.year
+    enrolled = await session.scalar(
+        select(PersonEnrolment.year).where(
+            PersonEnrolment.person_id == person.id, PersonEnrolment.year == year
+        )
+    )
+    if enrolled is None:
+        raise _unprocessable(
+            "person_not_enrolled",
+            f"The person is not enrolled for {year}.",
+            ["body", "patient", "id_number"],
+            f"not enrolled in resident medical insurance for {year}",
+        )
+    day = body.discharge_date
+    categories = frozenset(
+        await session.scalars(
+            select(PersonCategory.category).where(
+                PersonCategory.person_id == person.id,
+                PersonCategory.valid_from <= day,
+                (PersonCategory.valid_to.is_(None)) | (PersonCategory.valid_to >= day),
+            )
+        )
+    )
+    codes = {item.code for item in body.items}
+    catalog = {
+        c.code: c
+        for c in await session.scalars(
+            select(CatalogItem).where(
+                CatalogItem.code.in_(codes),
+                CatalogItem.valid_from <= day,
+                (CatalogItem.valid_to.is_(None)) | (CatalogItem.valid_to >= day),
+            )
+        )
+    }
+    unknown = [
+        {
+            "loc": ["body", "items", i, "code"],
+            "msg": f"{item.code} is not in the catalogue on {day.isoformat()}",
+        }
+        for i, item in enumerate(body.items)
+        if item.code not in catalog
+    ]
+    if unknown:
+        listed = sorted({item.code for item in body.items if item.code not in catalog})
+        raise Unprocessable(
+            f"Unknown catalogue codes: {', '.join(listed)}.",
+            code="unknown_catalog_code",
+            errors=unknown,
+        )
+    region = hospital.county_code[:4] + "00"
+    policy = await policies.in_force(session, region, day)
+    if policy is None:
+        raise _unprocessable(
+            "no_policy_in_force",
+            f"No policy for region {region} is in force on {day}.",
+            ["body", "discharge_date"],
+            "no policy version in force on this date",
+        )
+    lines = [
+        BillLine(
+            seq=item.seq,
+            code=item.code,
+            unit_price_e4=item.unit_price,
+            quantity_e3=item.quantity,
+            amount_fen=item.amount,
+            hospital_borne=item.hospital_borne,
+            grade=catalog[item.code].grade,
+            self_pay_ratio_bp=catalog[item.code].self_pay_ratio_bp,
+            price_cap_e4=catalog[item.code].price_cap_e4,
+        )
+        for item in body.items
+    ]
+    claim = Claim(
+        lines=lines,
+        level=hospital.level,
+        in_county=hospital.county_code == person.county_code,
+        referral=body.referral,
+        categories=categories,
+    )
+    return Prepared(hospital, person, claim, policy, year)
+
+
+def _request_hash(body: SettlementIn) -> str:
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _out_from_computed(
+    body: SettlementIn,
+    prepared: Prepared,
+    computed: Computed,
+    *,
+    status: str,
+    settlement_id: uuid.UUID | None,
+    settled_at: dt.datetime | None,
+) -> SettlementOut:
+    data: dict[str, Any] = settlement_dict(computed)
+    data.pop("accumulator_deltas")
+    return SettlementOut(
+        settlement_id=settlement_id,
+        status=status,  # type: ignore[arg-type]
+        hospital_code=body.hospital_code,
+        bill_no=body.bill_no,
+        settled_at=settled_at,
+        admission_date=body.admission_date,
+        discharge_date=body.discharge_date,
+        accumulator_year=prepared.year,
+        patient={
+            "id_number": mask_id_number(body.patient.id_number),
+            "categories": sorted(prepared.claim.categories),
+            "in_county": prepared.claim.in_county,
+        },
+        **data,
+    )
+
+
+def _out_from_row(
+    row: Settlement, layers: list[SettlementLayer], reversal: Reversal | None, id_number: str
+) -> SettlementOut:
+    totals = Totals(
+        row.total_fen,
+        row.hospital_borne_fen,
+        row.full_self_pay_fen,
+        row.over_limit_fen,
+        row.pre_self_pay_fen,
+        row.in_policy_fen,
+    )
+    return SettlementOut(
+        settlement_id=row.id,
+        status="reversed" if reversal is not None else "settled",
+        hospital_code=row.hospital_code,
+        bill_no=row.bill_no,
+        policy_version=row.policy_version,
+        policy_hash=row.policy_hash,
+        settled_at=row.settled_at,
+        reversed_at=reversal.reversed_at if reversal is not None else None,
+        admission_date=row.admission_date,
+        discharge_date=row.discharge_date,
+        accumulator_year=row.accumulator_year,
+        patient={
+            "id_number": mask_id_number(id_number),
+            "categories": sorted(row.categories),
+            "in_county": row.in_county,
+        },
+        totals=totals_dict(totals),
+        layers=[
+            layer_dict(
+                LayerLine(
+                    x.layer,
+                    x.fund_code,
+                    x.fund_name,
+                    x.base_fen,
+                    x.paid_fen,
+                    x.left_fen,
+                    tuple(x.params.items()),
+                    x.rule,
+                    x.reason,
+                )
+            )
+            for x in layers
+        ],
+        fund_paid=format_fen(row.fund_paid_fen),
+        self_pay=format_fen(row.self_pay_fen),
+        in_policy_self_pay=format_fen(row.in_policy_self_pay_fen),
+        in_policy_self_pay_ratio=format_ratio_bp(row.in_policy_self_pay_ratio_bp),
+    )
+
+
+async def preview(
+    session: AsyncSession, policies: PolicyStore, body: SettlementIn
+) -> SettlementOut:
+    """预结算: what :func:`settle_bill` would compute now; stores nothing."""
+    prepared = await _prepare(session, body, policies)
+    accumulators = await repo.read_accumulators(session, prepared.person.id, prepared.year)
+    computed = settle(prepared.claim, prepared.policy, accumulators)
+    return _out_from_computed(
+        body, prepared, computed, status="preview", settlement_id=None, settled_at=None
+    )
+
+
+async def settle_bill(
+    session: AsyncSession, policies: PolicyStore, caller: Caller, body: SettlementIn
+) -> tuple[SettlementOut, bool]:
+    """结算. Returns the settlement and whether it was created (False: a replay of the same body).
+
+    The bill lock makes the replay check and the insert one step; the person-year lock makes
+    reading and updating the annual accumulators one step. The unique ``(hospital_code, bill_no,
+    generation)`` is the backstop should both locks ever be bypassed.
+    """
+    request_hash = _request_hash(body)
+    await repo.lock_bill(session, body.hospital_code, body.bill_no)
+    history = await repo.settlements_of_bill(session, body.hospital_code, body.bill_no)
+    active = [(s, r) for s, r in history if r is None]
+    if active:
+        row = active[0][0]
+        if row.request_hash != request_hash:
+            raise Conflict(
+                f"Bill {body.bill_no} is already settled as {row.id} with different content; "
+                "reverse "
+                "that settlement first to settle a changed bill.",
+                code="bill_conflict",
+                errors=[
+                    {
+                        "loc": ["body", "bill_no"],
+                        "msg": f"active settlement {row.id} has other content",
+                    }
+                ],
+            )
+        return await _read(session, row, None), False
+    prepared = await _prepare(session, body, policies)
+    person_id, year = prepared.person.id, prepared.year
+    await repo.lock_person_year(session, person_id, year)
+    accumulators = await repo.read_accumulators(session, person_id, year)
+    computed = settle(prepared.claim, prepared.policy, accumulators)
+    row = await repo.insert_settlement(
+        session,
+        {
+            "hospital_code": body.hospital_code,
+            "bill_no": body.bill_no,
+            "generation": len(history),
+            "person_id": person_id,
+            "request_hash": request_hash,
+            "admission_date": body.admission_date,
+            "discharge_date": body.discharge_date,
+            "accumulator_year": year,
+            "referral": body.referral,
+            "in_county": prepared.claim.in_county,
+            "hospital_level": prepared.hospital.level,
+            "hospital_county_code": prepared.hospital.county_code,
+            "person_county_code": prepared.person.county_code,
+            "categories": sorted(prepared.claim.categories),
+            "created_by_key_id": caller.key_id,
+        },
+        computed,
+        prepared.claim.lines,
+        {item.seq: item.name for item in body.items},
+    )
+    await repo.add_to_accumulators(session, person_id, year, computed.deltas, +1)
+    out = _out_from_computed(
+        body, prepared, computed, status="settled", settlement_id=row.id, settled_at=row.settled_at
+    )
+    return out, True
+
+
+async def _load(session: AsyncSession, caller: Caller, settlement_id: uuid.UUID) -> Settlement:
+    row = await session.get(Settlement, settlement_id)
+    # Another hospital's settlement is reported as absent: its existence is none of the caller's
+    # business.
+    if row is None or (caller.role == "hospital" and row.hospital_code != caller.hospital_code):
+        raise NotFound(f"No settlement {settlement_id}.", code="settlement_not_found")
+    return row
+
+
+async def _read(session: AsyncSession, row: Settlement, reversal: Reversal | None) -> SettlementOut:
+    if reversal is None:
+        reversal = await session.scalar(select(Reversal).where(Reversal.settlement_id == row.id))
+    id_number = await session.scalar(select(Person.id_number).where(Person.id == row.person_id))
+    layers = list(await repo.layers_of(session, row.id))
+    return _out_from_row(row, layers, reversal, id_number or "")
+
+
+async def get(session: AsyncSession, caller: Caller, settlement_id: uuid.UUID) -> SettlementOut:
+    return await _read(session, await _load(session, caller, settlement_id), None)
+
+
+async def find_active(
+    session: AsyncSession, caller: Caller, hospital_code: str, bill_no: str
+) -> SettlementOut:
+    history = await repo.settlements_of_bill(session, hospital_code, bill_no)
+    for row, reversal in history:
+        if reversal is None:
+            return await _read(session, row, None)
+    raise NotFound(
+        f"No active settlement for bill {bill_no} at {hospital_code}.", code="settlement_not_found"
+    )
+
+
+async def reverse(
+    session: AsyncSession, caller: Caller, settlement_id: uuid.UUID, body: ReversalIn
+) -> SettlementOut:
+    """撤销: idempotent; subtracts exactly the deltas the settlement added."""
+    row = await _load(session, caller, settlement_id)
+    await repo.lock_bill(session, row.hospital_code, row.bill_no)
+    reversal = await session.scalar(select(Reversal).where(Reversal.settlement_id == row.id))
+    if reversal is None:
+        await repo.lock_person_year(session, row.person_id, row.accumulator_year)
+        reversal = await repo.insert_reversal(session, row.id, body.reason, caller.key_id)
+        await repo.add_to_accumulators(
+            session, row.person_id, row.accumulator_year, row.accumulator_deltas, -1
+        )
+    return await _read(session, row, reversal)

@@ -1,0 +1,139 @@
+"""Pydantic field types at the HTTP edge: money, prices, quantities and ratios become integers.
+
+RULEBOOK §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit prices
+up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. A
+number is taken by its shortest decimal text, so ``12.5`` is 12.50 while ``1e30``, ``NaN``,
+booleans and anything with too many decimals are rejected, never rounded or coerced.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+
+from app.engine import parse_scaled
+
+__all__ = [
+    "CountyCode",
+    "Money",
+    "OptionalMoney",
+    "OptionalPrice",
+    "Price",
+    "Quantity",
+    "Ratio",
+    "Year",
+]
+
+
+def _scaled(places: int, what: str, *, maximum: int) -> Any:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError(f"{what} must be a decimal string or number, not a boolean")
+        if isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, float | Decimal):
+            text = repr(value) if isinstance(value, float) else str(value)
+            if text.endswith(".0"):
+                text = text[:-2]
+        elif isinstance(value, str):
+            text = value
+        else:
+            raise ValueError(f"{what} must be a decimal string or number")
+        try:
+            number = parse_scaled(text, places)
+        except ValueError:
+            raise ValueError(
+                f"{what} must be a plain decimal with at most {places} decimal places"
+            ) from None
+        if number < 0:
+            raise ValueError(f"{what} must not be negative")
+        if number > maximum:
+            raise ValueError(f"{what} is too large")
+        return number
+
+    return parse
+
+
+def _schema(pattern: str, example: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"type": "string", "pattern": pattern, "examples": [example], "description": description}
+    )
+
+
+# 10^12 yuan is far beyond any bill and keeps every product well inside BIGINT.
+_MAX = 10**12
+
+Money = Annotated[
+    int,
+    BeforeValidator(_scaled(2, "amount", maximum=_MAX * 100)),
+    _schema(
+        r"^\d+(\.\d{1,2})?$",
+        "25.00",
+        "Amount in yuan, at most 2 decimals (a JSON number is accepted too).",
+    ),
+]
+OptionalMoney = Annotated[
+    int | None,
+    BeforeValidator(lambda v: None if v is None else _scaled(2, "amount", maximum=_MAX * 100)(v)),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "null"}],
+            "description": "Amount in yuan, or null for none.",
+        }
+    ),
+]
+Price = Annotated[
+    int,
+    BeforeValidator(_scaled(4, "unit price", maximum=_MAX * 10_000)),
+    _schema(r"^\d+(\.\d{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
+]
+OptionalPrice = Annotated[
+    int | None,
+    BeforeValidator(lambda v: None if v is None else _scaled(4, "price", maximum=_MAX * 10_000)(v)),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,4})?$"}, {"type": "null"}],
+            "description": "Price in yuan (at most 4 decimals), or null for none.",
+        }
+    ),
+]
+Quantity = Annotated[
+    int,
+    BeforeValidator(_scaled(3, "quantity", maximum=10**9 * 1000)),
+    _schema(r"^\d+(\.\d{1,3})?$", "2", "Quantity, at most 3 decimals."),
+]
+Ratio = Annotated[
+    int,
+    BeforeValidator(_scaled(4, "ratio", maximum=10_000)),
+    _schema(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
+]
+CountyCode = Annotated[
+    str, Field(pattern=r"^\d{6}$", examples=["510402"], description="县级行政区划代码")
+]
+Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid 18-digit resident ID (GB 11643-1999), or ``None``."""
+    if not _ID_SHAPE.match(value):
+        return "must be 18 characters: 17 digits and a digit or X"
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != value[17]:
+        return "checksum digit does not match (GB 11643)"
+    return None
+
+
+def id_check_digit(first17: str) -> str:
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def mask_id_number(value: str) -> str:
+    """``510402195001010011`` → ``5104**********0011``."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]

@@ -1,0 +1,58 @@
+"""The request commits once, before the response is sent; a failed commit is an error."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+
+from app.db.session import SessionDep
+from app.errors import Conflict
+from app.main import create_app
+
+
+@pytest.fixture
+async def client(fresh_database_url: str) -> AsyncIterator[AsyncClient]:
+    app = create_app(database_url=fresh_database_url)
+
+    @app.post("/probe/{value}", status_code=201)
+    async def write(value: int, session: SessionDep, twice: bool = False, fail: bool = False):
+        await session.execute(text("INSERT INTO probes VALUES (:v)"), {"v": value})
+        if twice:  # a deferred unique constraint only fails at COMMIT
+            await session.execute(text("INSERT INTO probes VALUES (:v)"), {"v": value})
+        if fail:
+            raise Conflict("refused after writing")
+        return {"value": value}
+
+    @app.get("/probe")
+    async def read(session: SessionDep) -> list[int]:
+        return list((await session.scalars(text("SELECT v FROM probes ORDER BY v"))).all())
+
+    async with app.router.lifespan_context(app):
+        async with app.state.engine.begin() as conn:
+            await conn.execute(
+                text("CREATE TABLE probes (v int UNIQUE DEFERRABLE INITIALLY DEFERRED)")
+            )
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as c:
+            yield c
+
+
+async def test_commit_before_response(client: AsyncClient) -> None:
+    assert (await client.post("/probe/1")).status_code == 201
+    assert (await client.get("/probe")).json() == [1]
+
+
+async def test_failed_commit_is_an_error_not_a_201(client: AsyncClient) -> None:
+    response = await client.post("/probe/2", params={"twice": True})
+    assert response.status_code == 503
+    assert response.json()["code"] == "commit_failed"
+    assert (await client.get("/probe")).json() == []
+
+
+async def test_error_rolls_back(client: AsyncClient) -> None:
+    response = await client.post("/probe/3", params={"fail": True})
+    assert response.status_code == 409
+    assert (await client.get("/probe")).json() == []
