@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import uvicorn
 
 from app import __version__
+from app.cli_admin import add_admin_commands, run_admin
 from app.config import Settings, get_settings
 from app.db.embedded import resolve_database_url
 from app.db.migrate import upgrade_to_head
@@ -61,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers=args.workers,
                 log_level=settings.log_level.lower(),
             )
+        elif args.command in ("keys", "audit"):
+            return asyncio.run(run_admin(url, settings, args))
     except KeyboardInterrupt:
         return 130
     finally:
@@ -90,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--demo", action="store_true", help="also load demo registries")
     commands.add_parser("openapi", help="print the OpenAPI document as JSON")
+    add_admin_commands(commands)
     return parser
 
 

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_statement_timeout_ms: int = Field(default=5000, ge=0)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    """Request bodies above this are refused with 413 before they are parsed."""
 
 
 def get_settings() -> Settings:

@@ -96,12 +96,14 @@ async def load_demo(session: AsyncSession) -> None:
     for code, (name, level, county, designated) in HOSPITALS.items():
         await registry.put_hospital(
             session,
+            None,
             code,
             HospitalIn(name=name, level=level, county_code=county, designated=designated),
         )
     for code, (name, grade, ratio, cap) in CATALOG.items():
         await registry.put_catalog_item(
             session,
+            None,
             code,
             CatalogItemIn(
                 name=name, grade=grade, self_pay_ratio=ratio, price_cap=cap, valid_from=_ALWAYS
@@ -110,6 +112,7 @@ async def load_demo(session: AsyncSession) -> None:
     for id_number, (name, county, years, categories) in DEMO_PERSONS.items():
         await registry.put_person(
             session,
+            None,
             id_number,
             PersonIn(
                 name=name,

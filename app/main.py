@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__, health
+from app.audit import endpoints as audit_endpoints
 from app.auth import endpoints as auth_endpoints
 from app.config import Settings, get_settings
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.limits import BodySizeLimit
 from app.policy.store import PolicyStore
 from app.registry import endpoints as registry_endpoints
 from app.settlement import endpoints as settlement_endpoints
@@ -63,7 +65,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health.router)
-    for router in (registry_endpoints.router, settlement_endpoints.router, auth_endpoints.router):
+    for router in (
+        registry_endpoints.router,
+        settlement_endpoints.router,
+        auth_endpoints.router,
+        audit_endpoints.router,
+    ):
         app.include_router(router)
     return app

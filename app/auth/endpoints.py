@@ -1,4 +1,4 @@
-"""API keys (admin): create (the secret is shown once)."""
+"""API keys (admin): create (the secret is shown once), list (no secrets), revoke."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.audit.service import record
 from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
-from app.errors import Unprocessable, problem_responses
+from app.errors import NotFound, Unprocessable, problem_responses
 from app.registry.models import Hospital
 
-from .service import create_key
+from .models import ApiKey
+from .service import create_key, list_keys, revoke_key
 
 router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"])
 
@@ -37,13 +39,32 @@ class ApiKeyIn(BaseModel):
         return self
 
 
-class ApiKeyCreated(BaseModel):
+class ApiKeyOut(BaseModel):
     id: uuid.UUID
-    key: str = Field(description="The secret: shown only in this response, stored as a hash")
+    prefix: str = Field(description="The first characters of the secret, to recognise it")
     role: str
     hospital_code: str | None
     label: str | None
     created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None = Field(description="Recorded at most once a minute")
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=key.id,
+            prefix=key.prefix,
+            role=key.role,
+            hospital_code=key.hospital_code,
+            label=key.label,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+            last_used_at=key.last_used_at,
+        )
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret: shown only in this response, stored as a hash")
 
 
 @router.post(
@@ -57,12 +78,30 @@ async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> Ap
             errors=[{"loc": ["body", "hospital_code"], "msg": "unknown hospital code"}],
         )
     key, secret = await create_key(session, body.role, body.hospital_code, body.label)
-    await session.refresh(key, ["created_at"])
-    return ApiKeyCreated(
-        id=key.id,
-        key=secret,
-        role=key.role,
-        hospital_code=key.hospital_code,
-        label=key.label,
-        created_at=key.created_at,
+    await session.refresh(key)
+    record(
+        session,
+        caller,
+        "api_key.create",
+        "api_key",
+        str(key.id),
+        {"role": key.role, "hospital_code": key.hospital_code, "label": key.label},
     )
+    return ApiKeyCreated(**ApiKeyOut.of(key).model_dump(), key=secret)
+
+
+@router.get("", operation_id="listApiKeys", responses=problem_responses(401, 403))
+async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
+    """Every key, without secrets (only a hash is stored)."""
+    return [ApiKeyOut.of(key) for key in await list_keys(session)]
+
+
+@router.delete("/{key_id}", operation_id="revokeApiKey", responses=problem_responses(401, 403, 404))
+async def revoke(key_id: uuid.UUID, session: SessionDep, caller: AdminCaller) -> ApiKeyOut:
+    """Revoke a key: it answers 401 from the next request on. Repeating is a no-op."""
+    key, changed = await revoke_key(session, key_id)
+    if key is None:
+        raise NotFound(f"No key {key_id}.", code="api_key_not_found")
+    if changed:
+        record(session, caller, "api_key.revoke", "api_key", str(key.id), {"role": key.role})
+    return ApiKeyOut.of(key)

@@ -7,14 +7,23 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Unauthorized
 
 from .models import ApiKey
 
-__all__ = ["ROLES", "Caller", "authenticate", "create_key", "ensure_bootstrap_admin", "hash_key"]
+__all__ = [
+    "ROLES",
+    "Caller",
+    "authenticate",
+    "create_key",
+    "ensure_bootstrap_admin",
+    "hash_key",
+    "list_keys",
+    "revoke_key",
+]
 
 ROLES = ("hospital", "agency", "admin")
 _PREFIX = "os_"
@@ -87,3 +96,21 @@ async def ensure_bootstrap_admin(session: AsyncSession, secret: str) -> bool:
         return False
     await create_key(session, "admin", None, "bootstrap admin key", secret=secret)
     return True
+
+
+async def list_keys(session: AsyncSession) -> list[ApiKey]:
+    return list(
+        (await session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id))).all()
+    )
+
+
+async def revoke_key(session: AsyncSession, key_id: uuid.UUID) -> tuple[ApiKey | None, bool]:
+    """Revoke a key; returns it and whether this call revoked it (a repeat changes nothing)."""
+    result = await session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+        .returning(ApiKey.id)
+    )
+    changed = result.first() is not None
+    return await session.get(ApiKey, key_id, populate_existing=True), changed

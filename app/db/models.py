@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic's autogenerate and the tests see them all."""
 
+from app.audit.models import AuditEntry
 from app.auth.models import ApiKey
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
@@ -8,6 +9,7 @@ from app.settlement.models import Accumulator, Reversal, Settlement, SettlementI
 __all__ = [
     "Accumulator",
     "ApiKey",
+    "AuditEntry",
     "CatalogItem",
     "Hospital",
     "Person",

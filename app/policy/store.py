@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import record
 from app.engine import Policy, in_force
 from app.errors import AppError
 
@@ -52,6 +53,14 @@ async def publish(session: AsyncSession, documents: Iterable[PolicyDocument]) ->
             )
         )
         outcome[policy.id] = "published"
+        record(
+            session,
+            None,
+            "policy.publish",
+            "policy_version",
+            policy.id,
+            {"content_hash": doc.content_hash, "effective_from": policy.effective_from.isoformat()},
+        )
     await session.flush()
     return outcome
 

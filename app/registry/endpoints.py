@@ -38,7 +38,7 @@ async def put_hospital(
     code: Code, body: HospitalIn, session: SessionDep, caller: AdminCaller, response: Response
 ) -> HospitalOut:
     """Create or replace a hospital (定点医疗机构). 201 when created, 200 when replaced."""
-    out, created = await service.put_hospital(session, code, body)
+    out, created = await service.put_hospital(session, caller, code, body)
     _status(response, created)
     return out
 
@@ -61,7 +61,7 @@ async def put_person(
     response: Response,
 ) -> PersonOut:
     """Create or replace a person (参保人) with enrolment years and dated categories."""
-    out, created = await service.put_person(session, id_number, body)
+    out, created = await service.put_person(session, caller, id_number, body)
     _status(response, created)
     return out
 
@@ -84,7 +84,7 @@ async def put_catalog_item(
     response: Response,
 ) -> CatalogItemOut:
     """Create or replace a catalogue entry (医保目录): grade, 乙类 ratio, price cap, validity."""
-    out, created = await service.put_catalog_item(session, code, body)
+    out, created = await service.put_catalog_item(session, caller, code, body)
     _status(response, created)
     return out
 

@@ -6,8 +6,10 @@ from sqlalchemy import delete, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import record
+from app.auth.service import Caller
 from app.errors import NotFound, Unprocessable
-from app.types import id_number_problem
+from app.types import id_number_problem, mask_id_number
 
 from .models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
 from .schemas import (
@@ -57,9 +59,12 @@ async def _upsert(session: AsyncSession, model: type, key: dict, values: dict) -
 
 
 async def put_hospital(
-    session: AsyncSession, code: str, body: HospitalIn
+    session: AsyncSession, actor: Caller | None, code: str, body: HospitalIn
 ) -> tuple[HospitalOut, bool]:
     created = await _upsert(session, Hospital, {"code": code}, body.model_dump())
+    record(
+        session, actor, "hospital.put", "hospital", code, {"created": created, **body.model_dump()}
+    )
     return HospitalOut(code=code, **body.model_dump()), created
 
 
@@ -77,7 +82,7 @@ async def get_hospital(session: AsyncSession, code: str) -> HospitalOut:
 
 
 async def put_person(
-    session: AsyncSession, id_number: str, body: PersonIn
+    session: AsyncSession, actor: Caller | None, id_number: str, body: PersonIn
 ) -> tuple[PersonOut, bool]:
     """Replace the person's record, enrolments and categories with the body."""
     validate_id_number(id_number, ["path", "id_number"])
@@ -99,6 +104,21 @@ async def put_person(
             insert(PersonCategory),
             [{"person_id": person_id, **c.model_dump()} for c in body.categories],
         )
+    # The audit trail names the person by registry id and masked ID number, never in clear.
+    record(
+        session,
+        actor,
+        "person.put",
+        "person",
+        str(person_id),
+        {
+            "created": bool(created),
+            "id_number": mask_id_number(id_number),
+            "county_code": body.county_code,
+            "enrolments": [e.year for e in body.enrolments],
+            "categories": body.model_dump(mode="json")["categories"],
+        },
+    )
     out = PersonOut(
         id_number=id_number,
         **values,
@@ -135,7 +155,7 @@ async def get_person(session: AsyncSession, id_number: str) -> PersonOut:
 
 
 async def put_catalog_item(
-    session: AsyncSession, code: str, body: CatalogItemIn
+    session: AsyncSession, actor: Caller | None, code: str, body: CatalogItemIn
 ) -> tuple[CatalogItemOut, bool]:
     values = {
         "name": body.name,
@@ -146,6 +166,14 @@ async def put_catalog_item(
         "valid_to": body.valid_to,
     }
     created = await _upsert(session, CatalogItem, {"code": code}, values)
+    record(
+        session,
+        actor,
+        "catalog.put",
+        "catalog_item",
+        code,
+        {"created": created, **body.model_dump(mode="json")},
+    )
     return CatalogItemOut.of(CatalogItem(code=code, **values)), created
 
 

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,13 +52,29 @@ async def read_accumulators(session: AsyncSession, person_id: int, year: int) ->
             Accumulator.person_id == person_id, Accumulator.year == year
         )
     )
-    return {key: amount for key, amount in rows.tuples()}
+    return {key: amount for key, amount in rows}
 
 
 async def add_to_accumulators(
     session: AsyncSession, person_id: int, year: int, deltas: Mapping[str, int], sign: int
 ) -> None:
     if not deltas:
+        return
+    if sign < 0:
+        # A reversal subtracts from rows its settlement created. Not INSERT … ON CONFLICT:
+        # PostgreSQL checks CHECK (amount_fen >= 0) on the proposed negative row first.
+        for k, v in sorted(deltas.items()):
+            result = await session.execute(
+                update(Accumulator)
+                .where(
+                    Accumulator.person_id == person_id,
+                    Accumulator.year == year,
+                    Accumulator.key == k,
+                )
+                .values(amount_fen=Accumulator.amount_fen + sign * v)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise RuntimeError(f"accumulator {person_id}/{year}/{k} missing on reversal")
         return
     stmt = insert(Accumulator).values(
         [
@@ -83,7 +99,7 @@ async def settlements_of_bill(
         .where(Settlement.hospital_code == hospital_code, Settlement.bill_no == bill_no)
         .order_by(Settlement.generation)
     )
-    return [(s, r) for s, r in rows.tuples()]
+    return [(s, r) for s, r in rows]
 
 
 async def insert_settlement(

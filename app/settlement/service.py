@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import record
 from app.auth.service import Caller
 from app.engine import (
     BillLine,
@@ -40,6 +42,8 @@ from .models import Reversal, Settlement, SettlementLayer
 from .schemas import ReversalIn, SettlementIn, SettlementOut
 
 __all__ = ["find_active", "get", "preview", "reverse", "settle_bill"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +351,31 @@ async def settle_bill(
         {item.seq: item.name for item in body.items},
     )
     await repo.add_to_accumulators(session, person_id, year, computed.deltas, +1)
+    record(
+        session,
+        caller,
+        "settlement.create",
+        "settlement",
+        str(row.id),
+        {
+            "hospital_code": body.hospital_code,
+            "bill_no": body.bill_no,
+            "policy_version": computed.policy_id,
+            "total_fen": computed.totals.total_fen,
+            "fund_paid_fen": computed.fund_paid_fen,
+            "self_pay_fen": computed.self_pay_fen,
+            "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
+        },
+    )
+    logger.info(
+        "settled %s: hospital %s bill %s person %s fund_paid %s self_pay %s",
+        row.id,
+        body.hospital_code,
+        body.bill_no,
+        mask_id_number(body.patient.id_number),
+        format_fen(computed.fund_paid_fen),
+        format_fen(computed.self_pay_fen),
+    )
     out = _out_from_computed(
         body, prepared, computed, status="settled", settlement_id=row.id, settled_at=row.settled_at
     )
@@ -398,5 +427,20 @@ async def reverse(
         reversal = await repo.insert_reversal(session, row.id, body.reason, caller.key_id)
         await repo.add_to_accumulators(
             session, row.person_id, row.accumulator_year, row.accumulator_deltas, -1
+        )
+        logger.info("reversed %s: hospital %s bill %s", row.id, row.hospital_code, row.bill_no)
+        record(
+            session,
+            caller,
+            "settlement.reverse",
+            "settlement",
+            str(row.id),
+            {
+                "hospital_code": row.hospital_code,
+                "bill_no": row.bill_no,
+                "reversal_id": str(reversal.id),
+                "reason": body.reason,
+                "fund_paid_fen": row.fund_paid_fen,
+            },
         )
     return await _read(session, row, reversal)

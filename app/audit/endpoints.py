@@ -1,0 +1,83 @@
+"""The audit trail (admin): entries, and a verification of the whole hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from app.auth.deps import AdminCaller
+from app.db.session import SessionDep
+from app.errors import problem_responses
+
+from .models import AuditEntry
+from .service import verify
+
+router = APIRouter(prefix="/v1/audit", tags=["audit 审计"])
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: dt.datetime
+    key_id: uuid.UUID | None
+    role: str
+    action: str = Field(examples=["settlement.create"])
+    entity_type: str
+    entity_id: str
+    request_id: str | None
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    entries: list[AuditEntryOut]
+    next_after_id: int | None = Field(
+        description="Pass as after_id for the next page; null at the end"
+    )
+
+
+class AuditVerification(BaseModel):
+    ok: bool
+    checked: int = Field(description="Entries checked, up to and including the first broken one")
+    broken_entry_id: int | None
+    problem: str | None
+
+
+@router.get("", operation_id="listAuditEntries", responses=problem_responses(401, 403, 422))
+async def list_entries(
+    session: SessionDep,
+    caller: AdminCaller,
+    action: str | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    after_id: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> AuditPage:
+    """Entries in chain order (by id), filtered; page with ``after_id``."""
+    query = select(AuditEntry).where(AuditEntry.id > after_id)
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if entity_type is not None:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    rows = (await session.scalars(query.order_by(AuditEntry.id).limit(limit + 1))).all()
+    entries = [AuditEntryOut.model_validate(row, from_attributes=True) for row in rows[:limit]]
+    return AuditPage(entries=entries, next_after_id=entries[-1].id if len(rows) > limit else None)
+
+
+@router.get("/verify", operation_id="verifyAuditChain", responses=problem_responses(401, 403))
+async def verify_chain(session: SessionDep, caller: AdminCaller) -> AuditVerification:
+    """Recompute every entry's hash; report the first broken link (edited, deleted or inserted)."""
+    checked, broken = await verify(session)
+    return AuditVerification(
+        ok=broken is None,
+        checked=checked,
+        broken_entry_id=broken.entry_id if broken else None,
+        problem=broken.problem if broken else None,
+    )

@@ -1,0 +1,173 @@
+"""Recording and verifying the audit trail.
+
+Services call :func:`record` during the request; the entries wait in ``session.info`` and are
+written by a ``before_commit`` hook as the transaction's last statements, under one advisory lock
+that serializes appends. Holding that lock only for the final insert and the commit keeps the
+chain strictly ordered (ids are drawn while the lock is held) without serializing whole requests.
+A rolled-back transaction writes no audit rows, and a committed one always writes its rows.
+
+``hash = sha256(prev_hash + canonical JSON of the entry)``: editing any column of any row, or
+deleting or inserting a row in the middle, breaks the chain at that row. ``verify`` walks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from app.auth.service import Caller
+from app.context import request_id_var
+
+from .models import AuditEntry
+
+__all__ = ["GENESIS", "Broken", "entry_hash", "record", "verify"]
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x61756469745F6C67  # "audit_lg": one lock for the whole chain
+_PENDING = "audit_pending"
+
+
+def _canonical(values: dict[str, Any]) -> str:
+    return json.dumps(
+        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def entry_hash(
+    prev_hash: str,
+    at: dt.datetime,
+    key_id: uuid.UUID | None,
+    role: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    request_id: str | None,
+    details: dict[str, Any],
+) -> str:
+    body = _canonical(
+        {
+            "at": at.astimezone(dt.UTC).isoformat(),
+            "key_id": str(key_id) if key_id else None,
+            "role": role,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "request_id": request_id,
+            "details": details,
+        }
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def record(
+    session: AsyncSession,
+    actor: Caller | None,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Queue an audit entry; it is written with the transaction's commit, or not at all."""
+    session.sync_session.info.setdefault(_PENDING, []).append(
+        {
+            "key_id": actor.key_id if actor else None,
+            "role": actor.role if actor else "system",
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "request_id": request_id_var.get(),
+            # Through JSON once, so what is hashed is exactly what JSONB gives back.
+            "details": json.loads(_canonical(details or {})),
+        }
+    )
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending(session: Session) -> None:
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    if not pending:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    prev = (
+        session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    )
+    at = dt.datetime.now(dt.UTC)
+    rows = []
+    for entry in pending:
+        digest = entry_hash(prev, at, **entry)
+        rows.append({**entry, "at": at, "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.execute(insert(AuditEntry), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    entry_id: int
+    problem: str
+
+
+def check_chain(
+    entries: Iterable[AuditEntry], prev_hash: str = GENESIS
+) -> tuple[int, Broken | None]:
+    """Walk entries in id order; returns how many were checked and the first broken link."""
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry.prev_hash != prev_hash:
+            return count, Broken(
+                entry.id,
+                "prev_hash does not match the previous entry: an entry "
+                "before it was deleted, inserted or edited",
+            )
+        expected = entry_hash(
+            prev_hash,
+            entry.at,
+            entry.key_id,
+            entry.role,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.request_id,
+            entry.details,
+        )
+        if entry.hash != expected:
+            return count, Broken(
+                entry.id, "hash does not match the entry's content: the entry was edited"
+            )
+        prev_hash = entry.hash
+    return count, None
+
+
+async def verify(session: AsyncSession, batch: int = 5000) -> tuple[int, Broken | None]:
+    """Walk the whole chain in batches; returns (entries checked, first broken link or None)."""
+    checked, prev, last_id = 0, GENESIS, 0
+    while True:
+        rows: Sequence[AuditEntry] = (
+            await session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.id > last_id)
+                .order_by(AuditEntry.id)
+                .limit(batch)
+            )
+        ).all()
+        if not rows:
+            return checked, None
+        count, broken = check_chain(rows, prev)
+        checked += count
+        if broken is not None:
+            return checked, broken
+        prev, last_id = rows[-1].hash, rows[-1].id
