@@ -74,7 +74,7 @@ def parse_scaled(text: str, places: int) -> int:
     frac = frac or ""
     if len(frac) > places:
         raise ValueError(f"at most {places} decimal places allowed: {text!r}")
-    value = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
+    value: int = int(whole) * 10**places + int(frac.ljust(places, "0") or "0")
     return -value if sign else value
 
 
@@ -91,18 +91,17 @@ def format_fen(amount_fen: int) -> str:
     return _format_scaled(amount_fen, 2)
 
 
+def format_e4(value_e4: int) -> str:
+    """A value in 1/10000 with at least 2 and at most 4 decimals: ``125000`` → ``"12.50"``,
+    ``125050`` → ``"12.505"``, ``1`` → ``"0.0001"``."""
+    head, _, frac = _format_scaled(value_e4, 4).partition(".")
+    return f"{head}.{frac.rstrip('0').ljust(2, '0')}"
+
+
 @lru_cache(maxsize=1024)
 def format_bp(ratio_bp: int) -> str:
     """A policy ratio as policy documents write it: ``8000`` → ``"0.80"``, ``1`` → ``"0.0001"``."""
-    text = _format_scaled(ratio_bp, 4)
-    trimmed = text.rstrip("0")
-    head, _, frac = trimmed.partition(".")
-    return f"{head}.{frac.ljust(2, '0')}"
-
-
-def format_e4(value_e4: int) -> str:
-    """A unit price or price cap with its 4 decimals: ``125000`` → ``"12.5000"``."""
-    return _format_scaled(value_e4, 4)
+    return format_e4(ratio_bp)
 
 
 def format_ratio_bp(ratio_bp: int) -> str:

@@ -137,7 +137,8 @@ class Params:
 
 
 class Layer(Protocol):
-    meta: LayerMeta
+    @property
+    def meta(self) -> LayerMeta: ...
 
     @classmethod
     def build(cls, meta: LayerMeta, params: Params) -> Layer: ...
