@@ -4,6 +4,9 @@ A bill ``(hospital_code, bill_no)`` may be settled, reversed and settled again; 
 of the bill has the next ``generation`` and ``(hospital_code, bill_no, generation)`` is unique,
 which is the backstop against two concurrent settlements of one bill. A settlement is active
 while no row in ``reversals`` points at it, so reversing inserts and never updates.
+
+``xact_id`` (on settlements and reversals) is the writing transaction's id, filled in by the
+database; reconciliation pages by it (see ``app.reconciliation.service``).
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -32,6 +37,10 @@ from app.db.base import Base
 __all__ = ["Accumulator", "Reversal", "Settlement", "SettlementItem", "SettlementLayer"]
 
 TIMESTAMPTZ = TIMESTAMP(timezone=True)
+
+# pg_current_xact_id() is xid8; its text fits BIGINT (epoch << 32 | xid) for any real lifetime.
+CURRENT_XACT_ID = text("(pg_current_xact_id())::text::bigint")
+REGISTERED_POOR = text("categories @> '{registered_poor}'::varchar[]")
 
 
 class Settlement(Base):
@@ -51,6 +60,14 @@ class Settlement(Base):
             " pre_self_pay_fen,"
             " in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen) >= 0",
             name="non_negative",
+        ),
+        # Reconciliation: one hospital's settlements in a time range.
+        Index("ix_settlements_hospital_code_settled_at", "hospital_code", "settled_at"),
+        # Poverty ledger: registered-poor settlements in a time range.
+        Index(
+            "ix_settlements_registered_poor_settled_at",
+            "settled_at",
+            postgresql_where=REGISTERED_POOR,
         ),
     )
 
@@ -86,6 +103,7 @@ class Settlement(Base):
         TIMESTAMPTZ, server_default=func.now(), index=True
     )
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
 
 
 class SettlementLayer(Base):
@@ -139,6 +157,7 @@ class Reversal(Base):
         TIMESTAMPTZ, server_default=func.now(), index=True
     )
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
 
 
 class Accumulator(Base):
