@@ -7,7 +7,7 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.audit.service import record
 from app.auth.deps import AdminCaller
@@ -26,17 +26,19 @@ class ApiKeyIn(BaseModel):
 
     role: Literal["hospital", "agency", "admin"]
     hospital_code: str | None = Field(
-        default=None, description="Required for (and only for) role hospital"
+        default=None, validate_default=True, description="Required for (and only for) role hospital"
     )
     label: str | None = Field(default=None, max_length=200)
 
-    @model_validator(mode="after")
-    def _bound(self) -> ApiKeyIn:
-        if (self.role == "hospital") != (self.hospital_code is not None):
+    @field_validator("hospital_code")
+    @classmethod
+    def _bound(cls, value: str | None, info: ValidationInfo) -> str | None:
+        role = info.data.get("role")
+        if role is not None and (role == "hospital") != (value is not None):
             raise ValueError(
                 "hospital_code is required for role hospital and not allowed otherwise"
             )
-        return self
+        return value
 
 
 class ApiKeyOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.engine.money import format_bp, format_e4
 from app.registry.models import CatalogItem
@@ -31,86 +31,144 @@ class _In(BaseModel):
 
 
 class _DateRange(_In):
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: dt.date = Field(
+        description="First day of validity (生效日期)", examples=["2018-01-01"]
+    )
+    valid_to: dt.date | None = Field(
+        default=None, description="Last day of validity (失效日期), inclusive; null: open-ended"
+    )
 
-    @model_validator(mode="after")
-    def _ordered(self) -> _DateRange:
-        if self.valid_to is not None and self.valid_to < self.valid_from:
+    @field_validator("valid_to")
+    @classmethod
+    def _ordered(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("valid_from")
+        if value is not None and start is not None and value < start:
             raise ValueError("valid_to must not be before valid_from")
-        return self
+        return value
 
 
 class HospitalIn(_In):
-    name: str = Field(min_length=1, max_length=200, examples=["米易县人民医院"])
-    level: Level = Field(description="primary 一级/乡镇卫生院/社区, secondary 二级, tertiary 三级")
-    county_code: CountyCode
-    designated: bool = Field(description="定点医疗机构: only designated hospitals settle")
+    """A hospital (医疗机构)."""
+
+    name: str = Field(
+        min_length=1, max_length=200, description="Name (机构名称)", examples=["米易县人民医院"]
+    )
+    level: Level = Field(
+        description="Level (医院等级): primary 一级/乡镇卫生院/社区, secondary 二级, "
+        "tertiary 三级; chooses deductibles and ratios",
+        examples=["secondary"],
+    )
+    county_code: CountyCode = Field(
+        description="County (所在县区划代码); in-county (县域内) when it is the person's county"
+    )
+    designated: bool = Field(
+        description="Designated (定点医疗机构): only designated hospitals settle", examples=[True]
+    )
 
 
 class HospitalOut(BaseModel):
-    code: str
-    name: str
-    level: Level
-    county_code: str
-    designated: bool
+    code: str = Field(description="Hospital code (医疗机构编码)", examples=["H510421001"])
+    name: str = Field(description="Name (机构名称)", examples=["米易县人民医院"])
+    level: Level = Field(description="Level (医院等级)")
+    county_code: str = Field(description="County (县区划代码)", examples=["510421"])
+    designated: bool = Field(description="Designated (定点)")
 
 
 class EnrolmentIn(_In):
-    year: Year
+    """A year of enrolment in resident medical insurance (参保年度)."""
+
+    year: Year = Field(description="Enrolment year (参保年度)", examples=[2018])
 
 
 class CategoryIn(_DateRange):
+    """An assistance category (救助对象类别) with its validity."""
+
     category: Category = Field(
-        description="registered_poor 建档立卡贫困人员, dibao 低保对象, tekun 特困人员"
+        description="registered_poor 建档立卡贫困人员, dibao 低保对象, tekun 特困人员",
+        examples=["registered_poor"],
     )
 
 
 class PersonIn(_In):
-    name: str = Field(min_length=1, max_length=100)
-    county_code: CountyCode = Field(description="参保地 county")
-    enrolments: list[EnrolmentIn] = Field(default_factory=list, max_length=200)
-    categories: list[CategoryIn] = Field(default_factory=list, max_length=200)
+    """An insured person (参保人)."""
 
-    @model_validator(mode="after")
-    def _unique_years(self) -> PersonIn:
-        years = [e.year for e in self.enrolments]
+    name: str = Field(min_length=1, max_length=100, description="Name (姓名)", examples=["张三"])
+    county_code: CountyCode = Field(description="Insured county (参保地区划代码)")
+    enrolments: list[EnrolmentIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Enrolment years (参保年度); settling needs the discharge year",
+    )
+    categories: list[CategoryIn] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Assistance categories (救助对象类别) with validity; they open the tilted and "
+        "civil-assistance layers",
+    )
+
+    @field_validator("enrolments")
+    @classmethod
+    def _unique_years(cls, value: list[EnrolmentIn]) -> list[EnrolmentIn]:
+        years = [e.year for e in value]
         if len(years) != len(set(years)):
             raise ValueError("enrolments list a year twice")
-        return self
+        return value
 
 
 class PersonOut(BaseModel):
-    id_number: str
-    name: str
-    county_code: str
-    enrolments: list[EnrolmentIn]
-    categories: list[CategoryIn]
+    id_number: str = Field(
+        description="ID number (公民身份号码), in clear: admin only",
+        examples=["510402195001010014"],
+    )
+    name: str = Field(description="Name (姓名)", examples=["张三"])
+    county_code: str = Field(description="Insured county (参保地区划代码)", examples=["510402"])
+    enrolments: list[EnrolmentIn] = Field(description="Enrolment years (参保年度)")
+    categories: list[CategoryIn] = Field(description="Assistance categories (救助对象类别)")
 
 
 class CatalogItemIn(_DateRange):
-    name: str = Field(min_length=1, max_length=200)
-    grade: Literal["A", "B", "C"] = Field(description="A 甲类, B 乙类, C 丙类")
-    self_pay_ratio: Ratio = Field(
-        default=0, description="乙类先行自付比例; must be 0 unless grade B"
-    )
-    price_cap: OptionalPrice = Field(default=None, description="最高限价 per unit, or null")
+    """A catalogue entry (医保目录条目): drug, service or material."""
 
-    @model_validator(mode="after")
-    def _ratio_only_for_b(self) -> CatalogItemIn:
-        if self.grade != "B" and self.self_pay_ratio:
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Name (项目名称)",
+        examples=["注射用头孢曲松钠 1g"],
+    )
+    grade: Literal["A", "B", "C"] = Field(
+        description="Grade: A 甲类 (fully in policy), B 乙类 (pre-self-pay first), C 丙类 (full "
+        "self-pay)",
+        examples=["B"],
+    )
+    self_pay_ratio: Ratio = Field(
+        default=0,
+        description="Pre-self-pay ratio (乙类先行自付比例); must be 0 unless grade B",
+        examples=["0.10"],
+    )
+    price_cap: OptionalPrice = Field(
+        default=None,
+        description="Price cap per unit (最高限价), yuan; above it is over-limit self-pay; or null",
+        examples=["280.00"],
+    )
+
+    @field_validator("self_pay_ratio")
+    @classmethod
+    def _ratio_only_for_b(cls, value: int, info: ValidationInfo) -> int:
+        if value and info.data.get("grade", "B") != "B":
             raise ValueError("self_pay_ratio applies to grade B only")
-        return self
+        return value
 
 
 class CatalogItemOut(BaseModel):
-    code: str
-    name: str
-    grade: Literal["A", "B", "C"]
-    self_pay_ratio: str
-    price_cap: str | None
-    valid_from: dt.date
-    valid_to: dt.date | None
+    code: str = Field(description="Catalogue code (医保目录编码)", examples=["XB01"])
+    name: str = Field(description="Name (项目名称)", examples=["注射用头孢曲松钠 1g"])
+    grade: Literal["A", "B", "C"] = Field(description="A 甲类, B 乙类, C 丙类")
+    self_pay_ratio: str = Field(
+        description="Pre-self-pay ratio (乙类先行自付比例)", examples=["0.10"]
+    )
+    price_cap: str | None = Field(description="Price cap per unit (最高限价), yuan, or null")
+    valid_from: dt.date = Field(description="First day of validity (生效日期)")
+    valid_to: dt.date | None = Field(description="Last day of validity (失效日期), or null")
 
     @classmethod
     def of(cls, item: CatalogItem) -> CatalogItemOut:

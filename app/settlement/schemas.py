@@ -6,9 +6,10 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic_core import PydanticCustomError
 
-from app.types import Money, Price, Quantity
+from app.types import Money, Price, Quantity, id_number_problem
 
 __all__ = [
     "ItemIn",
@@ -29,15 +30,37 @@ class _In(BaseModel):
 
 
 class ItemIn(_In):
-    seq: int = Field(ge=1, le=10**6, strict=True, description="Line number on the bill, unique")
-    code: str = Field(
-        pattern=r"^[A-Za-z0-9._-]{1,64}$", description="医保目录编码", examples=["XA01"]
+    """One line of the bill (费用明细)."""
+
+    seq: int = Field(
+        ge=1,
+        le=10**6,
+        strict=True,
+        description="Line number (明细序号), unique in the bill",
+        examples=[1],
     )
-    name: str = Field(default="", max_length=200)
-    unit_price: Price
-    quantity: Quantity
-    amount: Money = Field(description="Must equal round(unit_price × quantity) to the fen")
-    hospital_borne: StrictBool = Field(default=False, description="不合规: borne by the hospital")
+    code: str = Field(
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="Catalogue code (医保目录编码); must be in the catalogue on the discharge date",
+        examples=["XB01"],
+    )
+    name: str = Field(
+        default="",
+        max_length=200,
+        description="Item name as the HIS prints it (项目名称); informative only",
+        examples=["注射用头孢曲松钠 1g"],
+    )
+    unit_price: Price = Field(description="Unit price in yuan (单价), at most 4 decimals")
+    quantity: Quantity = Field(description="Quantity (数量), at most 3 decimals, positive")
+    amount: Money = Field(
+        description="Line amount in yuan (金额); must equal round(unit_price × quantity) to the "
+        "fen, else 422 amount_mismatch",
+    )
+    hospital_borne: StrictBool = Field(
+        default=False,
+        description="Non-compliant charge borne by the hospital (不合规费用, 医院承担): neither "
+        "the funds nor the patient pay it",
+    )
 
     @field_validator("quantity")
     @classmethod
@@ -48,92 +71,242 @@ class ItemIn(_In):
 
 
 class PatientIn(_In):
+    """The insured patient (参保人)."""
+
     id_number: str = Field(
         pattern=r"^\d{17}[\dX]$",
-        description="18-digit resident ID (GB 11643)",
+        description="18-digit resident ID number (公民身份号码, GB 11643); must be in the person "
+        "registry and enrolled (参保) for the discharge year",
         examples=["510402195001010014"],
     )
-    name: str | None = Field(default=None, max_length=100)
+    name: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Patient name (姓名); informative only",
+        examples=["张三"],
+    )
+
+    @field_validator("id_number")
+    @classmethod
+    def _checksum(cls, value: str) -> str:
+        if (problem := id_number_problem(value)) is not None:
+            raise ValueError(problem)
+        return value
 
 
 class SettlementIn(_In):
-    hospital_code: str = Field(pattern=r"^[A-Za-z0-9._-]{1,32}$", examples=["H510402001"])
+    """An inpatient bill at discharge (出院结算单), for preview and settlement."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "hospital_code": "H510402001",
+                    "bill_no": "ZY2018060001",
+                    "patient": {"id_number": "510402195001010014", "name": "张三"},
+                    "admission_date": "2018-06-01",
+                    "discharge_date": "2018-06-12",
+                    "referral": False,
+                    "items": [
+                        {
+                            "seq": 1,
+                            "code": "XC01",
+                            "name": "一次性医用耗材（丙类）",
+                            "unit_price": "1000.00",
+                            "quantity": "1",
+                            "amount": "1000.00",
+                        },
+                        {
+                            "seq": 2,
+                            "code": "XB01",
+                            "name": "注射用头孢曲松钠 1g",
+                            "unit_price": "50.00",
+                            "quantity": "100",
+                            "amount": "5000.00",
+                        },
+                        {
+                            "seq": 3,
+                            "code": "XA05",
+                            "name": "阑尾切除术",
+                            "unit_price": "1200.00",
+                            "quantity": "1",
+                            "amount": "1200.00",
+                        },
+                        {
+                            "seq": 4,
+                            "code": "XA06",
+                            "name": "住院诊查费（日）",
+                            "unit_price": "1280.00",
+                            "quantity": "10",
+                            "amount": "12800.00",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    hospital_code: str = Field(
+        pattern=r"^[A-Za-z0-9._-]{1,32}$",
+        description="Hospital code (定点医疗机构编码); a hospital key settles its own only",
+        examples=["H510402001"],
+    )
     bill_no: str = Field(
         pattern=r"^[A-Za-z0-9._/-]{1,64}$",
-        description="住院号/结算单号, unique per hospital",
+        description="Bill number (住院号/结算单号), unique per hospital; with hospital_code the "
+        "idempotency key of a settlement",
         examples=["ZY2018060001"],
     )
     patient: PatientIn
-    admission_date: dt.date
+    admission_date: dt.date = Field(
+        description="Admission date (入院日期)", examples=["2018-06-01"]
+    )
     discharge_date: dt.date = Field(
-        description="Chooses the policy version and the accumulator year"
+        description="Discharge date (出院日期); chooses the policy version in force and the "
+        "accumulator year (年度累计)",
+        examples=["2018-06-12"],
     )
     referral: StrictBool = Field(
-        default=False, description="转诊: out-of-county with referral keeps the full ratio"
+        default=False,
+        description="Referred (转诊): out-of-county treatment with a referral keeps the full "
+        "reimbursement ratio",
     )
-    items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+    items: list[ItemIn] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Bill lines (费用明细), 1 to 5000"
+    )
 
-    @model_validator(mode="after")
-    def _unique_seq(self) -> SettlementIn:
-        seen: set[int] = set()
-        for item in self.items:
-            if item.seq in seen:
-                raise ValueError(f"item seq {item.seq} appears twice")
-            seen.add(item.seq)
-        return self
+    @field_validator("items")
+    @classmethod
+    def _unique_seq(cls, items: list[ItemIn]) -> list[ItemIn]:
+        first: dict[int, int] = {}
+        for index, item in enumerate(items):
+            if item.seq in first:
+                raise PydanticCustomError(
+                    "duplicate_seq",
+                    "item seq {seq} appears twice (items {first} and {index})",
+                    {"seq": item.seq, "first": first[item.seq], "index": index},
+                )
+            first[item.seq] = index
+        return items
 
 
 class ReversalIn(_In):
+    """Optional body of a reversal (撤销)."""
+
     reason: str | None = Field(
-        default=None, max_length=500, description="Why the settlement is reversed"
+        default=None,
+        max_length=500,
+        description="Why the settlement is reversed (撤销原因); kept in the audit trail",
+        examples=["费用录入错误，重新结算"],
     )
 
 
 class PatientOut(BaseModel):
     id_number: str = Field(
-        description="Masked: first 4 and last 4 characters", examples=["5104**********0014"]
+        description="ID number (身份证号), masked: first 4 and last 4 characters",
+        examples=["5104**********0014"],
     )
-    categories: list[str] = Field(description="Categories valid on the discharge date")
-    in_county: bool = Field(description="县域内: the hospital's county is the person's county")
+    categories: list[str] = Field(
+        description="Assistance categories valid on the discharge date: registered_poor "
+        "(建档立卡贫困人员), dibao (低保对象), tekun (特困人员)",
+        examples=[["registered_poor"]],
+    )
+    in_county: bool = Field(
+        description="In county (县域内): the hospital's county is the person's insured county"
+    )
 
 
 class TotalsOut(BaseModel):
-    total: str
-    hospital_borne: str
-    full_self_pay: str
-    over_limit: str
-    pre_self_pay: str
-    in_policy: str
+    """How the bill total splits before the funds pay (amounts in yuan)."""
+
+    total: str = Field(description="Bill total (医疗总费用)", examples=["20000.00"])
+    hospital_borne: str = Field(
+        description="Non-compliant charges borne by the hospital (不合规费用)", examples=["0.00"]
+    )
+    full_self_pay: str = Field(
+        description="Full self-pay (全自费): grade C items, outside the catalogue's scope",
+        examples=["1000.00"],
+    )
+    over_limit: str = Field(description="Above the price cap (超限价自付)", examples=["0.00"])
+    pre_self_pay: str = Field(
+        description="Pre-self-pay of grade B items (乙类先行自付)", examples=["500.00"]
+    )
+    in_policy: str = Field(
+        description="In-policy amount (政策范围内费用) the layers work on", examples=["18500.00"]
+    )
 
 
 class LayerOut(BaseModel):
-    layer: str
-    fund_code: str
-    fund_name: str
-    base: str
-    paid: str
-    left: str
-    params: dict[str, str | None]
-    rule: str
-    reason: str | None
+    """One payment layer of the settlement, in policy order."""
+
+    layer: str = Field(
+        description="basic (基本医保), critical_illness (大病保险), supplementary (补充保险), "
+        "tilted (倾斜支付), civil_assistance (医疗救助)",
+        examples=["basic"],
+    )
+    fund_code: str = Field(description="Fund code (基金编码)", examples=["390100"])
+    fund_name: str = Field(
+        description="Fund name (基金名称)", examples=["城乡居民基本医疗保险基金"]
+    )
+    base: str = Field(
+        description="What this layer considered (计算基数), yuan", examples=["18500.00"]
+    )
+    paid: str = Field(description="What this fund pays (基金支付), yuan", examples=["14640.00"])
+    left: str = Field(
+        description="Left for the next layers after this one (剩余), yuan", examples=["3860.00"]
+    )
+    params: dict[str, str | None] = Field(
+        description="The policy parameters this layer used (deductible 起付线, ratio 报销比例, "
+        "cap 封顶线, accumulators before this settlement, ...)",
+        examples=[{"deductible": "200.00", "ratio": "0.80", "cap_remaining_before": "150000.00"}],
+    )
+    rule: str = Field(description="The policy clause and source applied (政策依据)")
+    reason: str | None = Field(
+        description="Why the layer paid nothing (e.g. not eligible), else null"
+    )
 
 
 class SettlementOut(BaseModel):
-    settlement_id: uuid.UUID | None = Field(description="null for a preview")
-    status: Literal["preview", "settled", "reversed"]
-    hospital_code: str
-    bill_no: str
-    policy_version: str
-    policy_hash: str
-    settled_at: dt.datetime | None
-    reversed_at: dt.datetime | None = None
-    admission_date: dt.date
-    discharge_date: dt.date
-    accumulator_year: int
+    """A settlement (结算单) or a preview (预结算) of one bill."""
+
+    settlement_id: uuid.UUID | None = Field(
+        description="Settlement id (结算流水号); null for a preview"
+    )
+    status: Literal["preview", "settled", "reversed"] = Field(
+        description="preview (预结算), settled (已结算) or reversed (已撤销)"
+    )
+    hospital_code: str = Field(description="Hospital code (医疗机构编码)", examples=["H510402001"])
+    bill_no: str = Field(description="Bill number (住院号/结算单号)", examples=["ZY2018060001"])
+    policy_version: str = Field(
+        description="Policy version applied (政策版本)", examples=["panzhihua-2018"]
+    )
+    policy_hash: str = Field(description="SHA-256 of the policy document applied")
+    settled_at: dt.datetime | None = Field(
+        description="Settlement time (结算时间); null for a preview"
+    )
+    reversed_at: dt.datetime | None = Field(
+        default=None, description="Reversal time (撤销时间) when reversed"
+    )
+    admission_date: dt.date = Field(description="Admission date (入院日期)")
+    discharge_date: dt.date = Field(description="Discharge date (出院日期)")
+    accumulator_year: int = Field(
+        description="The year whose accumulators (年度累计) this settlement counts in",
+        examples=[2018],
+    )
     patient: PatientOut
     totals: TotalsOut
-    layers: list[LayerOut]
-    fund_paid: str
-    self_pay: str = Field(description="What the patient pays at the window (个人自付现金)")
-    in_policy_self_pay: str
-    in_policy_self_pay_ratio: str = Field(examples=["0.0300"])
+    layers: list[LayerOut] = Field(description="All payment layers in policy order")
+    fund_paid: str = Field(
+        description="Paid by all funds together (基金支付合计), yuan", examples=["17945.00"]
+    )
+    self_pay: str = Field(
+        description="What the patient pays at the window (个人自付现金), yuan", examples=["2055.00"]
+    )
+    in_policy_self_pay: str = Field(
+        description="The patient's share of the in-policy amount (政策范围内个人自付), yuan",
+        examples=["555.00"],
+    )
+    in_policy_self_pay_ratio: str = Field(
+        description="in_policy_self_pay / in_policy (政策范围内自付比例), 4 decimals",
+        examples=["0.0300"],
+    )

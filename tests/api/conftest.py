@@ -68,29 +68,53 @@ def bill_no(prefix: str = "ZY") -> str:
     return f"{prefix}{uuid.uuid4().hex[:20].upper()}"
 
 
-def person_body(categories: Iterable[str | dict[str, Any]] = (), county: str = "510402",
-                years: Iterable[int] = (2018, 2019), name: str = "测试") -> dict[str, Any]:
+def person_body(
+    categories: Iterable[str | dict[str, Any]] = (),
+    county: str = "510402",
+    years: Iterable[int] = (2018, 2019),
+    name: str = "测试",
+) -> dict[str, Any]:
     cats = [
         c if isinstance(c, dict) else {"category": c, "valid_from": "2018-01-01", "valid_to": None}
         for c in categories
     ]
-    return {"name": name, "county_code": county, "enrolments": [{"year": y} for y in years],
-            "categories": cats}
+    return {
+        "name": name,
+        "county_code": county,
+        "enrolments": [{"year": y} for y in years],
+        "categories": cats,
+    }
 
 
-async def new_person(client: AsyncClient, categories: Iterable[str | dict[str, Any]] = (),
-                     county: str = "510402", years: Iterable[int] = (2018, 2019)) -> str:
+async def new_person(
+    client: AsyncClient,
+    categories: Iterable[str | dict[str, Any]] = (),
+    county: str = "510402",
+    years: Iterable[int] = (2018, 2019),
+) -> str:
     """Register a fresh person through the admin API; returns the ID number."""
     id_number = random_id_number(county)
-    response = await client.put(f"/v1/persons/{id_number}", headers=headers(ADMIN),
-                                json=person_body(categories, county, years))
+    response = await client.put(
+        f"/v1/persons/{id_number}",
+        headers=headers(ADMIN),
+        json=person_body(categories, county, years),
+    )
     assert response.status_code == 201, response.text
     return id_number
 
 
-def item(seq: int, code: str, unit_price: Any, quantity: Any, amount: Any, **extra: Any) -> dict[str, Any]:
-    return {"seq": seq, "code": code, "name": f"line {seq}", "unit_price": unit_price,
-            "quantity": quantity, "amount": amount, **extra}
+def item(
+    seq: int, code: str, unit_price: Any, quantity: Any, amount: Any, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "code": code,
+        "name": f"line {seq}",
+        "unit_price": unit_price,
+        "quantity": quantity,
+        "amount": amount,
+        **extra,
+    }
 
 
 EXAMPLE_ITEMS: list[dict[str, Any]] = [
@@ -101,9 +125,16 @@ EXAMPLE_ITEMS: list[dict[str, Any]] = [
 ]
 
 
-def make_bill(bill: str, id_number: str, hospital: str = "H510402001", discharge: str = "2018-06-12",
-              items: Sequence[dict[str, Any]] | None = None, *, admission: str | None = None,
-              referral: bool = False) -> dict[str, Any]:
+def make_bill(
+    bill: str,
+    id_number: str,
+    hospital: str = "H510402001",
+    discharge: str = "2018-06-12",
+    items: Sequence[dict[str, Any]] | None = None,
+    *,
+    admission: str | None = None,
+    referral: bool = False,
+) -> dict[str, Any]:
     discharge_day = dt.date.fromisoformat(discharge)
     return {
         "hospital_code": hospital,
@@ -117,23 +148,34 @@ def make_bill(bill: str, id_number: str, hospital: str = "H510402001", discharge
 
 
 async def settle(client: AsyncClient, body: dict[str, Any], key: str | None = None) -> Response:
-    return await client.post("/v1/settlements", json=body,
-                             headers=headers(key or hospital_key(body["hospital_code"])))
+    return await client.post(
+        "/v1/settlements", json=body, headers=headers(key or hospital_key(body["hospital_code"]))
+    )
 
 
 async def preview(client: AsyncClient, body: dict[str, Any], key: str | None = None) -> Response:
-    return await client.post("/v1/settlements/preview", json=body,
-                             headers=headers(key or hospital_key(body["hospital_code"])))
+    return await client.post(
+        "/v1/settlements/preview",
+        json=body,
+        headers=headers(key or hospital_key(body["hospital_code"])),
+    )
 
 
-async def reverse(client: AsyncClient, settlement: dict[str, Any], key: str | None = None) -> Response:
-    return await client.post(f"/v1/settlements/{settlement['settlement_id']}/reversal",
-                             headers=headers(key or hospital_key(settlement["hospital_code"])))
+async def reverse(
+    client: AsyncClient, settlement: dict[str, Any], key: str | None = None
+) -> Response:
+    return await client.post(
+        f"/v1/settlements/{settlement['settlement_id']}/reversal",
+        headers=headers(key or hospital_key(settlement["hospital_code"])),
+    )
 
 
 async def find(client: AsyncClient, hospital: str, bill: str, key: str | None = None) -> Response:
-    return await client.get("/v1/settlements", params={"hospital_code": hospital, "bill_no": bill},
-                            headers=headers(key or hospital_key(hospital)))
+    return await client.get(
+        "/v1/settlements",
+        params={"hospital_code": hospital, "bill_no": bill},
+        headers=headers(key or hospital_key(hospital)),
+    )
 
 
 def layers(settlement: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -144,7 +186,10 @@ def figures(settlement: dict[str, Any]) -> dict[str, Any]:
     """What a settlement says about money: (paid, left) per layer and the result lines."""
     return {
         "totals": settlement["totals"],
-        "layers": [(line["layer"], line["base"], line["paid"], line["left"]) for line in settlement["layers"]],
+        "layers": [
+            (line["layer"], line["base"], line["paid"], line["left"])
+            for line in settlement["layers"]
+        ],
         "fund_paid": settlement["fund_paid"],
         "self_pay": settlement["self_pay"],
         "in_policy_self_pay": settlement["in_policy_self_pay"],
@@ -156,9 +201,10 @@ def masked(id_number: str) -> str:
     return id_number[:4] + "*" * 10 + id_number[-4:]
 
 
-def assert_problem(response: Response, status: int, code: str,
-                   locs: Sequence[Sequence[str | int]] | None = None) -> dict[str, Any]:
-    """A problem+json with this status and code; ``locs`` (if given) are exactly its errors' locs."""
+def assert_problem(
+    response: Response, status: int, code: str, locs: Sequence[Sequence[str | int]] | None = None
+) -> dict[str, Any]:
+    """A problem+json with this status and code; ``locs`` (if given) are exactly its locs."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
