@@ -2,18 +2,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint run migrate openapi clean
+.PHONY: venv test lint run migrate openapi client clean
 
 venv: $(STAMP)
 
 # Re-install only when the package metadata changed.
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,embedded]'
 	touch $(STAMP)
 
 lint: venv
-	$(VENV)/bin/ruff check app tests
+	$(VENV)/bin/ruff check app tests examples clients/generate.py
 	$(VENV)/bin/lint-imports
 
 test: lint
@@ -28,6 +28,10 @@ migrate: venv
 openapi: venv
 	$(VENV)/bin/onestop openapi > openapi/openapi.json.tmp
 	mv openapi/openapi.json.tmp openapi/openapi.json
+
+# The Python client in clients/python/, generated from the committed OpenAPI document.
+client: openapi
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) clients/generate.py
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .import_linter_cache .coverage .hypothesis *.egg-info

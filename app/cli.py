@@ -1,4 +1,4 @@
-"""``onestop``: the command line (serve, migrate, openapi).
+"""``onestop``: the command line (serve, migrate, publish-policies, openapi, ...).
 
 With ``DATABASE_URL`` unset, ``serve`` starts the embedded PostgreSQL once in this process, hands
 its URL to the app (and every uvicorn worker) through ``DATABASE_URL``, and stops it when uvicorn
@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import logging
+import logging.config
 import os
 import signal
 import sys
@@ -18,12 +19,13 @@ from collections.abc import Sequence
 
 import uvicorn
 
-from app import __version__
+from app import __version__, settle_file
 from app.cli_admin import add_admin_commands, run_admin
 from app.config import Settings, get_settings
-from app.db.embedded import resolve_database_url
+from app.db.embedded import EmbeddedUnavailable, resolve_database_url
 from app.db.migrate import upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
+from app.logs import logging_config
 
 __all__ = ["main"]
 
@@ -33,10 +35,9 @@ logger = logging.getLogger("onestop")
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("pgserver").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
+    logging.config.dictConfig(logging_config(settings))
+    if args.command == "settle-file":  # offline: no database
+        return int(args.func(args))
     if args.command == "openapi":
         from app.main import create_app
 
@@ -46,7 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # SIGTERM (docker stop, systemd) must unwind through `finally` so the embedded server stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
-    url, embedded = resolve_database_url(settings)
+    try:
+        url, embedded = resolve_database_url(settings)
+    except EmbeddedUnavailable as exc:
+        logger.error("%s", exc)
+        return 2
     try:
         asyncio.run(upgrade_to_head(url))
         logger.info("database migrated to head")
@@ -54,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(_bootstrap(url, settings, demo=args.demo))
             if embedded is not None:
                 os.environ["DATABASE_URL"] = url
+            _reset_metrics_dir(settings, args.workers)
             uvicorn.run(
                 "app.main:create_app",
                 factory=True,
@@ -61,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port or settings.port,
                 workers=args.workers,
                 log_level=settings.log_level.lower(),
+                log_config=logging_config(settings),  # applied again in each worker
+                access_log=False,  # app.middleware logs each request with its route and id
+                timeout_graceful_shutdown=settings.shutdown_timeout_s,
             )
+        elif args.command == "publish-policies":
+            asyncio.run(_bootstrap(url, settings, demo=False))
         elif args.command in ("keys", "audit"):
             return asyncio.run(run_admin(url, settings, args))
     except KeyboardInterrupt:
@@ -70,6 +81,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _reset_metrics_dir(settings: Settings, workers: int) -> None:
+    directory = settings.prometheus_multiproc_dir
+    if directory is None:
+        if workers > 1:
+            logger.warning(
+                "%d workers without PROMETHEUS_MULTIPROC_DIR: each /metrics scrape shows only "
+                "the worker that answers it",
+                workers,
+            )
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):  # counters of an earlier run
+        stale.unlink()
 
 
 async def _bootstrap(url: str, settings: Settings, *, demo: bool) -> None:
@@ -93,7 +119,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--demo", action="store_true", help="also load demo registries")
     commands.add_parser("openapi", help="print the OpenAPI document as JSON")
+    commands.add_parser(
+        "publish-policies",
+        help="migrate, then publish the policy documents shipped with the code (and create the "
+        "bootstrap admin key if ONESTOP_BOOTSTRAP_ADMIN_KEY is set)",
+    )
     add_admin_commands(commands)
+    settle_file.add_parser(commands)
     return parser
 
 

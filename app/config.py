@@ -7,6 +7,7 @@ are unprefixed; everything else is ``ONESTOP_*``. Business numbers never live he
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, validation_alias="PORT")
     bootstrap_admin_key: SecretStr | None = None
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    """``json``: one JSON object per line (production); ``text``: for a terminal."""
+    shutdown_timeout_s: int = Field(default=20, ge=1)
+    """On SIGTERM, how long running requests may take to finish before they are cancelled."""
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
+    )
+    """Aggregate ``/metrics`` over ``--workers``; prometheus-client also reads it itself."""
     db_pool_size: int = Field(default=10, ge=1)
     db_statement_timeout_ms: int = Field(default=5000, ge=0)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)

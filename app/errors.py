@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.context import request_id_var, valid_request_id
+
 __all__ = [
     "PROBLEM_CONTENT_TYPE",
     "AppError",
@@ -33,6 +35,8 @@ __all__ = [
     "Unauthorized",
     "Unprocessable",
     "install_error_handlers",
+    "internal_error_response",
+    "problem_response",
     "problem_responses",
 ]
 
@@ -114,9 +118,59 @@ class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", "Service Unavailable"
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses."""
-    return {s: {"model": Problem, "description": HTTPStatus(s).phrase} for s in statuses}
+def problem_responses(
+    *statuses: int, codes: Mapping[int, Sequence[str]] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses;
+    ``codes`` lists, per status, the machine codes an integrator may meet."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        description = HTTPStatus(status).phrase
+        if listed := (codes or {}).get(status):
+            description += " (problem+json). `code`: " + ", ".join(f"`{c}`" for c in listed)
+        responses[status] = {"model": Problem, "description": description}
+    return responses
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: Sequence[Mapping[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+    request_id: str | None = None,
+) -> JSONResponse:
+    """The problem+json response; handlers and middlewares build every error with it."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "errors": list(errors),
+    }
+    if request_id is not None:
+        body["request_id"] = request_id
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+
+
+def internal_error_response(request_id: str | None) -> JSONResponse:
+    return problem_response(
+        status=500,
+        code="internal_error",
+        title="Internal Server Error",
+        detail="An unexpected error occurred; it has been logged.",
+        request_id=request_id,
+    )
+
+
+def _request_id(request: Request) -> str | None:
+    # Set by app.middleware.RequestMiddleware; without it (a bare app), a well-formed header.
+    if (request_id := request_id_var.get()) is not None:
+        return request_id
+    return valid_request_id(request.headers.get("x-request-id"))
 
 
 def _problem(
@@ -129,17 +183,15 @@ def _problem(
     errors: Sequence[Mapping[str, Any]] = (),
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "errors": list(errors),
-    }
-    if request_id := request.headers.get("x-request-id"):
-        body["request_id"] = request_id
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+    return problem_response(
+        status=status,
+        code=code,
+        title=title,
+        detail=detail,
+        errors=errors,
+        headers=headers,
+        request_id=_request_id(request),
+    )
 
 
 async def _app_error(request: Request, exc: AppError) -> Response:
@@ -182,14 +234,9 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
     # Starlette's ServerErrorMiddleware calls this, then re-raises so the server logs it too.
+    # (With app.middleware.RequestMiddleware installed, that middleware answers first.)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _problem(
-        request,
-        status=500,
-        code="internal_error",
-        title="Internal Server Error",
-        detail="An unexpected error occurred; it has been logged.",
-    )
+    return internal_error_response(_request_id(request))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,4 @@
-"""Operations endpoints: liveness and readiness."""
+"""Operations endpoints: liveness and readiness (``/metrics`` is in :mod:`app.metrics`)."""
 
 from __future__ import annotations
 
@@ -28,15 +28,23 @@ class Ready(BaseModel):
     status: Literal["ready"] = "ready"
 
 
-@router.get("/healthz", summary="The process is up")
+@router.get("/healthz", operation_id="getHealth", summary="The process is up")
 async def healthz() -> Health:
+    """Liveness: answers 200 as long as the process serves HTTP, also while draining."""
     return Health()
 
 
 @router.get(
-    "/readyz", summary="The database is reachable and migrated", responses=problem_responses(503)
+    "/readyz",
+    operation_id="getReadiness",
+    summary="The database is reachable and migrated",
+    responses=problem_responses(503, codes={503: ["not_ready", "shutting_down"]}),
 )
 async def readyz(request: Request) -> Ready:
+    """Readiness: 200 when the database answers within ``ONESTOP_DB_CONNECT_TIMEOUT_S`` and its
+    schema is at the latest migration; 503 otherwise, and while the instance shuts down."""
+    if request.app.state.drain.active:
+        raise ServiceUnavailable("This instance is shutting down.", code="shutting_down")
     engine: AsyncEngine = request.app.state.engine
     timeout_s: float = request.app.state.settings.db_connect_timeout_s
     try:

@@ -8,15 +8,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import __version__, health
+from app import __version__, apidoc, health, metrics
 from app.audit import endpoints as audit_endpoints
 from app.auth import endpoints as auth_endpoints
 from app.config import Settings, get_settings
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
+from app.drain import Drain
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
+from app.middleware import RequestMiddleware
 from app.policy.store import PolicyStore
+from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
 from app.settlement import endpoints as settlement_endpoints
 
@@ -31,6 +34,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     database is down.
     """
     settings = settings or get_settings()
+    drain = Drain()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,11 +52,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.settings = settings
         app.state.policies = PolicyStore()
         app.state.engine = engine
+        app.state.read_engine = read_engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.read_sessionmaker = make_sessionmaker(read_engine)
         try:
-            yield
+            with drain.on_signals():
+                yield
         finally:
+            drain.start()
+            metrics.process_stopped()
             await engine.dispose()
             await read_engine.dispose()
             if embedded is not None:
@@ -64,14 +72,19 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         summary="One-stop settlement of hospital inpatient bills under medical insurance.",
         lifespan=lifespan,
     )
+    app.state.drain = drain
+    apidoc.document(app)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMiddleware, drain=drain)  # outermost: sees every response
     app.include_router(health.router)
+    app.include_router(metrics.router)
     for router in (
         registry_endpoints.router,
         settlement_endpoints.router,
         auth_endpoints.router,
         audit_endpoints.router,
+        reconciliation_endpoints.router,
     ):
         app.include_router(router)
     return app

@@ -1,7 +1,9 @@
 """Embedded PostgreSQL (pgserver) for when ``DATABASE_URL`` is unset.
 
 pgserver ships PostgreSQL binaries in a wheel and runs the server on a Unix socket inside the data
-directory, so ``make run`` needs nothing installed. The server is shared by every process that
+directory, so ``make run`` needs nothing installed. It is the optional extra ``embedded``
+(``pip install 'onestop[embedded]'``, which ``make`` does); production images leave it out and
+set ``DATABASE_URL``. The server is shared by every process that
 asks for the same directory and stopped when the last of them lets go.
 """
 
@@ -19,10 +21,14 @@ from sqlalchemy.engine import make_url
 
 from app.config import Settings
 
-__all__ = ["EmbeddedHandle", "resolve_database_url", "start_embedded"]
+__all__ = ["EmbeddedHandle", "EmbeddedUnavailable", "resolve_database_url", "start_embedded"]
 
 DATABASE_NAME = "onestop"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+class EmbeddedUnavailable(RuntimeError):
+    """``DATABASE_URL`` is unset and pgserver is not installed."""
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,21 @@ def start_embedded(
     """
     if not _IDENTIFIER.fullmatch(database):
         raise ValueError(f"not a plain database name: {database!r}")
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    _forget_dead_handles(pgdata)
     with warnings.catch_warnings():
         # pgserver resolves a platformdirs runtime dir at import time, which warns when
         # XDG_RUNTIME_DIR is unset (containers, CI) and then falls back to a temp dir: harmless.
         warnings.simplefilter("ignore", UserWarning)
-        import pgserver
+        try:
+            import pgserver
+        except ImportError as exc:
+            raise EmbeddedUnavailable(
+                "DATABASE_URL is not set and the embedded PostgreSQL is not installed: set "
+                "DATABASE_URL=postgresql://user:password@host:5432/onestop, or install it with "
+                "pip install 'onestop[embedded]'"
+            ) from exc
 
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_handles(pgdata)
         server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
     server.psql(
         f"SELECT 'CREATE DATABASE {database}' "

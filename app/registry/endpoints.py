@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 
@@ -15,14 +15,49 @@ from .schemas import CatalogItemIn, CatalogItemOut, HospitalIn, HospitalOut, Per
 
 router = APIRouter(prefix="/v1", tags=["registries 登记"])
 
-Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,32}$", examples=["H510402001"])]
-CatalogCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,64}$", examples=["XA01"])]
+Code = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9._-]{1,32}$",
+        description="Hospital code (定点医疗机构编码)",
+        examples=["H510402001"],
+    ),
+]
+CatalogCode = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9._-]{1,64}$",
+        description="Catalogue code (医保目录编码)",
+        examples=["XA01"],
+    ),
+]
 IdNumber = Annotated[
-    str, Path(pattern=r"^\d{17}[\dX]$", description="18-digit resident ID (GB 11643)")
+    str,
+    Path(
+        pattern=r"^\d{17}[\dX]$",
+        description="18-digit resident ID number (公民身份号码, GB 11643), checksum verified",
+        examples=["510402195001010014"],
+    ),
 ]
 
-_WRITE_ERRORS = problem_responses(401, 403, 422)
-_READ_ERRORS = problem_responses(401, 403, 404)
+_AUTH = {401: ["unauthorized"], 403: ["forbidden"]}
+_WRITE_ERRORS = problem_responses(
+    401,
+    403,
+    422,
+    503,
+    codes={**_AUTH, 422: ["validation_error"], 503: ["commit_failed", "shutting_down"]},
+)
+
+
+def _read_errors(not_found: str, *invalid: str) -> dict[int | str, dict[str, Any]]:
+    return problem_responses(
+        401,
+        403,
+        404,
+        422,
+        codes={**_AUTH, 404: [not_found], 422: ["validation_error", *invalid]},
+    )
 
 
 def _status(response: Response, created: bool) -> None:
@@ -32,7 +67,8 @@ def _status(response: Response, created: bool) -> None:
 @router.put(
     "/hospitals/{code}",
     operation_id="putHospital",
-    responses={201: {"model": HospitalOut}, **_WRITE_ERRORS},
+    summary="Create or replace a hospital (定点医疗机构)",
+    responses={201: {"model": HospitalOut, "description": "Created"}, **_WRITE_ERRORS},
 )
 async def put_hospital(
     code: Code, body: HospitalIn, session: SessionDep, caller: AdminCaller, response: Response
@@ -43,15 +79,26 @@ async def put_hospital(
     return out
 
 
-@router.get("/hospitals/{code}", operation_id="getHospital", responses=_READ_ERRORS)
+@router.get(
+    "/hospitals/{code}",
+    operation_id="getHospital",
+    summary="Read a hospital",
+    responses=_read_errors("hospital_not_found"),
+)
 async def get_hospital(code: Code, session: SessionDep, caller: AnyCaller) -> HospitalOut:
+    """A hospital by code; any role may read it."""
     return await service.get_hospital(session, code)
 
 
 @router.put(
     "/persons/{id_number}",
     operation_id="putPerson",
-    responses={201: {"model": PersonOut}, **_WRITE_ERRORS},
+    summary="Create or replace an insured person (参保人)",
+    responses={
+        201: {"model": PersonOut, "description": "Created"},
+        **_WRITE_ERRORS,
+        **problem_responses(422, codes={422: ["validation_error", "invalid_id_number"]}),
+    },
 )
 async def put_person(
     id_number: IdNumber,
@@ -60,21 +107,30 @@ async def put_person(
     caller: AdminCaller,
     response: Response,
 ) -> PersonOut:
-    """Create or replace a person (参保人) with enrolment years and dated categories."""
+    """Create or replace a person (参保人) with enrolment years (参保年度) and dated assistance
+    categories (建档立卡/低保/特困). 201 when created, 200 when replaced. 422
+    ``invalid_id_number`` when the ID number's checksum digit does not match."""
     out, created = await service.put_person(session, caller, id_number, body)
     _status(response, created)
     return out
 
 
-@router.get("/persons/{id_number}", operation_id="getPerson", responses=_READ_ERRORS)
+@router.get(
+    "/persons/{id_number}",
+    operation_id="getPerson",
+    summary="Read an insured person",
+    responses=_read_errors("person_not_found"),
+)
 async def get_person(id_number: IdNumber, session: SessionDep, caller: AdminCaller) -> PersonOut:
+    """A person by ID number (admin only: it is personal data)."""
     return await service.get_person(session, id_number)
 
 
 @router.put(
     "/catalog/{code}",
     operation_id="putCatalogItem",
-    responses={201: {"model": CatalogItemOut}, **_WRITE_ERRORS},
+    summary="Create or replace a catalogue entry (医保目录)",
+    responses={201: {"model": CatalogItemOut, "description": "Created"}, **_WRITE_ERRORS},
 )
 async def put_catalog_item(
     code: CatalogCode,
@@ -89,8 +145,14 @@ async def put_catalog_item(
     return out
 
 
-@router.get("/catalog/{code}", operation_id="getCatalogItem", responses=_READ_ERRORS)
+@router.get(
+    "/catalog/{code}",
+    operation_id="getCatalogItem",
+    summary="Read a catalogue entry",
+    responses=_read_errors("catalog_item_not_found"),
+)
 async def get_catalog_item(
     code: CatalogCode, session: SessionDep, caller: AnyCaller
 ) -> CatalogItemOut:
+    """A catalogue entry by code; any role may read it."""
     return await service.get_catalog_item(session, code)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app import metrics
 from app.auth.deps import HospitalCaller, ReaderCaller, check_hospital
 from app.db.session import SessionDep
 from app.errors import problem_responses
@@ -17,6 +18,19 @@ from .schemas import ReversalIn, SettlementIn, SettlementOut
 
 router = APIRouter(prefix="/v1/settlements", tags=["settlement 结算"])
 
+_AUTH = {401: ["unauthorized"], 403: ["forbidden"]}
+_BILL_PROBLEMS = [
+    "validation_error",
+    "dates_out_of_order",
+    "amount_mismatch",
+    "unknown_hospital",
+    "hospital_not_designated",
+    "unknown_person",
+    "person_not_enrolled",
+    "unknown_catalog_code",
+    "no_policy_in_force",
+]
+
 
 def _policies(request: Request) -> PolicyStore:
     store: PolicyStore = request.app.state.policies
@@ -24,12 +38,18 @@ def _policies(request: Request) -> PolicyStore:
 
 
 @router.post(
-    "/preview", operation_id="previewSettlement", responses=problem_responses(401, 403, 422)
+    "/preview",
+    operation_id="previewSettlement",
+    summary="Pre-settle a bill (预结算)",
+    response_description="What settling now would give; nothing stored",
+    responses=problem_responses(401, 403, 422, codes={**_AUTH, 422: _BILL_PROBLEMS}),
 )
 async def preview(
     body: SettlementIn, request: Request, session: SessionDep, caller: HospitalCaller
 ) -> SettlementOut:
-    """预结算: computes the settlement on the person's current accumulators; stores nothing."""
+    """预结算 (pre-settlement): computes the settlement on the person's current accumulators
+    (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key
+    previews its own hospital's bills only."""
     check_hospital(caller, body.hospital_code)
     return await service.preview(session, _policies(request), body)
 
@@ -38,12 +58,26 @@ async def preview(
     "",
     status_code=201,
     operation_id="createSettlement",
+    summary="Settle a bill (结算)",
+    response_description="Settled: a new settlement",
     responses={
         200: {
             "model": SettlementOut,
             "description": "Replay: the bill was already settled with this body",
         },
-        **problem_responses(401, 403, 409, 422),
+        **problem_responses(
+            401,
+            403,
+            409,
+            422,
+            503,
+            codes={
+                **_AUTH,
+                409: ["bill_conflict"],
+                422: _BILL_PROBLEMS,
+                503: ["commit_failed", "shutting_down"],
+            },
+        ),
     },
 )
 async def create(
@@ -53,38 +87,96 @@ async def create(
     session: SessionDep,
     caller: HospitalCaller,
 ) -> SettlementOut:
-    """结算. 201 for a new settlement; the same body again returns it with 200; another body for an
-    active bill is 409 ``bill_conflict``."""
+    """结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
+
+    ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
+    again returns the same settlement with 200 (accumulators touched once); another body for an
+    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
+    stored; retry."""
     check_hospital(caller, body.hospital_code)
     out, created = await service.settle_bill(session, _policies(request), caller, body)
     if not created:
         response.status_code = 200
+    metrics.settlement_returned(out)
     return out
 
 
-@router.get("", operation_id="findSettlement", responses=problem_responses(401, 403, 404, 422))
+@router.get(
+    "",
+    operation_id="findSettlement",
+    summary="Find the active settlement of a bill",
+    response_description="The bill's active settlement",
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        422,
+        codes={**_AUTH, 404: ["settlement_not_found"], 422: ["validation_error"]},
+    ),
+)
 async def find(
     session: SessionDep,
     caller: ReaderCaller,
-    hospital_code: Annotated[str, Query(pattern=r"^[A-Za-z0-9._-]{1,32}$")],
-    bill_no: Annotated[str, Query(pattern=r"^[A-Za-z0-9._/-]{1,64}$")],
+    hospital_code: Annotated[
+        str,
+        Query(
+            pattern=r"^[A-Za-z0-9._-]{1,32}$",
+            description="医疗机构编码 (hospital code)",
+            examples=["H510402001"],
+        ),
+    ],
+    bill_no: Annotated[
+        str,
+        Query(
+            pattern=r"^[A-Za-z0-9._/-]{1,64}$",
+            description="住院号/结算单号 (bill number)",
+            examples=["ZY2018060001"],
+        ),
+    ],
 ) -> SettlementOut:
-    """The active settlement of a bill, for a HIS that lost the answer to its settlement request."""
+    """The active (not reversed) settlement of a bill, for a HIS that lost the answer to its
+    settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so
+    settling again is safe."""
     check_hospital(caller, hospital_code)
     return await service.find_active(session, caller, hospital_code, bill_no)
 
 
 @router.get(
-    "/{settlement_id}", operation_id="getSettlement", responses=problem_responses(401, 403, 404)
+    "/{settlement_id}",
+    operation_id="getSettlement",
+    summary="Read a settlement",
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        422,
+        codes={**_AUTH, 404: ["settlement_not_found"], 422: ["validation_error"]},
+    ),
 )
 async def get(settlement_id: uuid.UUID, session: SessionDep, caller: ReaderCaller) -> SettlementOut:
+    """A settlement by id, settled or reversed. Another hospital's settlement is 404."""
     return await service.get(session, caller, settlement_id)
 
 
 @router.post(
     "/{settlement_id}/reversal",
     operation_id="reverseSettlement",
-    responses=problem_responses(401, 403, 404, 422),
+    summary="Reverse a settlement (撤销)",
+    response_description="The reversed settlement (the same answer on a repeat)",
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        422,
+        503,
+        codes={
+            **_AUTH,
+            404: ["settlement_not_found"],
+            422: ["validation_error"],
+            503: ["commit_failed", "shutting_down"],
+        },
+    ),
 )
 async def reverse(
     settlement_id: uuid.UUID,
@@ -92,5 +184,9 @@ async def reverse(
     caller: HospitalCaller,
     body: ReversalIn | None = None,
 ) -> SettlementOut:
-    """撤销: status becomes ``reversed`` and the accumulators are restored; repeating is a no-op."""
-    return await service.reverse(session, caller, settlement_id, body or ReversalIn())
+    """撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
+    it is a no-op returning the same result. The bill may then be settled again (a new
+    ``settlement_id``)."""
+    out = await service.reverse(session, caller, settlement_id, body or ReversalIn())
+    metrics.settlement_returned(out)
+    return out

@@ -1,0 +1,75 @@
+"""What the OpenAPI document says beyond the routes: the overview integrators read first, and
+error responses under their real media type, ``application/problem+json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.errors import PROBLEM_CONTENT_TYPE
+
+__all__ = ["DESCRIPTION", "document"]
+
+DESCRIPTION = """\
+One-stop settlement (一站式结算) of hospital inpatient bills: basic medical insurance
+(基本医疗保险), critical-illness insurance (大病保险), supplementary insurance (补充保险),
+tilted support (倾斜支付) and civil assistance (医疗救助) in one call at discharge.
+
+**Authentication.** `Authorization: Bearer <key>`. Roles: `hospital` (bound to one hospital:
+settles, reads and reverses its own bills), `agency` (医保经办机构, read-only), `admin`
+(registries, keys). A missing or unknown key is 401 `unauthorized`; a key acting outside its role
+or hospital is 403 `forbidden`.
+
+**Money.** Amounts are decimal strings in yuan with 2 decimals (`"14640.00"`); requests accept
+strings or JSON numbers with at most 2 decimals (unit prices 4, quantities 3).
+
+**Errors.** Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`,
+`detail`, a stable machine `code` (listed on each response below), `errors: [{"loc", "msg"}]`
+pointing at each bad field, and `request_id`. Besides the listed ones, any operation may answer
+413 `payload_too_large`, 500 `internal_error` and 503 `shutting_down` (with `Retry-After`: the
+instance is stopping; retry).
+
+**Request ids.** Send `X-Request-ID` (1-64 of `A-Z a-z 0-9 . _ -`) to correlate; otherwise one is
+made. It comes back as `X-Request-ID` and in problem bodies, and is in the service's logs and
+audit trail.
+
+**Discharge flow for a HIS.** `previewSettlement` (预结算, stores nothing) → `createSettlement`
+(结算; `(hospital_code, bill_no)` makes it idempotent: the same body again returns the same
+settlement) → print the slip. If the answer is lost (timeout, crash), `findSettlement` with the
+hospital code and bill number says whether it landed; sending the same body again is also safe.
+"""
+
+_TAGS = [
+    {"name": "settlement 结算", "description": "Preview, settle, look up and reverse bills."},
+    {
+        "name": "registries 登记",
+        "description": "Hospitals (定点医疗机构), insured persons (参保人) and the catalogue "
+        "(医保目录); admin writes.",
+    },
+    {"name": "operations", "description": "Liveness, readiness and Prometheus metrics."},
+]
+
+
+def document(app: FastAPI) -> None:
+    """Set the overview and tag texts, and document error responses as problem+json."""
+    app.description = DESCRIPTION
+    app.openapi_tags = _TAGS
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _problem_media_type(build())
+        return app.openapi_schema  # type: ignore[return-value]  # set by build()
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension point
+
+
+def _problem_media_type(schema: dict[str, Any]) -> None:
+    # FastAPI documents every response model as application/json; errors are problem+json.
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[:1] in ("4", "5") and "application/json" in content:
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")

@@ -1,0 +1,122 @@
+"""Logging: one JSON object per line on stderr, request id attached, ID numbers masked.
+
+:func:`logging_config` is a :func:`logging.config.dictConfig` dictionary used by the CLI and
+handed to uvicorn, which applies it again in every worker process. Every record passes
+:class:`MaskIdNumbers`, so an 18-character resident ID number (GB 11643) never reaches the log in
+clear, whoever logged it; :class:`JsonFormatter` masks its whole output line once more, which
+also covers extra fields and tracebacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from typing import Any
+
+from app.config import Settings
+from app.context import request_id_var
+
+__all__ = ["JsonFormatter", "MaskIdNumbers", "TextFormatter", "logging_config", "mask_id_numbers"]
+
+# Not preceded or followed by another digit: a longer number is not an ID number.
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{4})\d{10}(\d{3}[\dXx])(?!\d)")
+
+# Attributes every LogRecord has; anything else was passed with ``extra=`` and is logged as a field.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's message with terminal colours
+}
+
+
+def mask_id_numbers(text: str) -> str:
+    """``510402195001010014`` → ``5104********0014`` wherever it appears in ``text``."""
+    return _ID_NUMBER.sub(r"\1********\2", text)
+
+
+class MaskIdNumbers(logging.Filter):
+    """Rewrites the message (and a traceback) of every record with ID numbers masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad format string: let the handler report it as usual
+            return True
+        masked = mask_id_numbers(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_id_numbers(record.exc_text)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"ts", "level", "logger", "msg", "request_id"?, ...extra fields, "exc"?}``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if (request_id := request_id_var.get()) is not None:
+            entry["request_id"] = request_id
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        return mask_id_numbers(json.dumps(entry, ensure_ascii=False, default=str))
+
+
+class TextFormatter(logging.Formatter):
+    """Human-readable lines for a terminal (``ONESTOP_LOG_FORMAT=text``)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(rid)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        request_id = request_id_var.get()
+        record.__dict__["rid"] = f" [{request_id}]" if request_id else ""
+        try:
+            return mask_id_numbers(super().format(record))
+        finally:
+            del record.__dict__["rid"]
+
+
+def logging_config(settings: Settings) -> dict[str, Any]:
+    level = settings.log_level.upper()
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"mask_id_numbers": {"()": MaskIdNumbers}},
+        "formatters": {"json": {"()": JsonFormatter}, "text": {"()": TextFormatter}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": settings.log_format,
+                "filters": ["mask_id_numbers"],
+            }
+        },
+        "root": {"level": level, "handlers": ["stderr"]},
+        "loggers": {
+            # uvicorn's own loggers go through the root handler; its access log is replaced by
+            # the request log of app.middleware, which knows the route and the request id.
+            "uvicorn": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+            "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
+            # pgserver logs every pg_ctl call at INFO.
+            "pgserver": {"level": "WARNING"},
+        },
+    }

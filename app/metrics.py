@@ -1,0 +1,233 @@
+"""Prometheus metrics and ``GET /metrics``.
+
+- ``onestop_http_request_duration_seconds{method, route, status}``: latency by route template
+  (``/v1/settlements/{settlement_id}``, never the raw path; ``unmatched`` for unknown paths).
+- ``onestop_http_requests_in_flight``.
+- ``onestop_settlements_total{operation, outcome}``: ``operation`` is ``settle`` or ``reverse``;
+  ``outcome`` is ``created`` (201, or a first reversal), ``replayed`` (the same settlement or
+  reversal again), ``conflict`` (409 ``bill_conflict``), ``rejected`` (any other 4xx) or
+  ``error`` (5xx, including a failed commit).
+- ``onestop_fund_paid_fen_total{fund_code, layer}`` and ``onestop_fund_reversed_fen_total``:
+  what each fund paid on new settlements and gave back on reversals, in fen (0.01 yuan), so the
+  sums are exact. Paid minus reversed is the fund's net outlay.
+- ``onestop_db_pool_connections{pool, state}`` (``checked_out``, ``idle``, ``overflow``) and
+  ``onestop_db_pool_size{pool}`` for the ``primary`` and (when configured) ``read`` pools, read
+  from SQLAlchemy at scrape time (in multiprocess mode also after each request, since a scrape
+  reaches one worker but reports all).
+
+Settlement figures are recorded by the request middleware when the response status is known,
+that is after the commit: a settlement whose commit failed is an ``error`` and adds no money.
+
+Several worker processes (``onestop serve --workers N``): each process has its own counters.
+Set ``PROMETHEUS_MULTIPROC_DIR`` to an empty writable directory and ``/metrics`` aggregates all
+workers (prometheus-client's multiprocess mode; ``onestop serve`` empties the directory at start).
+Without it, each scrape sees the one worker that answered it.
+"""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.engine.money import parse_scaled
+from app.settlement.models import Reversal
+from app.settlement.schemas import SettlementOut
+
+__all__ = [
+    "RequestMetrics",
+    "begin_request",
+    "finish_request",
+    "multiprocess_dir",
+    "process_stopped",
+    "router",
+    "settlement_returned",
+]
+
+
+def multiprocess_dir() -> str | None:
+    """prometheus-client reads this variable itself, when this module is imported."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+_MULTIPROCESS = multiprocess_dir() is not None
+disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` series
+
+REQUEST_SECONDS = Histogram(
+    "onestop_http_request_duration_seconds",
+    "HTTP request latency by route template and status.",
+    ["method", "route", "status"],
+)
+IN_FLIGHT = Gauge(
+    "onestop_http_requests_in_flight",
+    "HTTP requests being served.",
+    multiprocess_mode="livesum",
+)
+SETTLEMENTS = Counter(
+    "onestop_settlements",
+    "Settlement and reversal requests by outcome.",
+    ["operation", "outcome"],
+)
+FUND_PAID_FEN = Counter(
+    "onestop_fund_paid_fen",
+    "Paid by each fund on new settlements, in fen (0.01 yuan).",
+    ["fund_code", "layer"],
+)
+FUND_REVERSED_FEN = Counter(
+    "onestop_fund_reversed_fen",
+    "Given back to each fund by reversals, in fen (0.01 yuan).",
+    ["fund_code", "layer"],
+)
+POOL_CONNECTIONS = Gauge(
+    "onestop_db_pool_connections",
+    "Database connections of the SQLAlchemy pool by state.",
+    ["pool", "state"],
+    multiprocess_mode="livesum",
+)
+POOL_SIZE = Gauge(
+    "onestop_db_pool_size",
+    "Configured size of the SQLAlchemy pool (as many again may overflow).",
+    ["pool"],
+    multiprocess_mode="livesum",
+)
+
+OPERATIONS = {"createSettlement": "settle", "reverseSettlement": "reverse"}
+"""operationId → ``operation`` label."""
+OUTCOMES = {
+    "settle": ("created", "replayed", "conflict", "rejected", "error"),
+    "reverse": ("created", "replayed", "rejected", "error"),
+}
+for _operation, _names in OUTCOMES.items():
+    for _name in _names:
+        SETTLEMENTS.labels(_operation, _name)  # every series exists from the start, at 0
+
+
+@dataclass(slots=True)
+class RequestMetrics:
+    """What one request learnt on its way through: filled by the endpoints and the ORM hook
+    below, read by :func:`finish_request`."""
+
+    settlement: SettlementOut | None = None
+    reversal_inserted: bool = False
+
+
+_current: ContextVar[RequestMetrics | None] = ContextVar("request_metrics", default=None)
+
+
+def begin_request() -> RequestMetrics:
+    IN_FLIGHT.inc()
+    state = RequestMetrics()
+    _current.set(state)
+    return state
+
+
+def settlement_returned(out: SettlementOut) -> None:
+    """Called by the settlement and reversal endpoints with what they return."""
+    if (state := _current.get()) is not None:
+        state.settlement = out
+
+
+@event.listens_for(Reversal, "after_insert")
+def _reversal_inserted(*_: Any) -> None:
+    # Tells a first reversal (a row is inserted) from a repeated one (nothing is written).
+    if (state := _current.get()) is not None:
+        state.reversal_inserted = True
+
+
+def finish_request(
+    state: RequestMetrics,
+    *,
+    app: FastAPI | None,
+    method: str,
+    route: str,
+    operation_id: str | None,
+    status: int,
+    duration_s: float,
+) -> None:
+    _current.set(None)
+    IN_FLIGHT.dec()
+    if app is not None and _MULTIPROCESS:
+        observe_pools(app)
+    REQUEST_SECONDS.labels(method, route, str(status)).observe(duration_s)
+    operation = OPERATIONS.get(operation_id or "")
+    if operation is None:
+        return
+    outcome = _outcome(operation, status, state)
+    SETTLEMENTS.labels(operation, outcome).inc()
+    if outcome == "created" and state.settlement is not None:
+        counter = FUND_PAID_FEN if operation == "settle" else FUND_REVERSED_FEN
+        for layer in state.settlement.layers:
+            counter.labels(layer.fund_code, layer.layer).inc(parse_scaled(layer.paid, 2))
+
+
+def _outcome(operation: str, status: int, state: RequestMetrics) -> str:
+    if status >= 500:
+        return "error"
+    if operation == "settle":
+        return {201: "created", 200: "replayed", 409: "conflict"}.get(status, "rejected")
+    if status == 200:
+        return "created" if state.reversal_inserted else "replayed"
+    return "rejected"
+
+
+def observe_pools(app: FastAPI) -> None:
+    """Read the pools' current state into the gauges (the app's lifespan must be running)."""
+    engine: AsyncEngine | None = getattr(app.state, "engine", None)
+    if engine is None:
+        return
+    pools = {"primary": engine}
+    read_engine: AsyncEngine | None = getattr(app.state, "read_engine", None)
+    if read_engine is not None and read_engine is not engine:
+        pools["read"] = read_engine
+    for name, each in pools.items():
+        pool: Any = each.pool  # QueuePool; its counters are not part of the Pool interface
+        POOL_SIZE.labels(name).set(pool.size())
+        POOL_CONNECTIONS.labels(name, "checked_out").set(pool.checkedout())
+        POOL_CONNECTIONS.labels(name, "idle").set(pool.checkedin())
+        POOL_CONNECTIONS.labels(name, "overflow").set(max(pool.overflow(), 0))
+
+
+def process_stopped() -> None:
+    """Drop this worker's live gauges from the multiprocess aggregate."""
+    if multiprocess_dir() is not None:
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
+def _render() -> bytes:
+    if multiprocess_dir() is None:
+        return generate_latest(REGISTRY)
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return generate_latest(registry)
+
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get(
+    "/metrics",
+    operation_id="getMetrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {"schema": {"type": "string"}}}}},
+)
+async def metrics(request: Request) -> Response:
+    """Metrics in the Prometheus text format (see the README, "Operations")."""
+    observe_pools(request.app)
+    return Response(_render(), media_type=CONTENT_TYPE_PLAIN_0_0_4)

@@ -1,0 +1,142 @@
+"""The request middleware (pure ASGI): request id, request log line, metrics, draining.
+
+For every HTTP request it
+
+- takes the request id from ``X-Request-ID`` when that is 1-64 characters of
+  ``[A-Za-z0-9._-]``, or makes one; puts it in :data:`app.context.request_id_var` (log records,
+  problem+json bodies, audit entries read it there) and returns it as ``X-Request-ID``;
+- refuses ``/v1/…`` requests with 503 ``shutting_down`` and ``Retry-After`` once the
+  application is draining (:mod:`app.drain`);
+- turns an unhandled exception into a 500 problem+json (logged once, with the traceback);
+- logs one line: method, route template, masked path, status, duration_ms and ``key_fp``, the
+  first 12 hex digits of the SHA-256 of the bearer key, which is the start of that key's
+  ``api_keys.key_hash`` (the key itself is never logged). ``/healthz``, ``/readyz`` and
+  ``/metrics`` are logged at DEBUG so probes do not flood the log;
+- records the request in :mod:`app.metrics`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import metrics
+from app.auth.service import hash_key
+from app.context import request_id_var, valid_request_id
+from app.drain import RETRY_AFTER_S, Drain
+from app.errors import internal_error_response, problem_response
+from app.logs import mask_id_numbers
+
+__all__ = ["RequestMiddleware"]
+
+_QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+
+logger = logging.getLogger("onestop.request")
+error_logger = logging.getLogger("app.errors")
+
+
+class RequestMiddleware:
+    def __init__(self, app: ASGIApp, *, drain: Drain) -> None:
+        self.app = app
+        self.drain = drain
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started_at = time.perf_counter()
+        headers = _headers(scope)
+        request_id = valid_request_id(headers.get("x-request-id")) or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        state = metrics.begin_request()
+        status = 500
+        response_started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+                status = message["status"]
+                message = {
+                    **message,
+                    "headers": [
+                        *message.get("headers", ()),
+                        (b"x-request-id", request_id.encode()),
+                    ],
+                }
+            await send(message)
+
+        try:
+            if self.drain.active and scope["path"].startswith("/v1/"):
+                await _shutting_down(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            error_logger.error(
+                "unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc
+            )
+            if not response_started:
+                await internal_error_response(request_id)(scope, receive, send_with_id)
+            status = 500
+        finally:
+            duration_s = time.perf_counter() - started_at
+            route = scope.get("route")
+            template: str = getattr(route, "path", None) or "unmatched"
+            metrics.finish_request(
+                state,
+                app=scope.get("app"),
+                method=scope["method"],
+                route=template,
+                operation_id=getattr(route, "operation_id", None),
+                status=status,
+                duration_s=duration_s,
+            )
+            _log(scope, headers, template, status, duration_s)
+            request_id_var.reset(token)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
+    response = problem_response(
+        status=503,
+        code="shutting_down",
+        title="Service Unavailable",
+        detail="This instance is shutting down; retry the request (another instance will "
+        "answer it).",
+        headers={"Retry-After": str(RETRY_AFTER_S), "Connection": "close"},
+        request_id=request_id_var.get(),
+    )
+    await response(scope, receive, send)
+
+
+def _log(scope: Scope, headers: dict[str, str], route: str, status: int, duration_s: float) -> None:
+    path: str = scope["path"]
+    level = logging.DEBUG if path in _QUIET_PATHS else logging.INFO
+    if not logger.isEnabledFor(level):
+        return
+    fields: dict[str, Any] = {
+        "method": scope["method"],
+        "route": route,
+        "path": mask_id_numbers(path),
+        "status": status,
+        "duration_ms": round(duration_s * 1000, 1),
+    }
+    scheme, _, key = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and key.strip():
+        fields["key_fp"] = hash_key(key.strip())[:12]
+    logger.log(
+        level,
+        "%s %s %s %.1fms",
+        fields["method"],
+        route,
+        status,
+        fields["duration_ms"],
+        extra=fields,
+    )

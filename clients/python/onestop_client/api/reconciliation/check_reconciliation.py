@@ -1,0 +1,223 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.check_in import CheckIn
+from ...models.check_out import CheckOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: CheckIn,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/reconciliation/check",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CheckOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = CheckOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CheckOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CheckIn,
+    authorization: None | str | Unset = UNSET,
+) -> Response[CheckOut | Problem]:
+    """Check
+
+     对账: a hospital's own net count and amount per fund for a range in; `match`, or
+    `mismatch` with each differing fund's submitted and recorded figures, out. With
+    `settlement_ids` (settlements made in the range) and/or `reversed_settlement_ids`
+    (settlements reversed in the range), the ids missing on either side are listed too.
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (CheckIn): A hospital's own books for a range (对账申请).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CheckOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CheckIn,
+    authorization: None | str | Unset = UNSET,
+) -> CheckOut | Problem | None:
+    """Check
+
+     对账: a hospital's own net count and amount per fund for a range in; `match`, or
+    `mismatch` with each differing fund's submitted and recorded figures, out. With
+    `settlement_ids` (settlements made in the range) and/or `reversed_settlement_ids`
+    (settlements reversed in the range), the ids missing on either side are listed too.
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (CheckIn): A hospital's own books for a range (对账申请).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CheckOut | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CheckIn,
+    authorization: None | str | Unset = UNSET,
+) -> Response[CheckOut | Problem]:
+    """Check
+
+     对账: a hospital's own net count and amount per fund for a range in; `match`, or
+    `mismatch` with each differing fund's submitted and recorded figures, out. With
+    `settlement_ids` (settlements made in the range) and/or `reversed_settlement_ids`
+    (settlements reversed in the range), the ids missing on either side are listed too.
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (CheckIn): A hospital's own books for a range (对账申请).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CheckOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CheckIn,
+    authorization: None | str | Unset = UNSET,
+) -> CheckOut | Problem | None:
+    """Check
+
+     对账: a hospital's own net count and amount per fund for a range in; `match`, or
+    `mismatch` with each differing fund's submitted and recorded figures, out. With
+    `settlement_ids` (settlements made in the range) and/or `reversed_settlement_ids`
+    (settlements reversed in the range), the ids missing on either side are listed too.
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (CheckIn): A hospital's own books for a range (对账申请).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CheckOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

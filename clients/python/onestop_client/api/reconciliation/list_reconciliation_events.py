@@ -1,0 +1,326 @@
+import datetime
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.event_page import EventPage
+from ...models.list_reconciliation_events_format import ListReconciliationEventsFormat
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    hospital_code: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    params: dict[str, Any] = {}
+
+    json_date_from = date_from.isoformat()
+    params["date_from"] = json_date_from
+
+    json_date_to = date_to.isoformat()
+    params["date_to"] = json_date_to
+
+    json_hospital_code: None | str | Unset
+    if isinstance(hospital_code, Unset):
+        json_hospital_code = UNSET
+    else:
+        json_hospital_code = hospital_code
+    params["hospital_code"] = json_hospital_code
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params["limit"] = limit
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/reconciliation/settlements",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> EventPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = EventPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[EventPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    hospital_code: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
+    authorization: None | str | Unset = UNSET,
+) -> Response[EventPage | Problem]:
+    """Settlements
+
+     对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
+    amounts, in a stable order, with cursor pagination that never skips or repeats an event,
+    even while new settlements arrive (new events come after every cursor already handed out).
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        date_from (datetime.date): First day (Asia/Shanghai), inclusive
+        date_to (datetime.date): Last day (Asia/Shanghai), inclusive
+        hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
+            keys: defaults to the key's own hospital; another hospital is 403.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
+        limit (int | Unset): Page size (JSON only) Default: 100.
+        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
+            event after `cursor` (at most 100000) with Chinese column headers Default:
+            ListReconciliationEventsFormat.JSON.
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EventPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        date_from=date_from,
+        date_to=date_to,
+        hospital_code=hospital_code,
+        cursor=cursor,
+        limit=limit,
+        format_=format_,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    hospital_code: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
+    authorization: None | str | Unset = UNSET,
+) -> EventPage | Problem | None:
+    """Settlements
+
+     对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
+    amounts, in a stable order, with cursor pagination that never skips or repeats an event,
+    even while new settlements arrive (new events come after every cursor already handed out).
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        date_from (datetime.date): First day (Asia/Shanghai), inclusive
+        date_to (datetime.date): Last day (Asia/Shanghai), inclusive
+        hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
+            keys: defaults to the key's own hospital; another hospital is 403.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
+        limit (int | Unset): Page size (JSON only) Default: 100.
+        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
+            event after `cursor` (at most 100000) with Chinese column headers Default:
+            ListReconciliationEventsFormat.JSON.
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EventPage | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        date_from=date_from,
+        date_to=date_to,
+        hospital_code=hospital_code,
+        cursor=cursor,
+        limit=limit,
+        format_=format_,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    hospital_code: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
+    authorization: None | str | Unset = UNSET,
+) -> Response[EventPage | Problem]:
+    """Settlements
+
+     对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
+    amounts, in a stable order, with cursor pagination that never skips or repeats an event,
+    even while new settlements arrive (new events come after every cursor already handed out).
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        date_from (datetime.date): First day (Asia/Shanghai), inclusive
+        date_to (datetime.date): Last day (Asia/Shanghai), inclusive
+        hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
+            keys: defaults to the key's own hospital; another hospital is 403.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
+        limit (int | Unset): Page size (JSON only) Default: 100.
+        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
+            event after `cursor` (at most 100000) with Chinese column headers Default:
+            ListReconciliationEventsFormat.JSON.
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EventPage | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        date_from=date_from,
+        date_to=date_to,
+        hospital_code=hospital_code,
+        cursor=cursor,
+        limit=limit,
+        format_=format_,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    hospital_code: None | str | Unset = UNSET,
+    cursor: None | str | Unset = UNSET,
+    limit: int | Unset = 100,
+    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
+    authorization: None | str | Unset = UNSET,
+) -> EventPage | Problem | None:
+    """Settlements
+
+     对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
+    amounts, in a stable order, with cursor pagination that never skips or repeats an event,
+    even while new settlements arrive (new events come after every cursor already handed out).
+
+    Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
+    on the day of its `settled_at`, a reversal as a negative event on the day of its
+    `reversed_at`.
+
+    Args:
+        date_from (datetime.date): First day (Asia/Shanghai), inclusive
+        date_to (datetime.date): Last day (Asia/Shanghai), inclusive
+        hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
+            keys: defaults to the key's own hospital; another hospital is 403.
+        cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
+        limit (int | Unset): Page size (JSON only) Default: 100.
+        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
+            event after `cursor` (at most 100000) with Chinese column headers Default:
+            ListReconciliationEventsFormat.JSON.
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EventPage | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            date_from=date_from,
+            date_to=date_to,
+            hospital_code=hospital_code,
+            cursor=cursor,
+            limit=limit,
+            format_=format_,
+            authorization=authorization,
+        )
+    ).parsed

@@ -1,0 +1,198 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.person_out import PersonOut
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    id_number: str,
+    *,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/persons/{id_number}".format(
+            id_number=quote(str(id_number), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PersonOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = PersonOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PersonOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[PersonOut | Problem]:
+    """Read an insured person
+
+     A person by ID number (admin only: it is personal data).
+
+    Args:
+        id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PersonOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id_number=id_number,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> PersonOut | Problem | None:
+    """Read an insured person
+
+     A person by ID number (admin only: it is personal data).
+
+    Args:
+        id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PersonOut | Problem
+    """
+
+    return sync_detailed(
+        id_number=id_number,
+        client=client,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> Response[PersonOut | Problem]:
+    """Read an insured person
+
+     A person by ID number (admin only: it is personal data).
+
+    Args:
+        id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PersonOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        id_number=id_number,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id_number: str,
+    *,
+    client: AuthenticatedClient | Client,
+    authorization: None | str | Unset = UNSET,
+) -> PersonOut | Problem | None:
+    """Read an insured person
+
+     A person by ID number (admin only: it is personal data).
+
+    Args:
+        id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
+        authorization (None | str | Unset): `Bearer <key>`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PersonOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            id_number=id_number,
+            client=client,
+            authorization=authorization,
+        )
+    ).parsed

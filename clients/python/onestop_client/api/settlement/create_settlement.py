@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.settlement_in import SettlementIn
+from ...models.settlement_out import SettlementOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: SettlementIn,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/settlements",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SettlementOut | None:
+    if response.status_code == 200:
+        response_200 = SettlementOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = SettlementOut.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SettlementOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SettlementIn,
+    authorization: None | str | Unset = UNSET,
+) -> Response[Problem | SettlementOut]:
+    """Settle a bill (结算)
+
+     结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
+
+    ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
+    again returns the same settlement with 200 (accumulators touched once); another body for an
+    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
+    stored; retry.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SettlementOut]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SettlementIn,
+    authorization: None | str | Unset = UNSET,
+) -> Problem | SettlementOut | None:
+    """Settle a bill (结算)
+
+     结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
+
+    ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
+    again returns the same settlement with 200 (accumulators touched once); another body for an
+    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
+    stored; retry.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SettlementOut
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SettlementIn,
+    authorization: None | str | Unset = UNSET,
+) -> Response[Problem | SettlementOut]:
+    """Settle a bill (结算)
+
+     结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
+
+    ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
+    again returns the same settlement with 200 (accumulators touched once); another body for an
+    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
+    stored; retry.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SettlementOut]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: SettlementIn,
+    authorization: None | str | Unset = UNSET,
+) -> Problem | SettlementOut | None:
+    """Settle a bill (结算)
+
+     结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
+
+    ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
+    again returns the same settlement with 200 (accumulators touched once); another body for an
+    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
+    stored; retry.
+
+    Args:
+        authorization (None | str | Unset): `Bearer <key>`
+        body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SettlementOut
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

@@ -1,0 +1,237 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.reversal_in import ReversalIn
+from ...models.settlement_out import SettlementOut
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    settlement_id: UUID,
+    *,
+    body: None | ReversalIn | Unset = UNSET,
+    authorization: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(authorization, Unset):
+        headers["authorization"] = authorization
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/settlements/{settlement_id}/reversal".format(
+            settlement_id=quote(str(settlement_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, ReversalIn):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SettlementOut | None:
+    if response.status_code == 200:
+        response_200 = SettlementOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SettlementOut]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    settlement_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: None | ReversalIn | Unset = UNSET,
+    authorization: None | str | Unset = UNSET,
+) -> Response[Problem | SettlementOut]:
+    """Reverse a settlement (撤销)
+
+     撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
+    it is a no-op returning the same result. The bill may then be settled again (a new
+    ``settlement_id``).
+
+    Args:
+        settlement_id (UUID):
+        authorization (None | str | Unset): `Bearer <key>`
+        body (None | ReversalIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SettlementOut]
+    """
+
+    kwargs = _get_kwargs(
+        settlement_id=settlement_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    settlement_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: None | ReversalIn | Unset = UNSET,
+    authorization: None | str | Unset = UNSET,
+) -> Problem | SettlementOut | None:
+    """Reverse a settlement (撤销)
+
+     撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
+    it is a no-op returning the same result. The bill may then be settled again (a new
+    ``settlement_id``).
+
+    Args:
+        settlement_id (UUID):
+        authorization (None | str | Unset): `Bearer <key>`
+        body (None | ReversalIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SettlementOut
+    """
+
+    return sync_detailed(
+        settlement_id=settlement_id,
+        client=client,
+        body=body,
+        authorization=authorization,
+    ).parsed
+
+
+async def asyncio_detailed(
+    settlement_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: None | ReversalIn | Unset = UNSET,
+    authorization: None | str | Unset = UNSET,
+) -> Response[Problem | SettlementOut]:
+    """Reverse a settlement (撤销)
+
+     撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
+    it is a no-op returning the same result. The bill may then be settled again (a new
+    ``settlement_id``).
+
+    Args:
+        settlement_id (UUID):
+        authorization (None | str | Unset): `Bearer <key>`
+        body (None | ReversalIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SettlementOut]
+    """
+
+    kwargs = _get_kwargs(
+        settlement_id=settlement_id,
+        body=body,
+        authorization=authorization,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    settlement_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: None | ReversalIn | Unset = UNSET,
+    authorization: None | str | Unset = UNSET,
+) -> Problem | SettlementOut | None:
+    """Reverse a settlement (撤销)
+
+     撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
+    it is a no-op returning the same result. The bill may then be settled again (a new
+    ``settlement_id``).
+
+    Args:
+        settlement_id (UUID):
+        authorization (None | str | Unset): `Bearer <key>`
+        body (None | ReversalIn | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SettlementOut
+    """
+
+    return (
+        await asyncio_detailed(
+            settlement_id=settlement_id,
+            client=client,
+            body=body,
+            authorization=authorization,
+        )
+    ).parsed

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="EventFund")
+
+
+@_attrs_define
+class EventFund:
+    """
+    Attributes:
+        fund_code (str):
+        fund_name (str):
+        paid (str):
+    """
+
+    fund_code: str
+    fund_name: str
+    paid: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        fund_code = self.fund_code
+
+        fund_name = self.fund_name
+
+        paid = self.paid
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "fund_code": fund_code,
+                "fund_name": fund_name,
+                "paid": paid,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        fund_code = d.pop("fund_code")
+
+        fund_name = d.pop("fund_name")
+
+        paid = d.pop("paid")
+
+        event_fund = cls(
+            fund_code=fund_code,
+            fund_name=fund_name,
+            paid=paid,
+        )
+
+        event_fund.additional_properties = d
+        return event_fund
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
