@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.context import request_id_var, valid_request_id
 
 __all__ = [
+    "AUTH_CODES",
     "PROBLEM_CONTENT_TYPE",
     "AppError",
     "Conflict",
@@ -116,6 +117,10 @@ class Forbidden(AppError):
 
 class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", "Service Unavailable"
+
+
+AUTH_CODES: dict[int, list[str]] = {401: ["unauthorized"], 403: ["forbidden"]}
+"""The codes every authenticated endpoint may answer, for ``problem_responses(codes=...)``."""
 
 
 def problem_responses(

@@ -43,11 +43,9 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.engine.money import parse_scaled
-from app.settlement.models import Reversal
 from app.settlement.schemas import SettlementOut
 
 __all__ = [
@@ -120,11 +118,11 @@ for _operation, _names in OUTCOMES.items():
 
 @dataclass(slots=True)
 class RequestMetrics:
-    """What one request learnt on its way through: filled by the endpoints and the ORM hook
-    below, read by :func:`finish_request`."""
+    """What one request learnt on its way through: filled by the endpoints, read by
+    :func:`finish_request`."""
 
     settlement: SettlementOut | None = None
-    reversal_inserted: bool = False
+    created: bool = False
 
 
 _current: ContextVar[RequestMetrics | None] = ContextVar("request_metrics", default=None)
@@ -137,17 +135,12 @@ def begin_request() -> RequestMetrics:
     return state
 
 
-def settlement_returned(out: SettlementOut) -> None:
-    """Called by the settlement and reversal endpoints with what they return."""
+def settlement_returned(out: SettlementOut, *, created: bool) -> None:
+    """Called by the settlement and reversal endpoints with what they return, and whether this
+    request wrote it (``False``: a replayed settlement or a repeated reversal)."""
     if (state := _current.get()) is not None:
         state.settlement = out
-
-
-@event.listens_for(Reversal, "after_insert")
-def _reversal_inserted(*_: Any) -> None:
-    # Tells a first reversal (a row is inserted) from a repeated one (nothing is written).
-    if (state := _current.get()) is not None:
-        state.reversal_inserted = True
+        state.created = created
 
 
 def finish_request(
@@ -182,7 +175,7 @@ def _outcome(operation: str, status: int, state: RequestMetrics) -> str:
     if operation == "settle":
         return {201: "created", 200: "replayed", 409: "conflict"}.get(status, "rejected")
     if status == 200:
-        return "created" if state.reversal_inserted else "replayed"
+        return "created" if state.created else "replayed"
     return "rejected"
 
 

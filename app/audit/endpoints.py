@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
-from app.errors import problem_responses
+from app.errors import AUTH_CODES, problem_responses
 
 from .models import AuditEntry
 from .service import verify
@@ -48,7 +48,11 @@ class AuditVerification(BaseModel):
     problem: str | None
 
 
-@router.get("", operation_id="listAuditEntries", responses=problem_responses(401, 403, 422))
+@router.get(
+    "",
+    operation_id="listAuditEntries",
+    responses=problem_responses(401, 403, 422, codes={**AUTH_CODES, 422: ["validation_error"]}),
+)
 async def list_entries(
     session: SessionDep,
     caller: AdminCaller,
@@ -71,7 +75,11 @@ async def list_entries(
     return AuditPage(entries=entries, next_after_id=entries[-1].id if len(rows) > limit else None)
 
 
-@router.get("/verify", operation_id="verifyAuditChain", responses=problem_responses(401, 403))
+@router.get(
+    "/verify",
+    operation_id="verifyAuditChain",
+    responses=problem_responses(401, 403, codes=AUTH_CODES),
+)
 async def verify_chain(session: SessionDep, caller: AdminCaller) -> AuditVerification:
     """Recompute every entry's hash; report the first broken link (edited, deleted or inserted)."""
     checked, broken = await verify(session)

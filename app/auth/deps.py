@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.errors import Forbidden
@@ -22,14 +23,19 @@ __all__ = [
 ]
 
 
+# auto_error=False: a missing or non-bearer header reaches authenticate(), which answers with
+# our 401 problem+json; the scheme also documents bearer auth in OpenAPI for generated clients.
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer <key>`")
+
+
 async def _caller(
     request: Request,
-    authorization: Annotated[str | None, Header(description="`Bearer <key>`")] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
     # Its own short transaction: authentication must not hold locks in the request's transaction.
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session, session.begin():
-        return await authenticate(session, authorization)
+        return await authenticate(session, credentials.credentials if credentials else None)
 
 
 def require(*roles: str) -> Callable[..., Awaitable[Caller]]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from app.audit.service import record
 from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
-from app.errors import NotFound, Unprocessable, problem_responses
+from app.errors import AUTH_CODES, NotFound, Unprocessable, problem_responses
 from app.registry.models import Hospital
 
 from .models import ApiKey
@@ -70,7 +70,12 @@ class ApiKeyCreated(ApiKeyOut):
 
 
 @router.post(
-    "", status_code=201, operation_id="createApiKey", responses=problem_responses(401, 403, 422)
+    "",
+    status_code=201,
+    operation_id="createApiKey",
+    responses=problem_responses(
+        401, 403, 422, codes={**AUTH_CODES, 422: ["validation_error", "unknown_hospital"]}
+    ),
 )
 async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> ApiKeyCreated:
     if body.hospital_code is not None and await session.get(Hospital, body.hospital_code) is None:
@@ -92,13 +97,23 @@ async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> Ap
     return ApiKeyCreated(**ApiKeyOut.of(key).model_dump(), key=secret)
 
 
-@router.get("", operation_id="listApiKeys", responses=problem_responses(401, 403))
+@router.get("", operation_id="listApiKeys", responses=problem_responses(401, 403, codes=AUTH_CODES))
 async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
     """Every key, without secrets (only a hash is stored)."""
     return [ApiKeyOut.of(key) for key in await list_keys(session)]
 
 
-@router.delete("/{key_id}", operation_id="revokeApiKey", responses=problem_responses(401, 403, 404))
+@router.delete(
+    "/{key_id}",
+    operation_id="revokeApiKey",
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        422,
+        codes={**AUTH_CODES, 404: ["api_key_not_found"], 422: ["validation_error"]},
+    ),
+)
 async def revoke(key_id: uuid.UUID, session: SessionDep, caller: AdminCaller) -> ApiKeyOut:
     """Revoke a key: it answers 401 from the next request on. Repeating is a no-op."""
     key, changed = await revoke_key(session, key_id)

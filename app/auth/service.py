@@ -63,9 +63,9 @@ async def create_key(
     return key, secret
 
 
-async def authenticate(session: AsyncSession, authorization: str | None) -> Caller:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+async def authenticate(session: AsyncSession, token: str | None) -> Caller:
+    """The caller behind a bearer token (the part after ``Bearer``)."""
+    if not token or not token.strip():
         raise Unauthorized("Send 'Authorization: Bearer <key>'.")
     row = (
         await session.execute(

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, Query, Response
 from app.auth.deps import ReaderCaller, require
 from app.auth.service import Caller
 from app.db.session import ReadSessionDep
-from app.errors import problem_responses
+from app.errors import AUTH_CODES, problem_responses
 
 from . import export, service
-from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, TotalsOut
+from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, ReconciliationTotals
 
 __all__ = ["MAX_EXPORT_ROWS", "router"]
 
@@ -37,19 +37,33 @@ HospitalFilter = Annotated[
 DateFrom = Annotated[dt.date, Query(description="First day (Asia/Shanghai), inclusive")]
 DateTo = Annotated[dt.date, Query(description="Last day (Asia/Shanghai), inclusive")]
 
+_PROBLEMS = problem_responses(
+    401,
+    403,
+    422,
+    codes={**AUTH_CODES, 422: ["validation_error", "dates_out_of_order", "unknown_hospital"]},
+)
+_PAGE_PROBLEMS = problem_responses(
+    401,
+    403,
+    422,
+    codes={
+        **AUTH_CODES,
+        422: ["validation_error", "dates_out_of_order", "unknown_hospital", "invalid_cursor"],
+    },
+)
+
 LedgerCaller = Annotated[Caller, Depends(require("agency", "admin"))]
 
 
-@router.get(
-    "/totals", operation_id="getReconciliationTotals", responses=problem_responses(401, 403, 422)
-)
+@router.get("/totals", operation_id="getReconciliationTotals", responses=_PROBLEMS)
 async def totals(
     session: ReadSessionDep,
     caller: ReaderCaller,
     date_from: DateFrom,
     date_to: DateTo,
     hospital_code: HospitalFilter = None,
-) -> TotalsOut:
+) -> ReconciliationTotals:
     """对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
     in-policy, fund-paid and self-pay. Reversals are netted into the top-level figures and also
     shown on their own (negative amounts). The figures equal the sum of
@@ -78,7 +92,7 @@ _EXPORT_CONTENT: dict[str, Any] = {
             "downloads carry `X-Next-Cursor` and `X-Has-More` headers.",
             "content": _EXPORT_CONTENT,
         },
-        **problem_responses(401, 403, 422),
+        **_PAGE_PROBLEMS,
     },
 )
 async def settlements(
@@ -139,9 +153,7 @@ async def settlements(
     )
 
 
-@router.post(
-    "/check", operation_id="checkReconciliation", responses=problem_responses(401, 403, 422)
-)
+@router.post("/check", operation_id="checkReconciliation", responses=_PROBLEMS)
 async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) -> CheckOut:
     """对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -158,7 +170,7 @@ async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) ->
 @router.get(
     "/poverty-ledger",
     operation_id="getPovertyLedger",
-    responses=problem_responses(401, 403, 422),
+    responses=_PROBLEMS,
 )
 async def poverty_ledger(
     session: ReadSessionDep,

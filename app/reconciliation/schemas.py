@@ -30,9 +30,9 @@ __all__ = [
     "LedgerInCounty",
     "LedgerOut",
     "LedgerRow",
+    "ReconciliationTotals",
     "SignedMoney",
     "Sums",
-    "TotalsOut",
 ]
 
 TIME_ZONE = "Asia/Shanghai"
@@ -100,7 +100,7 @@ class FundTotal(BaseModel):
     reversed_paid: Amount = Field(description="Negative (or 0.00): what reversals took back")
 
 
-class TotalsOut(BaseModel):
+class ReconciliationTotals(BaseModel):
     """对总账. Net figures (settlements minus reversals in the range) at the top level."""
 
     hospital_code: str | None = Field(description="null: every hospital")

@@ -103,8 +103,8 @@ from .schemas import (
     LedgerInCounty,
     LedgerOut,
     LedgerRow,
+    ReconciliationTotals,
     Sums,
-    TotalsOut,
 )
 
 __all__ = [
@@ -321,7 +321,7 @@ async def totals(
     hospital_code: str | None,
     date_from: dt.date,
     date_to: dt.date,
-) -> TotalsOut:
+) -> ReconciliationTotals:
     horizon = await _begin(session)
     scope = await _scope(session, caller, hospital_code, date_from, date_to, "query")
     ev = _events(scope, horizon)
@@ -334,7 +334,7 @@ async def totals(
     settled_count, settled = row[0], row[1:width]
     reversed_count, reversed_ = row[width], row[width + 1 :]
     net = [a + b for a, b in zip(settled, reversed_, strict=True)]
-    return TotalsOut(
+    return ReconciliationTotals(
         hospital_code=scope.hospital_code,
         date_from=date_from,
         date_to=date_to,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 
 from app.auth.deps import AdminCaller, AnyCaller
 from app.db.session import SessionDep
-from app.errors import problem_responses
+from app.errors import AUTH_CODES, problem_responses
 
 from . import service
 from .schemas import CatalogItemIn, CatalogItemOut, HospitalIn, HospitalOut, PersonIn, PersonOut
@@ -40,7 +40,7 @@ IdNumber = Annotated[
     ),
 ]
 
-_AUTH = {401: ["unauthorized"], 403: ["forbidden"]}
+_AUTH = AUTH_CODES
 _WRITE_ERRORS = problem_responses(
     401,
     403,

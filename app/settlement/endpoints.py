@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app import metrics
 from app.auth.deps import HospitalCaller, ReaderCaller, check_hospital
 from app.db.session import SessionDep
-from app.errors import problem_responses
+from app.errors import AUTH_CODES, problem_responses
 from app.policy.store import PolicyStore
 
 from . import service
@@ -18,7 +18,7 @@ from .schemas import ReversalIn, SettlementIn, SettlementOut
 
 router = APIRouter(prefix="/v1/settlements", tags=["settlement 结算"])
 
-_AUTH = {401: ["unauthorized"], 403: ["forbidden"]}
+_AUTH = AUTH_CODES
 _BILL_PROBLEMS = [
     "validation_error",
     "dates_out_of_order",
@@ -98,7 +98,7 @@ async def create(
     out, created = await service.settle_bill(session, _policies(request), caller, body)
     if not created:
         response.status_code = 200
-    metrics.settlement_returned(out)
+    metrics.settlement_returned(out, created=created)
     return out
 
 
@@ -187,6 +187,6 @@ async def reverse(
     """撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
     it is a no-op returning the same result. The bill may then be settled again (a new
     ``settlement_id``)."""
-    out = await service.reverse(session, caller, settlement_id, body or ReversalIn())
-    metrics.settlement_returned(out)
+    out, created = await service.reverse(session, caller, settlement_id, body or ReversalIn())
+    metrics.settlement_returned(out, created=created)
     return out

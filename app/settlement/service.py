@@ -417,11 +417,13 @@ async def find_active(
 
 async def reverse(
     session: AsyncSession, caller: Caller, settlement_id: uuid.UUID, body: ReversalIn
-) -> SettlementOut:
-    """撤销: idempotent; subtracts exactly the deltas the settlement added."""
+) -> tuple[SettlementOut, bool]:
+    """撤销: idempotent; subtracts exactly the deltas the settlement added. Returns the reversed
+    settlement and whether this call reversed it (False: it was already reversed)."""
     row = await _load(session, caller, settlement_id)
     await repo.lock_bill(session, row.hospital_code, row.bill_no)
     reversal = await session.scalar(select(Reversal).where(Reversal.settlement_id == row.id))
+    created = reversal is None
     if reversal is None:
         await repo.lock_person_year(session, row.person_id, row.accumulator_year)
         reversal = await repo.insert_reversal(session, row.id, body.reason, caller.key_id)
@@ -443,4 +445,4 @@ async def reverse(
                 "fund_paid_fen": row.fund_paid_fen,
             },
         )
-    return await _read(session, row, reversal)
+    return await _read(session, row, reversal), created

@@ -33,7 +33,6 @@ from .hospital_in import HospitalIn
 from .hospital_in_level import HospitalInLevel
 from .hospital_out import HospitalOut
 from .hospital_out_level import HospitalOutLevel
-from .http_validation_error import HTTPValidationError
 from .id_difference import IdDifference
 from .item_in import ItemIn
 from .layer_out import LayerOut
@@ -49,15 +48,13 @@ from .person_in import PersonIn
 from .person_out import PersonOut
 from .problem import Problem
 from .ready import Ready
-from .reconciliation_totals_out import ReconciliationTotalsOut
+from .reconciliation_totals import ReconciliationTotals
 from .reversal_in import ReversalIn
 from .settlement_in import SettlementIn
 from .settlement_out import SettlementOut
 from .settlement_out_status import SettlementOutStatus
-from .settlement_totals_out import SettlementTotalsOut
 from .sums import Sums
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
+from .totals_out import TotalsOut
 
 __all__ = (
     "ApiKeyCreated",
@@ -93,7 +90,6 @@ __all__ = (
     "HospitalInLevel",
     "HospitalOut",
     "HospitalOutLevel",
-    "HTTPValidationError",
     "IdDifference",
     "ItemIn",
     "LayerOut",
@@ -109,13 +105,11 @@ __all__ = (
     "PersonOut",
     "Problem",
     "Ready",
-    "ReconciliationTotalsOut",
+    "ReconciliationTotals",
     "ReversalIn",
     "SettlementIn",
     "SettlementOut",
     "SettlementOutStatus",
-    "SettlementTotalsOut",
     "Sums",
-    "ValidationError",
-    "ValidationErrorContext",
+    "TotalsOut",
 )

@@ -14,7 +14,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.layer_out import LayerOut
     from ..models.patient_out import PatientOut
-    from ..models.settlement_totals_out import SettlementTotalsOut
+    from ..models.totals_out import TotalsOut
 
 
 T = TypeVar("T", bound="SettlementOut")
@@ -36,7 +36,7 @@ class SettlementOut:
         discharge_date (datetime.date): Discharge date (出院日期)
         accumulator_year (int): The year whose accumulators (年度累计) this settlement counts in
         patient (PatientOut):
-        totals (SettlementTotalsOut): How the bill total splits before the funds pay (amounts in yuan).
+        totals (TotalsOut): How the bill total splits before the funds pay (amounts in yuan).
         layers (list[LayerOut]): All payment layers in policy order
         fund_paid (str): Paid by all funds together (基金支付合计), yuan
         self_pay (str): What the patient pays at the window (个人自付现金), yuan
@@ -56,7 +56,7 @@ class SettlementOut:
     discharge_date: datetime.date
     accumulator_year: int
     patient: PatientOut
-    totals: SettlementTotalsOut
+    totals: TotalsOut
     layers: list[LayerOut]
     fund_paid: str
     self_pay: str
@@ -151,7 +151,7 @@ class SettlementOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.layer_out import LayerOut  # noqa: PLC0415
         from ..models.patient_out import PatientOut  # noqa: PLC0415
-        from ..models.settlement_totals_out import SettlementTotalsOut  # noqa: PLC0415
+        from ..models.totals_out import TotalsOut  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -203,7 +203,7 @@ class SettlementOut:
 
         patient = PatientOut.from_dict(d.pop("patient"))
 
-        totals = SettlementTotalsOut.from_dict(d.pop("totals"))
+        totals = TotalsOut.from_dict(d.pop("totals"))
 
         layers = []
         _layers = d.pop("layers")

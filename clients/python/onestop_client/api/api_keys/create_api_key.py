@@ -8,17 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...models.api_key_created import ApiKeyCreated
 from ...models.api_key_in import ApiKeyIn
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: ApiKeyIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -75,14 +72,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApiKeyIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (ApiKeyIn):
 
     Raises:
@@ -95,7 +90,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -107,14 +101,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApiKeyIn,
-    authorization: None | str | Unset = UNSET,
 ) -> ApiKeyCreated | Problem | None:
     """Create
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (ApiKeyIn):
 
     Raises:
@@ -128,20 +120,17 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApiKeyIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (ApiKeyIn):
 
     Raises:
@@ -154,7 +143,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -164,14 +152,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApiKeyIn,
-    authorization: None | str | Unset = UNSET,
 ) -> ApiKeyCreated | Problem | None:
     """Create
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (ApiKeyIn):
 
     Raises:
@@ -186,6 +172,5 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

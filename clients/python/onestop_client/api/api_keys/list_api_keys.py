@@ -6,31 +6,23 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_key_out import ApiKeyOut
-from ...models.http_validation_error import HTTPValidationError
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
-def _get_kwargs(
-    *,
-    authorization: None | str | Unset = UNSET,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
+def _get_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/api-keys",
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Problem | list[ApiKeyOut] | None:
+) -> Problem | list[ApiKeyOut] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -51,11 +43,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -64,7 +51,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Problem | list[ApiKeyOut]]:
+) -> Response[Problem | list[ApiKeyOut]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,27 +62,21 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | Problem | list[ApiKeyOut]]:
+    client: AuthenticatedClient,
+) -> Response[Problem | list[ApiKeyOut]]:
     """List
 
      Every key, without secrets (only a hash is stored).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Problem | list[ApiKeyOut]]
+        Response[Problem | list[ApiKeyOut]]
     """
 
-    kwargs = _get_kwargs(
-        authorization=authorization,
-    )
+    kwargs = _get_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -106,53 +87,42 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> HTTPValidationError | Problem | list[ApiKeyOut] | None:
+    client: AuthenticatedClient,
+) -> Problem | list[ApiKeyOut] | None:
     """List
 
      Every key, without secrets (only a hash is stored).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Problem | list[ApiKeyOut]
+        Problem | list[ApiKeyOut]
     """
 
     return sync_detailed(
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | Problem | list[ApiKeyOut]]:
+    client: AuthenticatedClient,
+) -> Response[Problem | list[ApiKeyOut]]:
     """List
 
      Every key, without secrets (only a hash is stored).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Problem | list[ApiKeyOut]]
+        Response[Problem | list[ApiKeyOut]]
     """
 
-    kwargs = _get_kwargs(
-        authorization=authorization,
-    )
+    kwargs = _get_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -161,27 +131,22 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> HTTPValidationError | Problem | list[ApiKeyOut] | None:
+    client: AuthenticatedClient,
+) -> Problem | list[ApiKeyOut] | None:
     """List
 
      Every key, without secrets (only a hash is stored).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Problem | list[ApiKeyOut]
+        Problem | list[ApiKeyOut]
     """
 
     return (
         await asyncio_detailed(
             client=client,
-            authorization=authorization,
         )
     ).parsed

@@ -8,19 +8,13 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.api_key_out import ApiKeyOut
-from ...models.http_validation_error import HTTPValidationError
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     key_id: UUID,
-    *,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -29,13 +23,10 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiKeyOut | HTTPValidationError | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKeyOut | Problem | None:
     if response.status_code == 200:
         response_200 = ApiKeyOut.from_dict(response.json())
 
@@ -57,7 +48,7 @@ def _parse_response(
         return response_404
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
 
@@ -67,9 +58,7 @@ def _parse_response(
         return None
 
 
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiKeyOut | HTTPValidationError | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ApiKeyOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,28 +70,25 @@ def _build_response(
 def sync_detailed(
     key_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[ApiKeyOut | HTTPValidationError | Problem]:
+    client: AuthenticatedClient,
+) -> Response[ApiKeyOut | Problem]:
     """Revoke
 
      Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
 
     Args:
         key_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyOut | HTTPValidationError | Problem]
+        Response[ApiKeyOut | Problem]
     """
 
     kwargs = _get_kwargs(
         key_id=key_id,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -115,57 +101,51 @@ def sync_detailed(
 def sync(
     key_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> ApiKeyOut | HTTPValidationError | Problem | None:
+    client: AuthenticatedClient,
+) -> ApiKeyOut | Problem | None:
     """Revoke
 
      Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
 
     Args:
         key_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyOut | HTTPValidationError | Problem
+        ApiKeyOut | Problem
     """
 
     return sync_detailed(
         key_id=key_id,
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     key_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[ApiKeyOut | HTTPValidationError | Problem]:
+    client: AuthenticatedClient,
+) -> Response[ApiKeyOut | Problem]:
     """Revoke
 
      Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
 
     Args:
         key_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyOut | HTTPValidationError | Problem]
+        Response[ApiKeyOut | Problem]
     """
 
     kwargs = _get_kwargs(
         key_id=key_id,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,29 +156,26 @@ async def asyncio_detailed(
 async def asyncio(
     key_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> ApiKeyOut | HTTPValidationError | Problem | None:
+    client: AuthenticatedClient,
+) -> ApiKeyOut | Problem | None:
     """Revoke
 
      Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
 
     Args:
         key_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyOut | HTTPValidationError | Problem
+        ApiKeyOut | Problem
     """
 
     return (
         await asyncio_detailed(
             key_id=key_id,
             client=client,
-            authorization=authorization,
         )
     ).parsed

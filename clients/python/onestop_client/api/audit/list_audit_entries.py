@@ -17,11 +17,7 @@ def _get_kwargs(
     entity_id: None | str | Unset = UNSET,
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     params: dict[str, Any] = {}
 
@@ -58,7 +54,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -100,13 +95,12 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     action: None | str | Unset = UNSET,
     entity_type: None | str | Unset = UNSET,
     entity_id: None | str | Unset = UNSET,
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[AuditPage | Problem]:
     """List Entries
 
@@ -118,7 +112,6 @@ def sync_detailed(
         entity_id (None | str | Unset):
         after_id (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 100.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,7 +127,6 @@ def sync_detailed(
         entity_id=entity_id,
         after_id=after_id,
         limit=limit,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -146,13 +138,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     action: None | str | Unset = UNSET,
     entity_type: None | str | Unset = UNSET,
     entity_id: None | str | Unset = UNSET,
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
-    authorization: None | str | Unset = UNSET,
 ) -> AuditPage | Problem | None:
     """List Entries
 
@@ -164,7 +155,6 @@ def sync(
         entity_id (None | str | Unset):
         after_id (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 100.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,19 +171,17 @@ def sync(
         entity_id=entity_id,
         after_id=after_id,
         limit=limit,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     action: None | str | Unset = UNSET,
     entity_type: None | str | Unset = UNSET,
     entity_id: None | str | Unset = UNSET,
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[AuditPage | Problem]:
     """List Entries
 
@@ -205,7 +193,6 @@ async def asyncio_detailed(
         entity_id (None | str | Unset):
         after_id (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 100.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -221,7 +208,6 @@ async def asyncio_detailed(
         entity_id=entity_id,
         after_id=after_id,
         limit=limit,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -231,13 +217,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     action: None | str | Unset = UNSET,
     entity_type: None | str | Unset = UNSET,
     entity_id: None | str | Unset = UNSET,
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
-    authorization: None | str | Unset = UNSET,
 ) -> AuditPage | Problem | None:
     """List Entries
 
@@ -249,7 +234,6 @@ async def asyncio(
         entity_id (None | str | Unset):
         after_id (int | Unset):  Default: 0.
         limit (int | Unset):  Default: 100.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -267,6 +251,5 @@ async def asyncio(
             entity_id=entity_id,
             after_id=after_id,
             limit=limit,
-            authorization=authorization,
         )
     ).parsed

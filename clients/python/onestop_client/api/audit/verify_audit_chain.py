@@ -6,31 +6,23 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.audit_verification import AuditVerification
-from ...models.http_validation_error import HTTPValidationError
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
-def _get_kwargs(
-    *,
-    authorization: None | str | Unset = UNSET,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
+def _get_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/v1/audit/verify",
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditVerification | HTTPValidationError | Problem | None:
+) -> AuditVerification | Problem | None:
     if response.status_code == 200:
         response_200 = AuditVerification.from_dict(response.json())
 
@@ -46,11 +38,6 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
-
-        return response_422
-
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -59,7 +46,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditVerification | HTTPValidationError | Problem]:
+) -> Response[AuditVerification | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,27 +57,21 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[AuditVerification | HTTPValidationError | Problem]:
+    client: AuthenticatedClient,
+) -> Response[AuditVerification | Problem]:
     """Verify Chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | HTTPValidationError | Problem]
+        Response[AuditVerification | Problem]
     """
 
-    kwargs = _get_kwargs(
-        authorization=authorization,
-    )
+    kwargs = _get_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -101,53 +82,42 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> AuditVerification | HTTPValidationError | Problem | None:
+    client: AuthenticatedClient,
+) -> AuditVerification | Problem | None:
     """Verify Chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | HTTPValidationError | Problem
+        AuditVerification | Problem
     """
 
     return sync_detailed(
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> Response[AuditVerification | HTTPValidationError | Problem]:
+    client: AuthenticatedClient,
+) -> Response[AuditVerification | Problem]:
     """Verify Chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerification | HTTPValidationError | Problem]
+        Response[AuditVerification | Problem]
     """
 
-    kwargs = _get_kwargs(
-        authorization=authorization,
-    )
+    kwargs = _get_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -156,27 +126,22 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
-) -> AuditVerification | HTTPValidationError | Problem | None:
+    client: AuthenticatedClient,
+) -> AuditVerification | Problem | None:
     """Verify Chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
-
-    Args:
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerification | HTTPValidationError | Problem
+        AuditVerification | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
-            authorization=authorization,
         )
     ).parsed

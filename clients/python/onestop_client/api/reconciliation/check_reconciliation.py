@@ -8,17 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...models.check_in import CheckIn
 from ...models.check_out import CheckOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: CheckIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -71,9 +68,8 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[CheckOut | Problem]:
     """Check
 
@@ -87,7 +83,6 @@ def sync_detailed(
     `reversed_at`.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (CheckIn): A hospital's own books for a range (对账申请).
 
     Raises:
@@ -100,7 +95,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -112,9 +106,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckIn,
-    authorization: None | str | Unset = UNSET,
 ) -> CheckOut | Problem | None:
     """Check
 
@@ -128,7 +121,6 @@ def sync(
     `reversed_at`.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (CheckIn): A hospital's own books for a range (对账申请).
 
     Raises:
@@ -142,15 +134,13 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[CheckOut | Problem]:
     """Check
 
@@ -164,7 +154,6 @@ async def asyncio_detailed(
     `reversed_at`.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (CheckIn): A hospital's own books for a range (对账申请).
 
     Raises:
@@ -177,7 +166,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,9 +175,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CheckIn,
-    authorization: None | str | Unset = UNSET,
 ) -> CheckOut | Problem | None:
     """Check
 
@@ -203,7 +190,6 @@ async def asyncio(
     `reversed_at`.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (CheckIn): A hospital's own books for a range (对账申请).
 
     Raises:
@@ -218,6 +204,5 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

@@ -16,11 +16,7 @@ def _get_kwargs(
     date_from: datetime.date,
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     params: dict[str, Any] = {}
 
@@ -45,7 +41,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -87,11 +82,10 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[LedgerOut | Problem]:
     """Poverty Ledger
 
@@ -104,7 +98,6 @@ def sync_detailed(
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         county_code (None | str | Unset): The person's county (参保地)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -118,7 +111,6 @@ def sync_detailed(
         date_from=date_from,
         date_to=date_to,
         county_code=county_code,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -130,11 +122,10 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> LedgerOut | Problem | None:
     """Poverty Ledger
 
@@ -147,7 +138,6 @@ def sync(
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         county_code (None | str | Unset): The person's county (参保地)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,17 +152,15 @@ def sync(
         date_from=date_from,
         date_to=date_to,
         county_code=county_code,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[LedgerOut | Problem]:
     """Poverty Ledger
 
@@ -185,7 +173,6 @@ async def asyncio_detailed(
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         county_code (None | str | Unset): The person's county (参保地)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,7 +186,6 @@ async def asyncio_detailed(
         date_from=date_from,
         date_to=date_to,
         county_code=county_code,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -209,11 +195,10 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> LedgerOut | Problem | None:
     """Poverty Ledger
 
@@ -226,7 +211,6 @@ async def asyncio(
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         county_code (None | str | Unset): The person's county (参保地)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -242,6 +226,5 @@ async def asyncio(
             date_from=date_from,
             date_to=date_to,
             county_code=county_code,
-            authorization=authorization,
         )
     ).parsed

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.reconciliation_totals_out import ReconciliationTotalsOut
+from ...models.reconciliation_totals import ReconciliationTotals
 from ...types import UNSET, Response, Unset
 
 
@@ -16,11 +16,7 @@ def _get_kwargs(
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     params: dict[str, Any] = {}
 
@@ -45,15 +41,14 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | ReconciliationTotalsOut | None:
+) -> Problem | ReconciliationTotals | None:
     if response.status_code == 200:
-        response_200 = ReconciliationTotalsOut.from_dict(response.json())
+        response_200 = ReconciliationTotals.from_dict(response.json())
 
         return response_200
 
@@ -80,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | ReconciliationTotalsOut]:
+) -> Response[Problem | ReconciliationTotals]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -91,12 +86,11 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
-) -> Response[Problem | ReconciliationTotalsOut]:
+) -> Response[Problem | ReconciliationTotals]:
     """Totals
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
@@ -113,21 +107,19 @@ def sync_detailed(
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReconciliationTotalsOut]
+        Response[Problem | ReconciliationTotals]
     """
 
     kwargs = _get_kwargs(
         date_from=date_from,
         date_to=date_to,
         hospital_code=hospital_code,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -139,12 +131,11 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
-) -> Problem | ReconciliationTotalsOut | None:
+) -> Problem | ReconciliationTotals | None:
     """Totals
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
@@ -161,14 +152,13 @@ def sync(
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReconciliationTotalsOut
+        Problem | ReconciliationTotals
     """
 
     return sync_detailed(
@@ -176,18 +166,16 @@ def sync(
         date_from=date_from,
         date_to=date_to,
         hospital_code=hospital_code,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
-) -> Response[Problem | ReconciliationTotalsOut]:
+) -> Response[Problem | ReconciliationTotals]:
     """Totals
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
@@ -204,21 +192,19 @@ async def asyncio_detailed(
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ReconciliationTotalsOut]
+        Response[Problem | ReconciliationTotals]
     """
 
     kwargs = _get_kwargs(
         date_from=date_from,
         date_to=date_to,
         hospital_code=hospital_code,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -228,12 +214,11 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
-) -> Problem | ReconciliationTotalsOut | None:
+) -> Problem | ReconciliationTotals | None:
     """Totals
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
@@ -250,14 +235,13 @@ async def asyncio(
         date_to (datetime.date): Last day (Asia/Shanghai), inclusive
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ReconciliationTotalsOut
+        Problem | ReconciliationTotals
     """
 
     return (
@@ -266,6 +250,5 @@ async def asyncio(
             date_from=date_from,
             date_to=date_to,
             hospital_code=hospital_code,
-            authorization=authorization,
         )
     ).parsed

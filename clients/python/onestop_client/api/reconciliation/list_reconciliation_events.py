@@ -20,11 +20,7 @@ def _get_kwargs(
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     params: dict[str, Any] = {}
 
@@ -64,7 +60,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -106,14 +101,13 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[EventPage | Problem]:
     """Settlements
 
@@ -135,7 +129,6 @@ def sync_detailed(
         format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
             event after `cursor` (at most 100000) with Chinese column headers Default:
             ListReconciliationEventsFormat.JSON.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,7 +145,6 @@ def sync_detailed(
         cursor=cursor,
         limit=limit,
         format_=format_,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -164,14 +156,13 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
-    authorization: None | str | Unset = UNSET,
 ) -> EventPage | Problem | None:
     """Settlements
 
@@ -193,7 +184,6 @@ def sync(
         format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
             event after `cursor` (at most 100000) with Chinese column headers Default:
             ListReconciliationEventsFormat.JSON.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,20 +201,18 @@ def sync(
         cursor=cursor,
         limit=limit,
         format_=format_,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[EventPage | Problem]:
     """Settlements
 
@@ -246,7 +234,6 @@ async def asyncio_detailed(
         format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
             event after `cursor` (at most 100000) with Chinese column headers Default:
             ListReconciliationEventsFormat.JSON.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,7 +250,6 @@ async def asyncio_detailed(
         cursor=cursor,
         limit=limit,
         format_=format_,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -273,14 +259,13 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     date_from: datetime.date,
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
     format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
-    authorization: None | str | Unset = UNSET,
 ) -> EventPage | Problem | None:
     """Settlements
 
@@ -302,7 +287,6 @@ async def asyncio(
         format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
             event after `cursor` (at most 100000) with Chinese column headers Default:
             ListReconciliationEventsFormat.JSON.
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -321,6 +305,5 @@ async def asyncio(
             cursor=cursor,
             limit=limit,
             format_=format_,
-            authorization=authorization,
         )
     ).parsed

@@ -8,17 +8,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.catalog_item_out import CatalogItemOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     code: str,
-    *,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -27,7 +22,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -79,8 +73,7 @@ def _build_response(
 def sync_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[CatalogItemOut | Problem]:
     """Read a catalogue entry
 
@@ -88,7 +81,6 @@ def sync_detailed(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -100,7 +92,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         code=code,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -113,8 +104,7 @@ def sync_detailed(
 def sync(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> CatalogItemOut | Problem | None:
     """Read a catalogue entry
 
@@ -122,7 +112,6 @@ def sync(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,15 +124,13 @@ def sync(
     return sync_detailed(
         code=code,
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[CatalogItemOut | Problem]:
     """Read a catalogue entry
 
@@ -151,7 +138,6 @@ async def asyncio_detailed(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -163,7 +149,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         code=code,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,8 +159,7 @@ async def asyncio_detailed(
 async def asyncio(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> CatalogItemOut | Problem | None:
     """Read a catalogue entry
 
@@ -183,7 +167,6 @@ async def asyncio(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -197,6 +180,5 @@ async def asyncio(
         await asyncio_detailed(
             code=code,
             client=client,
-            authorization=authorization,
         )
     ).parsed

@@ -8,17 +8,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.hospital_out import HospitalOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     code: str,
-    *,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -27,7 +22,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -77,8 +71,7 @@ def _build_response(
 def sync_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[HospitalOut | Problem]:
     """Read a hospital
 
@@ -86,7 +79,6 @@ def sync_detailed(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,7 +90,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         code=code,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -111,8 +102,7 @@ def sync_detailed(
 def sync(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> HospitalOut | Problem | None:
     """Read a hospital
 
@@ -120,7 +110,6 @@ def sync(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,15 +122,13 @@ def sync(
     return sync_detailed(
         code=code,
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[HospitalOut | Problem]:
     """Read a hospital
 
@@ -149,7 +136,6 @@ async def asyncio_detailed(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -161,7 +147,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         code=code,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -172,8 +157,7 @@ async def asyncio_detailed(
 async def asyncio(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> HospitalOut | Problem | None:
     """Read a hospital
 
@@ -181,7 +165,6 @@ async def asyncio(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -195,6 +178,5 @@ async def asyncio(
         await asyncio_detailed(
             code=code,
             client=client,
-            authorization=authorization,
         )
     ).parsed

@@ -8,17 +8,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.person_out import PersonOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     id_number: str,
-    *,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -27,7 +22,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -75,8 +69,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[PersonOut | Problem]:
     """Read an insured person
 
@@ -84,7 +77,6 @@ def sync_detailed(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -96,7 +88,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         id_number=id_number,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -109,8 +100,7 @@ def sync_detailed(
 def sync(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> PersonOut | Problem | None:
     """Read an insured person
 
@@ -118,7 +108,6 @@ def sync(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,15 +120,13 @@ def sync(
     return sync_detailed(
         id_number=id_number,
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[PersonOut | Problem]:
     """Read an insured person
 
@@ -147,7 +134,6 @@ async def asyncio_detailed(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,7 +145,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         id_number=id_number,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -170,8 +155,7 @@ async def asyncio_detailed(
 async def asyncio(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> PersonOut | Problem | None:
     """Read an insured person
 
@@ -179,7 +163,6 @@ async def asyncio(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,6 +176,5 @@ async def asyncio(
         await asyncio_detailed(
             id_number=id_number,
             client=client,
-            authorization=authorization,
         )
     ).parsed

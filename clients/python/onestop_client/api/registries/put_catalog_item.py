@@ -9,18 +9,15 @@ from ...client import AuthenticatedClient, Client
 from ...models.catalog_item_in import CatalogItemIn
 from ...models.catalog_item_out import CatalogItemOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     code: str,
     *,
     body: CatalogItemIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -90,9 +87,8 @@ def _build_response(
 def sync_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CatalogItemIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[CatalogItemOut | Problem]:
     """Create or replace a catalogue entry (医保目录)
 
@@ -100,7 +96,6 @@ def sync_detailed(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (CatalogItemIn): A catalogue entry (医保目录条目): drug, service or material.
 
     Raises:
@@ -114,7 +109,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -127,9 +121,8 @@ def sync_detailed(
 def sync(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CatalogItemIn,
-    authorization: None | str | Unset = UNSET,
 ) -> CatalogItemOut | Problem | None:
     """Create or replace a catalogue entry (医保目录)
 
@@ -137,7 +130,6 @@ def sync(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (CatalogItemIn): A catalogue entry (医保目录条目): drug, service or material.
 
     Raises:
@@ -152,16 +144,14 @@ def sync(
         code=code,
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CatalogItemIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[CatalogItemOut | Problem]:
     """Create or replace a catalogue entry (医保目录)
 
@@ -169,7 +159,6 @@ async def asyncio_detailed(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (CatalogItemIn): A catalogue entry (医保目录条目): drug, service or material.
 
     Raises:
@@ -183,7 +172,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,9 +182,8 @@ async def asyncio_detailed(
 async def asyncio(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CatalogItemIn,
-    authorization: None | str | Unset = UNSET,
 ) -> CatalogItemOut | Problem | None:
     """Create or replace a catalogue entry (医保目录)
 
@@ -204,7 +191,6 @@ async def asyncio(
 
     Args:
         code (str): Catalogue code (医保目录编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (CatalogItemIn): A catalogue entry (医保目录条目): drug, service or material.
 
     Raises:
@@ -220,6 +206,5 @@ async def asyncio(
             code=code,
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

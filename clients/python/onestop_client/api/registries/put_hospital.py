@@ -9,18 +9,15 @@ from ...client import AuthenticatedClient, Client
 from ...models.hospital_in import HospitalIn
 from ...models.hospital_out import HospitalOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     code: str,
     *,
     body: HospitalIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -88,9 +85,8 @@ def _build_response(
 def sync_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: HospitalIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[HospitalOut | Problem]:
     """Create or replace a hospital (定点医疗机构)
 
@@ -98,7 +94,6 @@ def sync_detailed(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (HospitalIn): A hospital (医疗机构).
 
     Raises:
@@ -112,7 +107,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -125,9 +119,8 @@ def sync_detailed(
 def sync(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: HospitalIn,
-    authorization: None | str | Unset = UNSET,
 ) -> HospitalOut | Problem | None:
     """Create or replace a hospital (定点医疗机构)
 
@@ -135,7 +128,6 @@ def sync(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (HospitalIn): A hospital (医疗机构).
 
     Raises:
@@ -150,16 +142,14 @@ def sync(
         code=code,
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: HospitalIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[HospitalOut | Problem]:
     """Create or replace a hospital (定点医疗机构)
 
@@ -167,7 +157,6 @@ async def asyncio_detailed(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (HospitalIn): A hospital (医疗机构).
 
     Raises:
@@ -181,7 +170,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         code=code,
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -192,9 +180,8 @@ async def asyncio_detailed(
 async def asyncio(
     code: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: HospitalIn,
-    authorization: None | str | Unset = UNSET,
 ) -> HospitalOut | Problem | None:
     """Create or replace a hospital (定点医疗机构)
 
@@ -202,7 +189,6 @@ async def asyncio(
 
     Args:
         code (str): Hospital code (定点医疗机构编码)
-        authorization (None | str | Unset): `Bearer <key>`
         body (HospitalIn): A hospital (医疗机构).
 
     Raises:
@@ -218,6 +204,5 @@ async def asyncio(
             code=code,
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

@@ -9,18 +9,15 @@ from ...client import AuthenticatedClient, Client
 from ...models.person_in import PersonIn
 from ...models.person_out import PersonOut
 from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     id_number: str,
     *,
     body: PersonIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -86,9 +83,8 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PersonIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[PersonOut | Problem]:
     """Create or replace an insured person (参保人)
 
@@ -98,7 +94,6 @@ def sync_detailed(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
         body (PersonIn): An insured person (参保人).
 
     Raises:
@@ -112,7 +107,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         id_number=id_number,
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -125,9 +119,8 @@ def sync_detailed(
 def sync(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PersonIn,
-    authorization: None | str | Unset = UNSET,
 ) -> PersonOut | Problem | None:
     """Create or replace an insured person (参保人)
 
@@ -137,7 +130,6 @@ def sync(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
         body (PersonIn): An insured person (参保人).
 
     Raises:
@@ -152,16 +144,14 @@ def sync(
         id_number=id_number,
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PersonIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[PersonOut | Problem]:
     """Create or replace an insured person (参保人)
 
@@ -171,7 +161,6 @@ async def asyncio_detailed(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
         body (PersonIn): An insured person (参保人).
 
     Raises:
@@ -185,7 +174,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         id_number=id_number,
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -196,9 +184,8 @@ async def asyncio_detailed(
 async def asyncio(
     id_number: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PersonIn,
-    authorization: None | str | Unset = UNSET,
 ) -> PersonOut | Problem | None:
     """Create or replace an insured person (参保人)
 
@@ -208,7 +195,6 @@ async def asyncio(
 
     Args:
         id_number (str): 18-digit resident ID number (公民身份号码, GB 11643), checksum verified
-        authorization (None | str | Unset): `Bearer <key>`
         body (PersonIn): An insured person (参保人).
 
     Raises:
@@ -224,6 +210,5 @@ async def asyncio(
             id_number=id_number,
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

@@ -8,17 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.settlement_in import SettlementIn
 from ...models.settlement_out import SettlementOut
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -90,9 +87,8 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Settle a bill (结算)
 
@@ -105,7 +101,6 @@ def sync_detailed(
     stored; retry.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -118,7 +113,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -130,9 +124,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Settle a bill (结算)
 
@@ -145,7 +138,6 @@ def sync(
     stored; retry.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -159,15 +151,13 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Settle a bill (结算)
 
@@ -180,7 +170,6 @@ async def asyncio_detailed(
     stored; retry.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -193,7 +182,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,9 +191,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Settle a bill (结算)
 
@@ -218,7 +205,6 @@ async def asyncio(
     stored; retry.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -233,6 +219,5 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

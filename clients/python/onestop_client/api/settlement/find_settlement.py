@@ -7,18 +7,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.settlement_out import SettlementOut
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response
 
 
 def _get_kwargs(
     *,
     hospital_code: str,
     bill_no: str,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     params: dict[str, Any] = {}
 
@@ -34,7 +30,6 @@ def _get_kwargs(
         "params": params,
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -85,10 +80,9 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     hospital_code: str,
     bill_no: str,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Find the active settlement of a bill
 
@@ -99,7 +93,6 @@ def sync_detailed(
     Args:
         hospital_code (str): 医疗机构编码 (hospital code)
         bill_no (str): 住院号/结算单号 (bill number)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +105,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         hospital_code=hospital_code,
         bill_no=bill_no,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -124,10 +116,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     hospital_code: str,
     bill_no: str,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Find the active settlement of a bill
 
@@ -138,7 +129,6 @@ def sync(
     Args:
         hospital_code (str): 医疗机构编码 (hospital code)
         bill_no (str): 住院号/结算单号 (bill number)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -152,16 +142,14 @@ def sync(
         client=client,
         hospital_code=hospital_code,
         bill_no=bill_no,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     hospital_code: str,
     bill_no: str,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Find the active settlement of a bill
 
@@ -172,7 +160,6 @@ async def asyncio_detailed(
     Args:
         hospital_code (str): 医疗机构编码 (hospital code)
         bill_no (str): 住院号/结算单号 (bill number)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +172,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         hospital_code=hospital_code,
         bill_no=bill_no,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,10 +181,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     hospital_code: str,
     bill_no: str,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Find the active settlement of a bill
 
@@ -209,7 +194,6 @@ async def asyncio(
     Args:
         hospital_code (str): 医疗机构编码 (hospital code)
         bill_no (str): 住院号/结算单号 (bill number)
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,6 +208,5 @@ async def asyncio(
             client=client,
             hospital_code=hospital_code,
             bill_no=bill_no,
-            authorization=authorization,
         )
     ).parsed

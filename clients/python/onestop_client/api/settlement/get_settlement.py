@@ -9,17 +9,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.settlement_out import SettlementOut
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     settlement_id: UUID,
-    *,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -28,7 +23,6 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
@@ -80,8 +74,7 @@ def _build_response(
 def sync_detailed(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[Problem | SettlementOut]:
     """Read a settlement
 
@@ -89,7 +82,6 @@ def sync_detailed(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +93,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         settlement_id=settlement_id,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -114,8 +105,7 @@ def sync_detailed(
 def sync(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Problem | SettlementOut | None:
     """Read a settlement
 
@@ -123,7 +113,6 @@ def sync(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,15 +125,13 @@ def sync(
     return sync_detailed(
         settlement_id=settlement_id,
         client=client,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Response[Problem | SettlementOut]:
     """Read a settlement
 
@@ -152,7 +139,6 @@ async def asyncio_detailed(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -164,7 +150,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         settlement_id=settlement_id,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -175,8 +160,7 @@ async def asyncio_detailed(
 async def asyncio(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
-    authorization: None | str | Unset = UNSET,
+    client: AuthenticatedClient,
 ) -> Problem | SettlementOut | None:
     """Read a settlement
 
@@ -184,7 +168,6 @@ async def asyncio(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,6 +181,5 @@ async def asyncio(
         await asyncio_detailed(
             settlement_id=settlement_id,
             client=client,
-            authorization=authorization,
         )
     ).parsed

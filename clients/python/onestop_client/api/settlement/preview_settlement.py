@@ -8,17 +8,14 @@ from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.settlement_in import SettlementIn
 from ...models.settlement_out import SettlementOut
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     *,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -75,9 +72,8 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Pre-settle a bill (预结算)
 
@@ -86,7 +82,6 @@ def sync_detailed(
     previews its own hospital's bills only.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -99,7 +94,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -111,9 +105,8 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Pre-settle a bill (预结算)
 
@@ -122,7 +115,6 @@ def sync(
     previews its own hospital's bills only.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -136,15 +128,13 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Pre-settle a bill (预结算)
 
@@ -153,7 +143,6 @@ async def asyncio_detailed(
     previews its own hospital's bills only.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -166,7 +155,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -176,9 +164,8 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SettlementIn,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Pre-settle a bill (预结算)
 
@@ -187,7 +174,6 @@ async def asyncio(
     previews its own hospital's bills only.
 
     Args:
-        authorization (None | str | Unset): `Bearer <key>`
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
 
     Raises:
@@ -202,6 +188,5 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

@@ -17,11 +17,8 @@ def _get_kwargs(
     settlement_id: UUID,
     *,
     body: None | ReversalIn | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
-    if not isinstance(authorization, Unset):
-        headers["authorization"] = authorization
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -94,9 +91,8 @@ def _build_response(
 def sync_detailed(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Reverse a settlement (撤销)
 
@@ -106,7 +102,6 @@ def sync_detailed(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
         body (None | ReversalIn | Unset):
 
     Raises:
@@ -120,7 +115,6 @@ def sync_detailed(
     kwargs = _get_kwargs(
         settlement_id=settlement_id,
         body=body,
-        authorization=authorization,
     )
 
     response = client.get_httpx_client().request(
@@ -133,9 +127,8 @@ def sync_detailed(
 def sync(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Reverse a settlement (撤销)
 
@@ -145,7 +138,6 @@ def sync(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
         body (None | ReversalIn | Unset):
 
     Raises:
@@ -160,16 +152,14 @@ def sync(
         settlement_id=settlement_id,
         client=client,
         body=body,
-        authorization=authorization,
     ).parsed
 
 
 async def asyncio_detailed(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
     """Reverse a settlement (撤销)
 
@@ -179,7 +169,6 @@ async def asyncio_detailed(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
         body (None | ReversalIn | Unset):
 
     Raises:
@@ -193,7 +182,6 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         settlement_id=settlement_id,
         body=body,
-        authorization=authorization,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -204,9 +192,8 @@ async def asyncio_detailed(
 async def asyncio(
     settlement_id: UUID,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
-    authorization: None | str | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
     """Reverse a settlement (撤销)
 
@@ -216,7 +203,6 @@ async def asyncio(
 
     Args:
         settlement_id (UUID):
-        authorization (None | str | Unset): `Bearer <key>`
         body (None | ReversalIn | Unset):
 
     Raises:
@@ -232,6 +218,5 @@ async def asyncio(
             settlement_id=settlement_id,
             client=client,
             body=body,
-            authorization=authorization,
         )
     ).parsed

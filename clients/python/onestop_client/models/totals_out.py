@@ -6,11 +6,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="SettlementTotalsOut")
+T = TypeVar("T", bound="TotalsOut")
 
 
 @_attrs_define
-class SettlementTotalsOut:
+class TotalsOut:
     """How the bill total splits before the funds pay (amounts in yuan).
 
     Attributes:
@@ -73,7 +73,7 @@ class SettlementTotalsOut:
 
         in_policy = d.pop("in_policy")
 
-        settlement_totals_out = cls(
+        totals_out = cls(
             total=total,
             hospital_borne=hospital_borne,
             full_self_pay=full_self_pay,
@@ -82,8 +82,8 @@ class SettlementTotalsOut:
             in_policy=in_policy,
         )
 
-        settlement_totals_out.additional_properties = d
-        return settlement_totals_out
+        totals_out.additional_properties = d
+        return totals_out
 
     @property
     def additional_keys(self) -> list[str]:

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from ..models.sums import Sums
 
 
-T = TypeVar("T", bound="ReconciliationTotalsOut")
+T = TypeVar("T", bound="ReconciliationTotals")
 
 
 @_attrs_define
-class ReconciliationTotalsOut:
+class ReconciliationTotals:
     """对总账. Net figures (settlements minus reversals in the range) at the top level.
 
     Attributes:
@@ -151,7 +151,7 @@ class ReconciliationTotalsOut:
         if time_zone != "Asia/Shanghai" and not isinstance(time_zone, Unset):
             raise ValueError(f"time_zone must match const 'Asia/Shanghai', got '{time_zone}'")
 
-        reconciliation_totals_out = cls(
+        reconciliation_totals = cls(
             hospital_code=hospital_code,
             date_from=date_from,
             date_to=date_to,
@@ -167,8 +167,8 @@ class ReconciliationTotalsOut:
             time_zone=time_zone,
         )
 
-        reconciliation_totals_out.additional_properties = d
-        return reconciliation_totals_out
+        reconciliation_totals.additional_properties = d
+        return reconciliation_totals
 
     @property
     def additional_keys(self) -> list[str]:
