@@ -1,0 +1,37 @@
+-- Production database roles for onestop: run once as the database owner, after `onestop migrate`
+-- (which runs as the owner, because migrations create and alter tables).
+--
+-- The service connects as `onestop_app`. It may insert into the append-only tables but never
+-- update or delete them, so a bug, a stolen service credential or a careless hand cannot rewrite
+-- a settlement, a reversal or the audit trail. (audit_log also refuses UPDATE/DELETE by trigger,
+-- and `onestop audit verify` detects what a superuser might still do.)
+--
+--   psql "$OWNER_URL" -f deploy/postgres-roles.sql
+--   psql "$OWNER_URL" -c "ALTER ROLE onestop_app PASSWORD '…'"   -- or your secret manager's way
+--
+-- Re-run after a migration that adds a table. Keep this file in step with migrations/.
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'onestop_app') THEN
+        CREATE ROLE onestop_app LOGIN;
+    END IF;
+END $$;
+
+GRANT USAGE ON SCHEMA public TO onestop_app;
+REVOKE ALL ON ALL TABLES IN SCHEMA public FROM onestop_app;
+
+-- Append-only: read and insert, nothing else.
+GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_items, reversals, audit_log,
+    policy_versions TO onestop_app;
+
+-- Mutable state: the annual accumulators and the registries (a PUT replaces a person's
+-- enrolments and categories), API keys (revocation, last use).
+GRANT SELECT, INSERT, UPDATE ON accumulators, hospitals, persons, catalog_items, api_keys
+    TO onestop_app;
+GRANT SELECT, INSERT, DELETE ON person_enrolments, person_categories TO onestop_app;
+
+-- /readyz reads the migration version.
+GRANT SELECT ON alembic_version TO onestop_app;
+
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO onestop_app;
