@@ -6,12 +6,10 @@ streams and refused as soon as it passes the limit.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
+from app.context import request_id_var
+from app.errors import problem_response
 
 __all__ = ["BodySizeLimit"]
 
@@ -31,7 +29,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
         started = False
@@ -54,27 +52,16 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body: dict[str, Any] = {
-            "type": PROBLEM_TYPE_BASE + "payload_too_large",
-            "title": "Payload Too Large",
-            "status": 413,
-            "detail": f"The request body is larger than {self.max_bytes} bytes.",
-            "code": "payload_too_large",
-            "errors": [{"loc": ["body"], "msg": f"at most {self.max_bytes} bytes"}],
-        }
-        payload = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_CONTENT_TYPE.encode()),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = problem_response(
+            status=413,
+            code="payload_too_large",
+            title="Payload Too Large",
+            detail=f"The request body is larger than {self.max_bytes} bytes.",
+            errors=[{"loc": ["body"], "msg": f"at most {self.max_bytes} bytes"}],
+            headers={"Connection": "close"},
+            request_id=request_id_var.get(),
         )
-        await send({"type": "http.response.body", "body": payload})
+        await response(scope, receive, send)

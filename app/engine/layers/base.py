@@ -19,6 +19,7 @@ __all__ = [
     "cap_text",
     "paid_key",
     "remaining_cap",
+    "within_cap",
 ]
 
 
@@ -35,6 +36,11 @@ def base_key(layer: str) -> str:
 def remaining_cap(cap_fen: int | None, used_fen: int) -> int | None:
     """What is left of an annual cap; ``None`` means no cap."""
     return None if cap_fen is None else max(0, cap_fen - used_fen)
+
+
+def within_cap(amount_fen: int, remaining_fen: int | None) -> int:
+    """``amount`` limited to what is left of an annual cap (``None``: no cap)."""
+    return amount_fen if remaining_fen is None else min(amount_fen, remaining_fen)
 
 
 def cap_text(remaining_fen: int | None) -> str | None:

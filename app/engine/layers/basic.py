@@ -11,7 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..money import apply_ratio, format_bp, format_fen
-from .base import Context, LayerLine, LayerMeta, Params, cap_text, paid_key, remaining_cap
+from .base import (
+    Context,
+    LayerLine,
+    LayerMeta,
+    Params,
+    cap_text,
+    paid_key,
+    remaining_cap,
+    within_cap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ class Basic:
         cap_fen = self.annual_cap_fen[profile]
         remaining = remaining_cap(cap_fen, ctx.used(paid_key(self.meta.name)))
         computed = apply_ratio(left_fen - deductible_fen, ratio_bp)
-        paid = computed if remaining is None else min(computed, remaining)
+        paid = within_cap(computed, remaining)
         reason = None
         if left_fen == 0:
             reason = "nothing in policy to pay"

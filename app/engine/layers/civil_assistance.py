@@ -12,7 +12,16 @@ from dataclasses import dataclass
 
 from ..money import apply_ratio, format_bp
 from ..spec import CATEGORIES
-from .base import Context, LayerLine, LayerMeta, Params, cap_text, paid_key, remaining_cap
+from .base import (
+    Context,
+    LayerLine,
+    LayerMeta,
+    Params,
+    cap_text,
+    paid_key,
+    remaining_cap,
+    within_cap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +56,7 @@ class CivilAssistance:
                 continue
             remaining = remaining_cap(cap_fen, used)
             computed = apply_ratio(left_fen, ratio_bp)
-            paid = computed if remaining is None else min(computed, remaining)
+            paid = within_cap(computed, remaining)
             if best is None or paid > best[0]:
                 best = (paid, category, ratio_bp, remaining)
         if best is None:

@@ -11,7 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..money import BP, div_half_up, format_bp, format_fen
-from .base import Context, LayerLine, LayerMeta, Params, base_key, cap_text, paid_key, remaining_cap
+from .base import (
+    Context,
+    LayerLine,
+    LayerMeta,
+    Params,
+    base_key,
+    cap_text,
+    paid_key,
+    remaining_cap,
+    within_cap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +101,7 @@ class CriticalIllness:
             schedule_value(bands, after_fen) - schedule_value(bands, before_fen), BP
         )
         remaining = remaining_cap(self.annual_cap_fen[profile], ctx.used(paid_key(name)))
-        paid = computed if remaining is None else min(computed, remaining)
+        paid = within_cap(computed, remaining)
         reason = None
         if left_fen == 0:
             reason = "nothing left to pay"

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..money import apply_ratio, format_bp
-from .base import Context, LayerLine, LayerMeta, Params, cap_text, paid_key, remaining_cap
+from .base import (
+    Context,
+    LayerLine,
+    LayerMeta,
+    Params,
+    cap_text,
+    paid_key,
+    remaining_cap,
+    within_cap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,7 @@ class Supplementary:
             return self.meta.line(left_fen, 0, params, "not eligible: no qualifying category")
         remaining = remaining_cap(self.annual_cap_fen, ctx.used(paid_key(self.meta.name)))
         computed = apply_ratio(left_fen, self.ratio_bp)
-        paid = computed if remaining is None else min(computed, remaining)
+        paid = within_cap(computed, remaining)
         params["ratio"] = format_bp(self.ratio_bp)
         params["cap_remaining_before"] = cap_text(remaining)
         reason = (
