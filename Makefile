@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test lint run migrate openapi client clean
+.PHONY: venv test faults lint run migrate openapi client clean
 
 venv: $(STAMP)
 
@@ -18,6 +18,10 @@ lint: venv
 
 test: lint
 	$(VENV)/bin/pytest -q --cov=app/engine --cov-branch --cov-report=term
+
+# Only the fault tests (tests/faults/: kill -9, database stop, retry storm); make test runs them too.
+faults: venv
+	$(VENV)/bin/pytest -q -m faults tests/faults
 
 run: venv
 	$(VENV)/bin/onestop serve --demo

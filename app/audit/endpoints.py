@@ -59,7 +59,7 @@ async def list_entries(
     action: str | None = None,
     entity_type: str | None = None,
     entity_id: str | None = None,
-    after_id: Annotated[int, Query(ge=0)] = 0,
+    after_id: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # BIGINT: larger is no id
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
     """Entries in chain order (by id), filtered; page with ``after_id``."""

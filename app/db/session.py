@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
-from app.errors import ServiceUnavailable
+from app.errors import DATABASE_RETRY_AFTER_S, ServiceUnavailable, is_invalid_character
 
 __all__ = [
     "CommitFailed",
@@ -49,6 +49,7 @@ logger = logging.getLogger(__name__)
 class CommitFailed(ServiceUnavailable):
     code = "commit_failed"
     title = "Commit Failed"
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}  # noqa: RUF012 - read-only default
 
 
 def make_engine(url: str, settings: Settings) -> AsyncEngine:
@@ -80,7 +81,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
         try:
             await session.commit()
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, OSError) as exc:  # OSError: the connection died mid-commit
+            if is_invalid_character(exc):  # refused for sure, and the request's fault: 422
+                raise
             logger.warning("commit failed on %s %s", request.method, request.url.path, exc_info=exc)
             raise CommitFailed(
                 "The transaction could not be committed. Retry the request, or look the record "

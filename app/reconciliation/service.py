@@ -154,7 +154,18 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), SHANGHAI)
 
 
+# The days whose Asia/Shanghai midnight and the next one both exist for Python and PostgreSQL.
+FIRST_DAY, LAST_DAY = dt.date(1, 1, 2), dt.date(9999, 12, 30)
+
+
 def _check_dates(date_from: dt.date, date_to: dt.date, loc: str) -> None:
+    for name, day in (("date_from", date_from), ("date_to", date_to)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise Unprocessable(
+                f"{name} is out of range.",
+                code="validation_error",
+                errors=[{"loc": [loc, name], "msg": f"must be {FIRST_DAY} to {LAST_DAY}"}],
+            )
     if date_to < date_from:
         raise Unprocessable(
             "date_to is before date_from.",
