@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     db_connect_timeout_s: float = Field(default=5.0, gt=0)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     """Request bodies above this are refused with 413 before they are parsed."""
+    max_concurrent_settlements: int = Field(default=8, ge=0)
+    """Settlement writes one process works on at once; more queue for a slot. 0: no limit."""
+    admission_queue_ms: int = Field(default=200, ge=1)
+    """Once the oldest queued settlement write has waited this long, new ones are refused with
+    503 ``overloaded`` until the queue catches up; a queued one gives up after 3 times this."""
+    auth_cache_ttl_s: float = Field(default=2.0, ge=0)
+    """How long a process remembers a verified API key (0: look it up on every request)."""
 
 
 def get_settings() -> Settings:

@@ -6,15 +6,26 @@ errors (unknown route, wrong method) and unhandled exceptions in the same shape:
 
     {"type": "https://onestop.example/problems/not_found", "title": "Not Found", "status": 404,
      "detail": "...", "code": "not_found", "errors": [{"loc": ["path", "code"], "msg": "..."}]}
+
+A database that cannot be reached (down, restarting, refusing connections, the pool exhausted, a
+statement past its timeout) is not a bug: it is 503 ``database_unavailable`` with
+``Retry-After``, logged as one warning line, and the request's transaction is rolled back. The
+pool (``pool_pre_ping``) replaces dead connections, so the service recovers by itself once the
+database answers again. A text value PostgreSQL cannot hold (U+0000, valid in JSON and in a
+Python string) is the request's fault: 422 ``invalid_character``. Any other database error is a
+bug: 500 ``internal_error``, logged with its traceback.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -25,9 +36,11 @@ from app.context import request_id_var, valid_request_id
 
 __all__ = [
     "AUTH_CODES",
+    "DATABASE_RETRY_AFTER_S",
     "PROBLEM_CONTENT_TYPE",
     "AppError",
     "Conflict",
+    "DatabaseUnavailable",
     "ErrorItem",
     "Forbidden",
     "NotFound",
@@ -37,6 +50,8 @@ __all__ = [
     "Unprocessable",
     "install_error_handlers",
     "internal_error_response",
+    "is_database_unavailable",
+    "is_invalid_character",
     "problem_response",
     "problem_responses",
 ]
@@ -117,6 +132,14 @@ class Forbidden(AppError):
 
 class ServiceUnavailable(AppError):
     status, code, title = 503, "service_unavailable", "Service Unavailable"
+
+
+DATABASE_RETRY_AFTER_S = 2
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}  # noqa: RUF012 - read-only default
 
 
 AUTH_CODES: dict[int, list[str]] = {401: ["unauthorized"], 403: ["forbidden"]}
@@ -225,6 +248,17 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     status = HTTPStatus(exc.status_code)
+    if status == HTTPStatus.BAD_REQUEST and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI answers a body that is not UTF-8 with a bare 400; a JSON syntax error is a 422
+        # validation_error, and so is this: one documented answer for "the body is not JSON".
+        return _problem(
+            request,
+            status=422,
+            code="validation_error",
+            title="Unprocessable Content",
+            detail="The request body is not UTF-8 encoded JSON.",
+            errors=[{"loc": ["body"], "msg": f"not UTF-8: {exc.__cause__.reason}"}],
+        )
     if status in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
         return Response(status_code=status, headers=exc.headers)
     return _problem(
@@ -235,6 +269,102 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         detail=str(exc.detail) if exc.detail else status.phrase,
         headers=exc.headers,
     )
+
+
+# SQLSTATEs that say "the server cannot serve you now", not "your statement is wrong": class 08
+# (connection exception) is matched by prefix.
+_UNAVAILABLE_SQLSTATES = frozenset(
+    {
+        "57P01",  # admin_shutdown
+        "57P02",  # crash_shutdown
+        "57P03",  # cannot_connect_now (starting up, shutting down, in recovery)
+        "53300",  # too_many_connections
+        "57014",  # query_canceled: statement_timeout
+    }
+)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database could not be reached or did not answer in time (a
+    transient condition: 503), as opposed to a bug (500).
+
+    Walks ``__cause__`` from SQLAlchemy's wrapper to the driver's error. A bare ``OSError``
+    (refused, no such socket, connect or command timeout: the asyncpg dialect passes those
+    through untranslated) counts only when it was raised inside the driver or the pool.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sqlalchemy.exc.TimeoutError):  # no pooled connection in time
+            return True
+        if isinstance(seen, sqlalchemy.exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, asyncpg.PostgresConnectionError):  # SQLSTATE class 08
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "connection is closed" in str(seen):
+            return True
+        if getattr(seen, "sqlstate", None) in _UNAVAILABLE_SQLSTATES:
+            return True
+        if isinstance(seen, OSError) and _raised_in_driver(seen):
+            return True
+        seen = seen.__cause__
+    return False
+
+
+def _raised_in_driver(exc: BaseException) -> bool:
+    return any(
+        str(frame.f_globals.get("__name__", "")).startswith(("asyncpg.", "sqlalchemy."))
+        for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
+
+
+def _sqlstates(exc: BaseException) -> set[str]:
+    states = set()
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(state := getattr(seen, "sqlstate", None), str):
+            states.add(state)
+        seen = seen.__cause__
+    return states
+
+
+def is_invalid_character(exc: BaseException) -> bool:
+    """Whether PostgreSQL refused a text or JSON value of the request: U+0000 (NUL) is valid
+    JSON and a valid Python string, but neither ``text`` nor ``jsonb`` can hold it."""
+    # 22021 character_not_in_repertoire (text), 22P05 untranslatable_character (jsonb \u0000)
+    return not _sqlstates(exc).isdisjoint({"22021", "22P05"})
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    if is_invalid_character(exc):
+        return _problem(
+            request,
+            status=422,
+            code="invalid_character",
+            title="Unprocessable Content",
+            detail="A text value in the request contains U+0000 (NUL), which cannot be stored "
+            "or searched for.",
+        )
+    if not is_database_unavailable(exc):
+        return await _unhandled(request, exc)
+    logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, _one_line(exc)
+    )
+    return await _app_error(
+        request,
+        DatabaseUnavailable(
+            "The database is unavailable or did not answer in time; nothing was stored by this "
+            "request. Retry after a moment (the same settlement body is safe to send again)."
+        ),
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    causes = []
+    seen: BaseException | None = exc
+    while seen is not None and len(causes) < 4:
+        causes.append(f"{type(seen).__name__}: {str(seen).splitlines()[0] if str(seen) else ''}")
+        seen = seen.__cause__
+    return " <- ".join(causes)
 
 
 async def _unhandled(request: Request, exc: Exception) -> Response:
@@ -248,4 +378,13 @@ def install_error_handlers(app: FastAPI) -> None:
     app.exception_handler(AppError)(_app_error)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
+    # The database layer: 503 when unreachable, 422 for U+0000, else as unhandled (500).
+    for database_error in (
+        sqlalchemy.exc.DBAPIError,
+        sqlalchemy.exc.TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        OSError,
+    ):
+        app.exception_handler(database_error)(_database_error)
     app.exception_handler(Exception)(_unhandled)

@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__, apidoc, health, metrics
+from app.admission import AdmissionControl
 from app.audit import endpoints as audit_endpoints
 from app.auth import endpoints as auth_endpoints
+from app.auth.service import KeyCache
 from app.config import Settings, get_settings
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         )
         app.state.settings = settings
         app.state.policies = PolicyStore()
+        app.state.key_cache = KeyCache(settings.auth_cache_ttl_s)
         app.state.engine = engine
         app.state.read_engine = read_engine
         app.state.sessionmaker = make_sessionmaker(engine)
@@ -75,6 +78,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.drain = drain
     apidoc.document(app)
     install_error_handlers(app)
+    app.add_middleware(
+        AdmissionControl,
+        limit=settings.max_concurrent_settlements,
+        queue_s=settings.admission_queue_ms / 1000,
+    )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMiddleware, drain=drain)  # outermost: sees every response
     app.include_router(health.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.errors import Forbidden
 
-from .service import Caller, authenticate
+from .service import Caller, KeyCache, authenticate, hash_key
 
 __all__ = [
     "AdminCaller",
@@ -19,6 +20,7 @@ __all__ = [
     "HospitalCaller",
     "ReaderCaller",
     "check_hospital",
+    "forget_key",
     "require",
 ]
 
@@ -32,10 +34,25 @@ async def _caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
+    token = credentials.credentials.strip() if credentials else None
+    cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
+    key_hash = hash_key(token) if token and cache is not None else None
+    if key_hash is not None and cache is not None and (hit := cache.get(key_hash)) is not None:
+        return hit
     # Its own short transaction: authentication must not hold locks in the request's transaction.
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session, session.begin():
-        return await authenticate(session, credentials.credentials if credentials else None)
+        caller = await authenticate(session, token)
+    if key_hash is not None and cache is not None:
+        cache.put(key_hash, caller)
+    return caller
+
+
+def forget_key(request: Request, key_id: uuid.UUID) -> None:
+    """Drop a revoked key from this process's cache of verified keys."""
+    cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
+    if cache is not None:
+        cache.forget(key_id)
 
 
 def require(*roles: str) -> Callable[..., Awaitable[Caller]]:

@@ -6,11 +6,11 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.audit.service import record
-from app.auth.deps import AdminCaller
+from app.auth.deps import AdminCaller, forget_key
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, NotFound, Unprocessable, problem_responses
 from app.registry.models import Hospital
@@ -114,11 +114,16 @@ async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
         codes={**AUTH_CODES, 404: ["api_key_not_found"], 422: ["validation_error"]},
     ),
 )
-async def revoke(key_id: uuid.UUID, session: SessionDep, caller: AdminCaller) -> ApiKeyOut:
-    """Revoke a key: it answers 401 from the next request on. Repeating is a no-op."""
+async def revoke(
+    key_id: uuid.UUID, request: Request, session: SessionDep, caller: AdminCaller
+) -> ApiKeyOut:
+    """Revoke a key: it answers 401 from the next request on (other server processes remember
+    a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
+    no-op."""
     key, changed = await revoke_key(session, key_id)
     if key is None:
         raise NotFound(f"No key {key_id}.", code="api_key_not_found")
+    forget_key(request, key_id)
     if changed:
         record(session, caller, "api_key.revoke", "api_key", str(key.id), {"role": key.role})
     return ApiKeyOut.of(key)

@@ -1,10 +1,13 @@
-"""Bearer keys: creation (secret shown once), lookup by hash, roles, the bootstrap admin key."""
+"""Bearer keys: creation (secret shown once), lookup by hash, roles, the bootstrap admin key,
+and :class:`KeyCache`, the short-lived in-process memory of verified keys."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text, update
@@ -17,6 +20,7 @@ from .models import ApiKey
 __all__ = [
     "ROLES",
     "Caller",
+    "KeyCache",
     "authenticate",
     "create_key",
     "ensure_bootstrap_admin",
@@ -85,6 +89,45 @@ async def authenticate(session: AsyncSession, token: str | None) -> Caller:
         {"id": row.id},
     )
     return Caller(key_id=row.id, role=row.role, hospital_code=row.hospital_code)
+
+
+class KeyCache:
+    """Keys verified in the last ``ttl_s`` seconds, by key hash, so a busy key is not looked up
+    (and its ``last_used_at`` not considered) on every request.
+
+    Only successful lookups are remembered: a new key works at once, an unknown one is looked up
+    each time. A revocation made through this process forgets the key at once
+    (:meth:`forget`); one made elsewhere (another worker or instance, the ``onestop keys``
+    command) takes effect here within ``ttl_s``. ``ttl_s = 0`` turns the cache off.
+    """
+
+    MAX_ENTRIES = 10_000
+
+    def __init__(self, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._entries: dict[str, tuple[Caller, float]] = {}
+
+    def get(self, key_hash: str) -> Caller | None:
+        entry = self._entries.get(key_hash)
+        if entry is None:
+            return None
+        caller, expires_at = entry
+        if self._clock() >= expires_at:
+            self._entries.pop(key_hash, None)
+            return None
+        return caller
+
+    def put(self, key_hash: str, caller: Caller) -> None:
+        if self.ttl_s <= 0:
+            return
+        if len(self._entries) >= self.MAX_ENTRIES:
+            self._entries.clear()
+        self._entries[key_hash] = (caller, self._clock() + self.ttl_s)
+
+    def forget(self, key_id: uuid.UUID) -> None:
+        for key_hash in [h for h, (c, _) in self._entries.items() if c.key_id == key_id]:
+            self._entries.pop(key_hash, None)
 
 
 async def ensure_bootstrap_admin(session: AsyncSession, secret: str) -> bool:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import uuid
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_text  # what json.dumps uses for str
 from typing import Any
 
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from app.engine import Settlement as Computed
 from app.engine.report import layer_dict, settlement_dict, totals_dict
 from app.errors import Conflict, NotFound, Unprocessable
 from app.policy.store import PolicyStore
-from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
+from app.registry.models import Person
 from app.types import mask_id_number
 
 from . import repository as repo
@@ -50,22 +50,21 @@ logger = logging.getLogger(__name__)
 class Prepared:
     """Everything the engine needs, resolved and validated."""
 
-    hospital: Hospital
-    person: Person
+    hospital_level: str
+    hospital_county_code: str
+    person_id: int
+    person_county_code: str
     claim: Claim
     policy: Policy
     year: int
-
-    @property
-    def region_code(self) -> str:
-        return self.hospital.county_code[:4] + "00"
 
 
 def _unprocessable(code: str, detail: str, loc: list[str | int], msg: str) -> Unprocessable:
     return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}])
 
 
-async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicyStore) -> Prepared:
+def _check_body(body: SettlementIn) -> None:
+    """What the body alone can be wrong about beyond its schema."""
     if body.discharge_date < body.admission_date:
         raise _unprocessable(
             "dates_out_of_order",
@@ -88,23 +87,40 @@ async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicySt
             code="amount_mismatch",
             errors=mismatches,
         )
-    hospital = await session.get(Hospital, body.hospital_code)
-    if hospital is None:
+
+
+async def _facts(session: AsyncSession, body: SettlementIn, *, lock: bool) -> repo.BillFacts:
+    return await repo.read_facts(
+        session,
+        body.hospital_code,
+        body.patient.id_number,
+        body.discharge_date,
+        list({item.code for item in body.items}),
+        lock_bill_no=body.bill_no if lock else None,
+    )
+
+
+async def _prepare(
+    session: AsyncSession, body: SettlementIn, policies: PolicyStore, facts: repo.BillFacts
+) -> Prepared:
+    """Check the bill against the registries (in the order the error codes are documented) and
+    resolve what the engine needs."""
+    _check_body(body)
+    if facts.hospital_level is None or facts.hospital_county_code is None:
         raise _unprocessable(
             "unknown_hospital",
             f"No hospital {body.hospital_code}.",
             ["body", "hospital_code"],
             "unknown hospital code",
         )
-    if not hospital.designated:
+    if not facts.hospital_designated:
         raise _unprocessable(
             "hospital_not_designated",
-            f"Hospital {hospital.code} is not designated (非定点).",
+            f"Hospital {body.hospital_code} is not designated (非定点).",
             ["body", "hospital_code"],
             "not a designated hospital",
         )
-    person = await session.scalar(select(Person).where(Person.id_number == body.patient.id_number))
-    if person is None:
+    if facts.person_id is None or facts.person_county_code is None:
         raise _unprocessable(
             "unknown_person",
             "No insured person with this ID number.",
@@ -112,12 +128,7 @@ async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicySt
             "not in the person registry",
         )
     year = body.discharge_date.year
-    enrolled = await session.scalar(
-        select(PersonEnrolment.year).where(
-            PersonEnrolment.person_id == person.id, PersonEnrolment.year == year
-        )
-    )
-    if enrolled is None:
+    if not facts.enrolled:
         raise _unprocessable(
             "person_not_enrolled",
             f"The person is not enrolled for {year}.",
@@ -125,26 +136,7 @@ async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicySt
             f"not enrolled in resident medical insurance for {year}",
         )
     day = body.discharge_date
-    categories = frozenset(
-        await session.scalars(
-            select(PersonCategory.category).where(
-                PersonCategory.person_id == person.id,
-                PersonCategory.valid_from <= day,
-                (PersonCategory.valid_to.is_(None)) | (PersonCategory.valid_to >= day),
-            )
-        )
-    )
-    codes = {item.code for item in body.items}
-    catalog = {
-        c.code: c
-        for c in await session.scalars(
-            select(CatalogItem).where(
-                CatalogItem.code.in_(codes),
-                CatalogItem.valid_from <= day,
-                (CatalogItem.valid_to.is_(None)) | (CatalogItem.valid_to >= day),
-            )
-        )
-    }
+    catalog = facts.catalog
     unknown = [
         {
             "loc": ["body", "items", i, "code"],
@@ -160,7 +152,7 @@ async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicySt
             code="unknown_catalog_code",
             errors=unknown,
         )
-    region = hospital.county_code[:4] + "00"
+    region = facts.hospital_county_code[:4] + "00"
     policy = await policies.in_force(session, region, day)
     if policy is None:
         raise _unprocessable(
@@ -169,35 +161,68 @@ async def _prepare(session: AsyncSession, body: SettlementIn, policies: PolicySt
             ["body", "discharge_date"],
             "no policy version in force on this date",
         )
-    lines = [
-        BillLine(
-            seq=item.seq,
-            code=item.code,
-            unit_price_e4=item.unit_price,
-            quantity_e3=item.quantity,
-            amount_fen=item.amount,
-            hospital_borne=item.hospital_borne,
-            grade=catalog[item.code].grade,
-            self_pay_ratio_bp=catalog[item.code].self_pay_ratio_bp,
-            price_cap_e4=catalog[item.code].price_cap_e4,
+    lines = []
+    for item in body.items:
+        grade, self_pay_ratio_bp, price_cap_e4 = catalog[item.code]
+        lines.append(
+            BillLine(
+                seq=item.seq,
+                code=item.code,
+                unit_price_e4=item.unit_price,
+                quantity_e3=item.quantity,
+                amount_fen=item.amount,
+                hospital_borne=item.hospital_borne,
+                grade=grade,
+                self_pay_ratio_bp=self_pay_ratio_bp,
+                price_cap_e4=price_cap_e4,
+            )
         )
-        for item in body.items
-    ]
     claim = Claim(
         lines=lines,
-        level=hospital.level,
-        in_county=hospital.county_code == person.county_code,
+        level=facts.hospital_level,
+        in_county=facts.hospital_county_code == facts.person_county_code,
         referral=body.referral,
-        categories=categories,
+        categories=facts.categories,
     )
-    return Prepared(hospital, person, claim, policy, year)
+    return Prepared(
+        facts.hospital_level,
+        facts.hospital_county_code,
+        facts.person_id,
+        facts.person_county_code,
+        claim,
+        policy,
+        year,
+    )
 
 
 def _request_hash(body: SettlementIn) -> str:
-    canonical = json.dumps(
-        body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    """SHA-256 of the body's canonical JSON: what a replay is recognised by, stored with every
+    settlement, so it must never change for the same body."""
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
+
+
+def canonical_json(body: SettlementIn) -> str:
+    """``json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)``, written out for the body's fixed shape: the same text, several times
+    faster for a long bill (tests/api/test_settlements.py holds it to the reference)."""
+    text = _json_text
+    patient = body.patient
+    name = "null" if patient.name is None else text(patient.name)
+    items = ",".join(
+        [
+            f'{{"amount":{i.amount},"code":{text(i.code)},'
+            f'"hospital_borne":{"true" if i.hospital_borne else "false"},"name":{text(i.name)},'
+            f'"quantity":{i.quantity},"seq":{i.seq},"unit_price":{i.unit_price}}}'
+            for i in body.items
+        ]
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return (
+        f'{{"admission_date":"{body.admission_date.isoformat()}","bill_no":{text(body.bill_no)},'
+        f'"discharge_date":"{body.discharge_date.isoformat()}",'
+        f'"hospital_code":{text(body.hospital_code)},"items":[{items}],'
+        f'"patient":{{"id_number":{text(patient.id_number)},"name":{name}}},'
+        f'"referral":{"true" if body.referral else "false"}}}'
+    )
 
 
 def _out_from_computed(
@@ -285,8 +310,9 @@ async def preview(
     session: AsyncSession, policies: PolicyStore, body: SettlementIn
 ) -> SettlementOut:
     """预结算: what :func:`settle_bill` would compute now; stores nothing."""
-    prepared = await _prepare(session, body, policies)
-    accumulators = await repo.read_accumulators(session, prepared.person.id, prepared.year)
+    facts = await _facts(session, body, lock=False)
+    prepared = await _prepare(session, body, policies, facts)
+    accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
     computed = settle(prepared.claim, prepared.policy, accumulators)
     return _out_from_computed(
         body, prepared, computed, status="preview", settlement_id=None, settled_at=None
@@ -303,36 +329,38 @@ async def settle_bill(
     generation)`` is the backstop should both locks ever be bypassed.
     """
     request_hash = _request_hash(body)
-    await repo.lock_bill(session, body.hospital_code, body.bill_no)
-    history = await repo.settlements_of_bill(session, body.hospital_code, body.bill_no)
-    active = [(s, r) for s, r in history if r is None]
-    if active:
-        row = active[0][0]
-        if row.request_hash != request_hash:
+    # Statement 1 takes the bill lock, reads the registries and takes the person-year lock;
+    # statement 2, which therefore sees what every earlier holder of either lock committed,
+    # reads the bill's history and the person-year's accumulators.
+    facts = await _facts(session, body, lock=True)
+    year = body.discharge_date.year
+    state = await repo.bill_state(session, body.hospital_code, body.bill_no, facts.person_id, year)
+    if state.active_id is not None:
+        if state.active_request_hash != request_hash:
             raise Conflict(
-                f"Bill {body.bill_no} is already settled as {row.id} with different content; "
-                "reverse "
-                "that settlement first to settle a changed bill.",
+                f"Bill {body.bill_no} is already settled as {state.active_id} with different "
+                "content; reverse that settlement first to settle a changed bill.",
                 code="bill_conflict",
                 errors=[
                     {
                         "loc": ["body", "bill_no"],
-                        "msg": f"active settlement {row.id} has other content",
+                        "msg": f"active settlement {state.active_id} has other content",
                     }
                 ],
             )
+        row = await session.get(Settlement, state.active_id)
+        if row is None:  # held by the bill lock: cannot vanish
+            raise RuntimeError(f"settlement {state.active_id} vanished")
         return await _read(session, row, None), False
-    prepared = await _prepare(session, body, policies)
-    person_id, year = prepared.person.id, prepared.year
-    await repo.lock_person_year(session, person_id, year)
-    accumulators = await repo.read_accumulators(session, person_id, year)
-    computed = settle(prepared.claim, prepared.policy, accumulators)
-    row = await repo.insert_settlement(
+    prepared = await _prepare(session, body, policies, facts)
+    person_id = prepared.person_id
+    computed = settle(prepared.claim, prepared.policy, state.accumulators)
+    settlement_id, settled_at = await repo.insert_settlement(
         session,
         {
             "hospital_code": body.hospital_code,
             "bill_no": body.bill_no,
-            "generation": len(history),
+            "generation": state.generations,
             "person_id": person_id,
             "request_hash": request_hash,
             "admission_date": body.admission_date,
@@ -340,9 +368,9 @@ async def settle_bill(
             "accumulator_year": year,
             "referral": body.referral,
             "in_county": prepared.claim.in_county,
-            "hospital_level": prepared.hospital.level,
-            "hospital_county_code": prepared.hospital.county_code,
-            "person_county_code": prepared.person.county_code,
+            "hospital_level": prepared.hospital_level,
+            "hospital_county_code": prepared.hospital_county_code,
+            "person_county_code": prepared.person_county_code,
             "categories": sorted(prepared.claim.categories),
             "created_by_key_id": caller.key_id,
         },
@@ -350,13 +378,12 @@ async def settle_bill(
         prepared.claim.lines,
         {item.seq: item.name for item in body.items},
     )
-    await repo.add_to_accumulators(session, person_id, year, computed.deltas, +1)
     record(
         session,
         caller,
         "settlement.create",
         "settlement",
-        str(row.id),
+        str(settlement_id),
         {
             "hospital_code": body.hospital_code,
             "bill_no": body.bill_no,
@@ -369,7 +396,7 @@ async def settle_bill(
     )
     logger.info(
         "settled %s: hospital %s bill %s person %s fund_paid %s self_pay %s",
-        row.id,
+        settlement_id,
         body.hospital_code,
         body.bill_no,
         mask_id_number(body.patient.id_number),
@@ -377,7 +404,12 @@ async def settle_bill(
         format_fen(computed.self_pay_fen),
     )
     out = _out_from_computed(
-        body, prepared, computed, status="settled", settlement_id=row.id, settled_at=row.settled_at
+        body,
+        prepared,
+        computed,
+        status="settled",
+        settlement_id=settlement_id,
+        settled_at=settled_at,
     )
     return out, True
 

@@ -74,7 +74,9 @@ def sync_detailed(
 ) -> Response[ApiKeyOut | Problem]:
     """Revoke
 
-     Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
+     Revoke a key: it answers 401 from the next request on (other server processes remember
+    a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
+    no-op.
 
     Args:
         key_id (UUID):
@@ -105,7 +107,9 @@ def sync(
 ) -> ApiKeyOut | Problem | None:
     """Revoke
 
-     Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
+     Revoke a key: it answers 401 from the next request on (other server processes remember
+    a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
+    no-op.
 
     Args:
         key_id (UUID):
@@ -131,7 +135,9 @@ async def asyncio_detailed(
 ) -> Response[ApiKeyOut | Problem]:
     """Revoke
 
-     Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
+     Revoke a key: it answers 401 from the next request on (other server processes remember
+    a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
+    no-op.
 
     Args:
         key_id (UUID):
@@ -160,7 +166,9 @@ async def asyncio(
 ) -> ApiKeyOut | Problem | None:
     """Revoke
 
-     Revoke a key: it answers 401 from the next request on. Repeating is a no-op.
+     Revoke a key: it answers 401 from the next request on (other server processes remember
+    a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
+    no-op.
 
     Args:
         key_id (UUID):

@@ -98,7 +98,8 @@ def sync_detailed(
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
     with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry.
+    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
+    not look at the request; retry after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -135,7 +136,8 @@ def sync(
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
     with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry.
+    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
+    not look at the request; retry after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -167,7 +169,8 @@ async def asyncio_detailed(
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
     with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry.
+    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
+    not look at the request; retry after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -202,7 +205,8 @@ async def asyncio(
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
     with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry.
+    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
+    not look at the request; retry after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.

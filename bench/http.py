@@ -1,0 +1,1092 @@
+"""HTTP benchmark of ``POST /v1/settlements`` against the machine's limit (``pgbench``).
+
+    .venv/bin/python bench/http.py [--runs 3] [--seconds 10] [--persons 2000]
+
+One command, nothing to set up: it starts an embedded PostgreSQL (pgserver) in a temp dir,
+migrates it, publishes the policies, loads the demo registry plus ``--persons`` synthetic persons
+(registered_poor / dibao / tekun / none, spread over the demo counties) and a catalogue of about
+200 items, then starts ``onestop serve --workers 2`` on 127.0.0.1 as a subprocess and drives it
+with realistic 200-line bills (mixed grades, 4-decimal prices, 3-decimal quantities, some price
+caps exceeded, a few hospital-borne lines; a unique bill number each):
+
+- ``closed c8`` / ``closed c32``: N clients, each sending its next request when the last answer
+  arrived (after waiting ``Retry-After`` when the answer was 503 ``overloaded``); random persons.
+- ``open 50/s``, ``open 100/s``, ``open 250/s``: requests sent at a fixed arrival rate whatever
+  the answers do; latency counts from each request's *scheduled* send time, so a slow answer
+  cannot hide the queue behind it (no coordinated omission).
+- ``hot c8``: closed loop at 8, every request for the same person (they serialize on that
+  person-year): throughput kept relative to ``closed c8``, no deadlock, no 5xx.
+- ``pgbench c8``: on the same PostgreSQL, a custom script doing in SQL what one settlement
+  minimally does (lock the person-year, read its accumulators, insert the settlement row and its
+  five layer rows, upsert the accumulators, commit): the machine's limit for this transaction.
+
+Each scenario runs ``--runs`` times, interleaved (round 1 of every scenario, then round 2, ...);
+the table shows medians over the rounds and the answers by status summed over them. Runs are
+bounded in time (``--seconds``) and in requests (``--max-requests``). Only loopback addresses
+and the database's Unix socket are used. Afterwards every person-year's accumulators are checked
+against the sum of its active settlements. Not part of the test suite; see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+# This file is named http.py: its folder must not stay on sys.path, where it would shadow the
+# standard library's http package for everything imported below.
+sys.path[0] = str(ROOT)
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from app.bootstrap import startup  # noqa: E402
+from app.config import Settings  # noqa: E402
+from app.db.embedded import EmbeddedHandle, start_embedded  # noqa: E402
+from app.db.migrate import upgrade_to_head  # noqa: E402
+from app.db.session import make_engine, make_sessionmaker  # noqa: E402
+from app.demo import COUNTIES, HOSPITALS  # noqa: E402
+from app.engine import expected_amount_fen  # noqa: E402
+from app.types import id_check_digit  # noqa: E402
+
+YEAR = 2018
+CATALOGUE_SIZE = 200
+BILL_POOL = 64
+B_RATIOS_BP = (500, 1000, 1500, 2000, 3000)
+CATEGORY_MIX = (("registered_poor", 20), ("dibao", 10), ("tekun", 5), (None, 65))
+DESIGNATED = [code for code, (_, _, _, designated) in HOSPITALS.items() if designated]
+REQUEST_TIMEOUT_S = 30.0
+PGBENCH_PERSONS = 1000
+
+
+# --- the database: embedded server, schema, registry -------------------------------------------
+
+
+@dataclass
+class Database:
+    handle: EmbeddedHandle
+    url: str  # postgresql+asyncpg://…?host=<socket dir>
+    socket_dir: str
+    user: str
+    name: str
+    pgdata: Path
+
+
+def start_database(workdir: Path) -> Database:
+    handle = start_embedded(workdir / "pg", cleanup_mode="delete")
+    url = make_url(handle.url)
+    socket_dir = url.query.get("host")
+    if not isinstance(socket_dir, str):
+        raise SystemExit(f"expected a Unix-socket URL from pgserver, got {handle.url}")
+    return Database(
+        handle, handle.url, socket_dir, url.username or "postgres", url.database or "", workdir
+    )
+
+
+def id_numbers(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """``count`` distinct valid resident IDs (GB 11643) with their county."""
+    seen: set[str] = set()
+    out = []
+    counties = sorted(COUNTIES)
+    while len(out) < count:
+        county = rng.choice(counties)
+        born = dt.date(1935, 1, 1) + dt.timedelta(days=rng.randrange(80 * 365))
+        first17 = f"{county}{born:%Y%m%d}{rng.randrange(900, 1000):03d}"  # 9xx: not demo ids
+        id_number = first17 + id_check_digit(first17)
+        if id_number not in seen:
+            seen.add(id_number)
+            out.append((id_number, county))
+    return out
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    code: str
+    name: str
+    grade: str
+    ratio_bp: int
+    cap_e4: int | None
+    kind: str  # drug / exam / bed: shapes prices and quantities
+
+
+def catalogue(rng: random.Random) -> list[CatalogueItem]:
+    items = []
+    for n in range(CATALOGUE_SIZE):
+        grade = rng.choices("ABC", weights=(60, 30, 10))[0]
+        kind = rng.choices(("drug", "exam", "bed"), weights=(50, 40, 10))[0]
+        cap = rng.randint(50_000, 5_000_000) if rng.random() < 0.10 else None
+        items.append(
+            CatalogueItem(
+                code=f"BN{grade}{n:04d}",
+                name=f"基准项目{n:04d}（{'甲乙丙'['ABC'.index(grade)]}类）",
+                grade=grade,
+                ratio_bp=rng.choice(B_RATIOS_BP) if grade == "B" else 0,
+                cap_e4=cap,
+                kind=kind,
+            )
+        )
+    return items
+
+
+async def seed(
+    db: Database,
+    persons: list[tuple[str, str]],
+    pgbench_persons: list[tuple[str, str]],
+    items: list[CatalogueItem],
+) -> str:
+    """Migrate, publish policies, load the demo registry, add persons and catalogue items.
+
+    pgbench gets persons of its own (named 基准PG), so the HTTP runs' accumulators can be checked
+    against their settlements afterwards.
+
+    Returns the policy version in force for the demo region in ``YEAR`` (for pgbench's rows).
+    """
+    await upgrade_to_head(db.url)
+    settings = Settings()
+    engine = make_engine(db.url, settings)
+    try:
+        await startup(make_sessionmaker(engine), settings, demo=True)
+        rng = random.Random(7)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO catalog_items (code, name, grade, self_pay_ratio_bp, "
+                    "price_cap_e4, valid_from) VALUES (:code, :name, :grade, :ratio, :cap, "
+                    ":valid_from)"
+                ),
+                [
+                    {
+                        "code": i.code,
+                        "name": i.name,
+                        "grade": i.grade,
+                        "ratio": i.ratio_bp,
+                        "cap": i.cap_e4,
+                        "valid_from": dt.date(YEAR, 1, 1),
+                    }
+                    for i in items
+                ],
+            )
+            rows = (
+                await conn.execute(
+                    text(
+                        "INSERT INTO persons (id_number, name, county_code) "
+                        "SELECT * FROM unnest(CAST(:ids AS varchar[]), CAST(:names AS varchar[]), "
+                        "CAST(:counties AS varchar[])) RETURNING id"
+                    ),
+                    {
+                        "ids": [p for p, _ in persons + pgbench_persons],
+                        "names": ["基准"] * len(persons) + ["基准PG"] * len(pgbench_persons),
+                        "counties": [c for _, c in persons + pgbench_persons],
+                    },
+                )
+            ).all()
+            person_ids = [row.id for row in rows]
+            await conn.execute(
+                text(
+                    "INSERT INTO person_enrolments (person_id, year) "
+                    "SELECT unnest(CAST(:ids AS bigint[])), :year"
+                ),
+                {"ids": person_ids, "year": YEAR},
+            )
+            categories = []
+            for person_id in person_ids:
+                cat = rng.choices(
+                    [c for c, _ in CATEGORY_MIX], weights=[w for _, w in CATEGORY_MIX]
+                )[0]
+                if cat is not None:
+                    categories.append({"p": person_id, "c": cat, "f": dt.date(YEAR, 1, 1)})
+            await conn.execute(
+                text(
+                    "INSERT INTO person_categories (person_id, category, valid_from) "
+                    "VALUES (:p, :c, :f)"
+                ),
+                categories,
+            )
+            policy = await conn.scalar(
+                text(
+                    "SELECT id FROM policy_versions WHERE region_code = '510400' "
+                    "AND effective_from <= :d ORDER BY effective_from DESC LIMIT 1"
+                ),
+                {"d": dt.date(YEAR, 12, 31)},
+            )
+            # A database in service holds years of settlements. Without them every plan is made
+            # for empty tables, and PostgreSQL keeps some (the foreign-key checks' plans, cached
+            # per connection) long after the tables have grown: sequential scans of a table
+            # that the run fills would make the later runs look slower than production.
+            await conn.execute(
+                text(HISTORY_SQL),
+                {"n": HISTORY_SETTLEMENTS, "policy": policy, "pids": person_ids},
+            )
+            await conn.execute(text("ANALYZE"))
+    finally:
+        await engine.dispose()
+    return str(policy)
+
+
+HISTORY_SETTLEMENTS = 20_000
+HISTORY_SQL = """
+WITH s AS (
+  INSERT INTO settlements (id, hospital_code, bill_no, generation, person_id, request_hash,
+    policy_version, policy_hash, admission_date, discharge_date, accumulator_year, referral,
+    in_county, hospital_level, hospital_county_code, person_county_code, categories,
+    total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
+    in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
+    in_policy_self_pay_ratio_bp, accumulator_deltas, settled_at)
+  SELECT gen_random_uuid(), 'H510402001', 'HIST' || n, 0,
+    (CAST(:pids AS bigint[]))[1 + n % cardinality(CAST(:pids AS bigint[]))],
+    repeat('0', 64), :policy, repeat('0', 64), DATE '2017-06-01', DATE '2017-06-12', 2017,
+    false, true, 'secondary', '510402', '510402', '{}', 2000000, 0, 100000, 0, 50000, 1850000,
+    1794500, 205500, 55500, 300, '{}', now() - interval '1 year'
+  FROM generate_series(1, :n) AS n
+  RETURNING id)
+INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
+  paid_fen, left_fen, params, rule, reason)
+SELECT s.id, g, 'layer' || g, '39010' || g, 'fund', 1850000, 0, 1850000, '{}', 'rule', NULL
+FROM s, generate_series(0, 4) AS g
+"""
+
+
+# --- bills ----------------------------------------------------------------------------------------
+
+
+def _decimal(value: int, places: int) -> str:
+    whole, frac = divmod(value, 10**places)
+    digits = f"{frac:0{places}d}".rstrip("0")
+    return f"{whole}.{digits}" if digits else str(whole)
+
+
+def bill_lines(rng: random.Random, items: list[CatalogueItem], lines: int) -> list[dict[str, Any]]:
+    out = []
+    for seq in range(1, lines + 1):
+        item = rng.choice(items)
+        if item.kind == "drug":  # cheap, many units, fractional quantities
+            price = rng.randint(5_000, 5_000_000)
+            qty = rng.randint(1, 40) * rng.choice((1000, 500, 250))
+        elif item.kind == "exam":
+            price = rng.randint(100_000, 20_000_000)
+            qty = rng.randint(1, 5) * 1000
+        else:  # beds and nursing by the day
+            price = rng.randint(200_000, 1_500_000)
+            qty = rng.randint(1, 30) * 1000
+        if item.cap_e4 is not None and rng.random() < 0.5:  # half the capped lines exceed it
+            price = item.cap_e4 + rng.randint(1, 100_000)
+        amount = expected_amount_fen(price, qty)
+        line: dict[str, Any] = {
+            "seq": seq,
+            "code": item.code,
+            "name": item.name,
+            "unit_price": _decimal(price, 4),
+            "quantity": _decimal(qty, 3),
+            "amount": _decimal(amount, 2) if amount % 100 else f"{amount // 100}.00",
+        }
+        if rng.random() < 0.02:
+            line["hospital_borne"] = True
+        out.append(line)
+    return out
+
+
+class Bills:
+    """Request bodies: a pool of 200-line item arrays, each serialized once; a request adds its
+    own hospital, unique bill number, person and dates around one of them."""
+
+    def __init__(self, rng: random.Random, items: list[CatalogueItem], lines: int) -> None:
+        self.rng = rng
+        self.pool = [
+            json.dumps(bill_lines(rng, items, lines), ensure_ascii=False, separators=(",", ":"))
+            for _ in range(BILL_POOL)
+        ]
+        self.serial = 0
+        self.tag = uuid.uuid4().hex[:6].upper()
+
+    def body(self, id_number: str) -> tuple[str, bytes]:
+        """(hospital code, JSON body) of a new bill for ``id_number``."""
+        self.serial += 1
+        rng = self.rng
+        hospital = rng.choice(DESIGNATED)
+        discharge = dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randrange(20, 365))
+        admission = discharge - dt.timedelta(days=rng.randint(1, 20))
+        head = (
+            f'{{"hospital_code":"{hospital}","bill_no":"BN{self.tag}{self.serial:09d}",'
+            f'"patient":{{"id_number":"{id_number}","name":"基准"}},'
+            f'"admission_date":"{admission}","discharge_date":"{discharge}",'
+            f'"referral":false,"items":'
+        )
+        return hospital, (head + rng.choice(self.pool) + "}").encode()
+
+
+# --- HTTP clients ---------------------------------------------------------------------------------
+
+
+class _Stale(Exception):
+    pass
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams (a pool of connections).
+
+    httpx costs several times more CPU per request; on two shared cores that CPU is taken from the
+    server under test (``--client httpx`` measures with it instead).
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+
+    async def post(self, path: str, body: bytes, key: str) -> tuple[int, float | None]:
+        """(status, Retry-After seconds if sent)."""
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: Bearer {key}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        while self.idle:
+            # A pooled connection the server closed while idle (keep-alive timeout) fails before
+            # any answer arrives: drop it and try the next; nothing reached the application.
+            try:
+                return await self._exchange(self.idle.pop(), head + body)
+            except _Stale:
+                continue
+        conn = await asyncio.open_connection(self.host, self.port)
+        return await self._exchange(conn, head + body, fresh=True)
+
+    async def _exchange(
+        self,
+        conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+        request: bytes,
+        *,
+        fresh: bool = False,
+    ) -> tuple[int, float | None]:
+        reader, writer = conn
+        try:
+            writer.write(request)
+            try:
+                status_line = await reader.readline()
+            except ConnectionResetError:
+                status_line = b""
+            if not status_line:
+                raise ConnectionError("connection closed") if fresh else _Stale
+            status = int(status_line.split(b" ", 2)[1])
+            length, close, retry_after = 0, False, None
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                lname = name.strip().lower()
+                if lname == b"content-length":
+                    length = int(value)
+                elif lname == b"connection" and value.strip().lower() == b"close":
+                    close = True
+                elif lname == b"retry-after":
+                    retry_after = float(value)
+            await reader.readexactly(length)
+        except BaseException:
+            writer.close()
+            raise
+        if close:
+            writer.close()
+        else:
+            self.idle.append(conn)
+        return status, retry_after
+
+    async def close(self) -> None:
+        for _, writer in self.idle:
+            writer.close()
+        self.idle.clear()
+
+
+class HttpxClient:
+    def __init__(self, host: str, port: int) -> None:
+        import httpx
+
+        self.client = httpx.AsyncClient(
+            base_url=f"http://{host}:{port}",
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=1000),
+            timeout=REQUEST_TIMEOUT_S,
+        )
+
+    async def post(self, path: str, body: bytes, key: str) -> tuple[int, float | None]:
+        response = await self.client.post(
+            path,
+            content=body,
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        retry_after = response.headers.get("retry-after")
+        return response.status_code, float(retry_after) if retry_after else None
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+Client = RawClient | HttpxClient
+
+
+# --- measurement ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    scenario: str
+    seconds: float = 0.0
+    latencies_s: list[float] = field(default_factory=list)
+    ok_latencies_s: list[float] = field(default_factory=list)
+    statuses: collections.Counter[str] = field(default_factory=collections.Counter)
+    cpu_s: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> int:
+        return self.statuses["201"] + self.statuses["200"] + self.statuses["ok"]
+
+    @property
+    def throughput(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float, *, ok_only: bool = False) -> float:
+        """Nearest-rank percentile of the latencies of all answers (or of the 2xx ones)."""
+        values = self.ok_latencies_s if ok_only else self.latencies_s
+        if not values:
+            return math.nan
+        ordered = sorted(values)
+        return ordered[max(0, min(len(ordered) - 1, math.ceil(p * len(ordered)) - 1))]
+
+
+def _process_tree_cpu(root: int) -> float:
+    """CPU seconds of ``root`` and all its descendants, live or reaped, from /proc."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid = int(entry)
+        children[int(fields[1])].append(pid)
+        # utime + stime, plus cutime + cstime: the reaped children (PostgreSQL backends of
+        # closed connections) would otherwise take their CPU time with them.
+        times[pid] = sum(int(x) for x in fields[11:15]) / tick
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+class CpuMeter:
+    def __init__(self, server_pid: int, postmaster_pid: int) -> None:
+        self.pids = {"app": server_pid, "pg": postmaster_pid}
+
+    def sample(self) -> dict[str, float]:
+        out = {name: _process_tree_cpu(pid) for name, pid in self.pids.items()}
+        out["client"] = time.process_time()
+        return out
+
+    @staticmethod
+    def delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+        return {k: after[k] - before[k] for k in before}
+
+
+async def quiesce(meter: CpuMeter, pause_s: float, limit_s: float = 30.0) -> None:
+    """Wait ``pause_s``, then until the server and the database are idle (a previous run may
+    have left requests in flight)."""
+    await asyncio.sleep(pause_s)
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = meter.sample()
+        await asyncio.sleep(0.25)
+        used = CpuMeter.delta(before, meter.sample())
+        if used["app"] + used["pg"] < 0.025:  # under 10% of one core
+            return
+
+
+class Driver:
+    def __init__(
+        self,
+        client: Client,
+        bills: Bills,
+        persons: list[str],
+        rng: random.Random,
+        max_requests: int,
+    ) -> None:
+        self.client, self.bills, self.persons = client, bills, persons
+        self.rng = rng
+        self.max_requests = max_requests
+
+    async def _one(self, result: Result, id_number: str, started: float) -> float | None:
+        """Send one bill; returns the answer's Retry-After, if any."""
+        hospital, body = self.bills.body(id_number)
+        retry_after = None
+        try:
+            status, retry_after = await asyncio.wait_for(
+                self.client.post("/v1/settlements", body, f"demo-{hospital}"), REQUEST_TIMEOUT_S
+            )
+            result.statuses[str(status)] += 1
+            if status in (200, 201):
+                result.ok_latencies_s.append(time.perf_counter() - started)
+        except TimeoutError:
+            result.statuses["timeout"] += 1
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
+            result.statuses[type(exc).__name__] += 1
+        result.latencies_s.append(time.perf_counter() - started)
+        return retry_after
+
+    def _person(self, hot: str | None) -> str:
+        return hot if hot is not None else self.rng.choice(self.persons)
+
+    async def closed(
+        self, result: Result, concurrency: int, seconds: float, hot: str | None = None
+    ) -> None:
+        begin = time.perf_counter()
+        deadline = begin + seconds
+        sent = 0
+
+        async def worker() -> None:
+            nonlocal sent
+            while time.perf_counter() < deadline and sent < self.max_requests:
+                sent += 1
+                retry_after = await self._one(result, self._person(hot), time.perf_counter())
+                if retry_after is not None:  # as a HIS would: wait before the next bill
+                    await asyncio.sleep(min(retry_after, max(0.0, deadline - time.perf_counter())))
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        result.seconds = time.perf_counter() - begin
+
+    async def open(self, result: Result, rate: float, seconds: float) -> None:
+        count = min(int(rate * seconds), self.max_requests)
+        begin = time.perf_counter() + 0.05
+        tasks = []
+        for i in range(count):
+            scheduled = begin + i / rate
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(self._one(result, self._person(None), scheduled)))
+        await asyncio.gather(*tasks)
+        result.seconds = time.perf_counter() - begin
+
+
+# --- pgbench -------------------------------------------------------------------------------------
+
+PGBENCH_SCRIPT = """\
+\\set p random({pmin}, {pmax})
+BEGIN;
+SELECT pg_advisory_xact_lock(:p * 4096 + {year_offset});
+SELECT key, amount_fen FROM accumulators WHERE person_id = :p AND year = {year};
+WITH s AS (
+  INSERT INTO settlements (id, hospital_code, bill_no, generation, person_id, request_hash,
+    policy_version, policy_hash, admission_date, discharge_date, accumulator_year, referral,
+    in_county, hospital_level, hospital_county_code, person_county_code, categories,
+    total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
+    in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
+    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id)
+  VALUES (gen_random_uuid(), 'H510402001', 'PGB' || gen_random_uuid(), 0, :p, repeat('0', 64),
+    '{policy}', repeat('0', 64), DATE '{year}-06-01', DATE '{year}-06-12', {year}, false,
+    true, 'secondary', '510402', '510402', '{{}}',
+    2000000, 0, 100000, 0, 50000, 1850000, 1794500, 205500, 55500, 300,
+    '{{"basic:paid_fen": 1464000}}', NULL)
+  RETURNING id)
+INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
+  paid_fen, left_fen, params, rule, reason)
+SELECT s.id, g, 'layer' || g, '39010' || g, 'fund', 1850000, 100000, 1750000, '{{}}', 'rule',
+  NULL FROM s, generate_series(0, 4) AS g;
+INSERT INTO accumulators (person_id, year, key, amount_fen) VALUES
+  (:p, {year}, 'basic:paid_fen', 1464000), (:p, {year}, 'critical_illness:base_fen', 300000),
+  (:p, {year}, 'critical_illness:paid_fen', 180000), (:p, {year}, 'supplementary:paid_fen', 100000),
+  (:p, {year}, 'civil_assistance:paid_fen', 50500)
+  ON CONFLICT (person_id, year, key) DO UPDATE SET amount_fen = accumulators.amount_fen
+  + excluded.amount_fen;
+COMMIT;
+"""
+
+
+def pgbench_binary() -> Path:
+    import pgserver
+
+    binary = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pgbench"
+    if not binary.exists():
+        raise SystemExit(f"pgbench not found at {binary}")
+    return binary
+
+
+async def pgbench(
+    db: Database, script: Path, clients: int, seconds: float, result: Result, meter: CpuMeter
+) -> float:
+    before = meter.sample()
+    proc = await asyncio.create_subprocess_exec(
+        str(pgbench_binary()),
+        "-h",
+        db.socket_dir,
+        "-U",
+        db.user,
+        "-n",  # no vacuum of pgbench's own tables
+        "-f",
+        str(script),
+        "-c",
+        str(clients),
+        "-j",
+        "2",
+        "-T",
+        str(max(1, round(seconds))),
+        "-r",
+        db.name,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    cpu = CpuMeter.delta(before, meter.sample())
+    text_out = out.decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"pgbench failed ({proc.returncode}):\n{text_out}\n{err.decode()}")
+    tps = float(re.search(r"tps = ([\d.]+)", text_out).group(1))  # type: ignore[union-attr]
+    lat = re.search(r"latency average = ([\d.]+) ms", text_out)
+    failed = re.search(r"number of failed transactions: (\d+)", text_out)
+    result.seconds = seconds
+    result.statuses["ok"] += round(tps * seconds)
+    if failed and int(failed.group(1)):
+        result.statuses["failed"] += int(failed.group(1))
+    result.latencies_s.append(float(lat.group(1)) / 1000 if lat else math.nan)
+    result.cpu_s = cpu
+    return tps
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(db: Database, port: int, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": db.url,
+        "ONESTOP_LOG_FORMAT": "json",
+        "PROMETHEUS_MULTIPROC_DIR": str(db.pgdata / "metrics"),
+    }
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "onestop"),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+async def wait_ready(port: int, proc: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server exited with {proc.returncode}; see its log")
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            line = await reader.readline()
+            writer.close()
+            if b" 200 " in line:
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.25)
+    raise SystemExit("the server did not become ready")
+
+
+async def check_accumulators(db: Database) -> tuple[int, int]:
+    """(person-years checked, person-years whose accumulators differ from their settlements)."""
+    engine = make_engine(db.url, Settings(_env_file=None))  # type: ignore[call-arg]
+    try:
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    text(
+                        """
+                        WITH sums AS (
+                          SELECT s.person_id, s.accumulator_year AS year, d.key,
+                                 sum(d.value::bigint) AS fen
+                          FROM settlements s
+                          CROSS JOIN LATERAL jsonb_each_text(s.accumulator_deltas) d
+                          WHERE NOT EXISTS (SELECT FROM reversals r WHERE r.settlement_id = s.id)
+                            AND s.bill_no LIKE 'BN%'
+                          GROUP BY 1, 2, 3),
+                        bench AS (
+                          SELECT DISTINCT person_id, accumulator_year AS year FROM settlements
+                          WHERE bill_no LIKE 'BN%')
+                        SELECT count(*) AS checked,
+                          count(*) FILTER (WHERE EXISTS (
+                            SELECT key, fen FROM sums
+                            WHERE sums.person_id = b.person_id AND sums.year = b.year
+                              AND fen <> 0
+                            EXCEPT
+                            SELECT key, amount_fen FROM accumulators a
+                            WHERE a.person_id = b.person_id AND a.year = b.year
+                              AND amount_fen <> 0)
+                          OR EXISTS (
+                            SELECT key, amount_fen FROM accumulators a
+                            WHERE a.person_id = b.person_id AND a.year = b.year
+                              AND amount_fen <> 0
+                            EXCEPT
+                            SELECT key, fen FROM sums
+                            WHERE sums.person_id = b.person_id AND sums.year = b.year
+                              AND fen <> 0)) AS wrong
+                        FROM bench b
+                        """
+                    )
+                )
+            ).one()
+    finally:
+        await engine.dispose()
+    return int(row.checked), int(row.wrong)
+
+
+# --- in-process: parsing, and a profile of one request ------------------------------------------
+
+
+def parse_timing(bills: Bills, repeat: int = 300) -> tuple[float, float]:
+    """Median seconds to parse + validate one body: as the app does it (pydantic's JSON mode,
+    app/settlement/endpoints.py), and as FastAPI does by default (``json.loads``, then the
+    model)."""
+    from app.settlement.schemas import SettlementIn
+
+    bodies = [bills.body("510402195001010014")[1] for _ in range(16)]
+    json_mode, usual = [], []
+    for i in range(repeat):
+        body = bodies[i % len(bodies)]
+        t0 = time.perf_counter()
+        SettlementIn.model_validate_json(body)
+        t1 = time.perf_counter()
+        SettlementIn.model_validate(json.loads(body))
+        t2 = time.perf_counter()
+        json_mode.append(t1 - t0)
+        usual.append(t2 - t1)
+    return statistics.median(json_mode), statistics.median(usual)
+
+
+async def asgi_post(app: Any, path: str, body: bytes, key: str) -> tuple[int, bytes]:
+    """One request straight into the ASGI app: no server, no client library."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"bench"),
+            (b"authorization", f"Bearer {key}".encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "state": {},
+    }
+    sent = False
+    status, chunks = 0, []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, b"".join(chunks)
+
+
+async def profile(args: argparse.Namespace, db: Database, bills: Bills, ids: list[str]) -> None:
+    """pyinstrument over ``--profile N`` sequential settlements, in process (no uvicorn)."""
+    from pyinstrument import Profiler
+
+    from app.main import create_app
+
+    out = sys.stdout
+    app = create_app(Settings(), database_url=db.url)
+    rng = random.Random(1)
+
+    async def one() -> float:
+        hospital, body = bills.body(rng.choice(ids))
+        t0 = time.perf_counter()
+        status, answer = await asgi_post(app, "/v1/settlements", body, f"demo-{hospital}")
+        if status != 201:
+            raise SystemExit(f"unexpected {status}: {answer[:500]!r}")
+        return time.perf_counter() - t0
+
+    async with app.router.lifespan_context(app):
+        for _ in range(30):
+            await one()
+        plain = [await one() for _ in range(args.profile)]
+        profiler = Profiler(interval=0.0002, async_mode="enabled")
+        with profiler:
+            for _ in range(args.profile):
+                await one()
+    out.write(
+        f"{args.profile} sequential settlements in process: median "
+        f"{statistics.median(plain) * 1000:.2f} ms each without the profiler\n"
+    )
+    out.write(
+        profiler.output_text(unicode=True, color=False, show_all=False, time="percent_of_total")
+    )
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return "—" if math.isnan(seconds) else f"{seconds * 1000:.1f}"
+
+
+def summarize(name: str, runs: list[Result]) -> dict[str, Any]:
+    statuses: collections.Counter[str] = collections.Counter()
+    for r in runs:
+        statuses.update(r.statuses)
+    cpu: dict[str, float] = {}
+    for k in runs[0].cpu_s:
+        per_ok = [r.cpu_s[k] / r.ok for r in runs if r.ok]
+        cpu[k] = statistics.median(per_ok) if per_ok else math.nan
+    return {
+        "scenario": name,
+        "runs": len(runs),
+        "throughput": statistics.median(r.throughput for r in runs),
+        "p50": statistics.median(r.percentile(0.50) for r in runs),
+        "p90": statistics.median(r.percentile(0.90) for r in runs),
+        "p99": statistics.median(r.percentile(0.99) for r in runs),
+        "max": statistics.median(r.percentile(1.0) for r in runs),
+        "ok_p99": statistics.median(r.percentile(0.99, ok_only=True) for r in runs),
+        "worst_max": max(r.percentile(1.0) for r in runs),
+        "statuses": dict(sorted(statuses.items())),
+        "cpu_ms_per_ok": {k: v * 1000 for k, v in cpu.items()},
+    }
+
+
+def print_table(rows: list[dict[str, Any]], out: Any) -> None:
+    out.write(
+        f"{'scenario':<12} {'ok/s':>7} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+        f" {'2xx p99':>8}  {'CPU ms/ok app+pg+client':>24}  answers (all runs)\n"
+    )
+    for row in rows:
+        cpu = row["cpu_ms_per_ok"]
+        cpu_text = "+".join(f"{cpu.get(k, math.nan):.1f}" for k in ("app", "pg", "client"))
+        answers = ", ".join(f"{k}: {v}" for k, v in row["statuses"].items())
+        out.write(
+            f"{row['scenario']:<12} {row['throughput']:>7.0f} {_ms(row['p50']):>8}"
+            f" {_ms(row['p90']):>8} {_ms(row['p99']):>8} {_ms(row['max']):>8}"
+            f" {_ms(row['ok_p99']):>8}  {cpu_text:>24}  {answers}\n"
+        )
+
+
+async def run(args: argparse.Namespace) -> int:
+    out = sys.stdout
+    rng = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
+    db = start_database(workdir)
+    try:
+        t0 = time.perf_counter()
+        everyone = id_numbers(rng, args.persons + PGBENCH_PERSONS)
+        persons, pgbench_persons = everyone[: args.persons], everyone[args.persons :]
+        items = catalogue(rng)
+        policy = await seed(db, persons, pgbench_persons, items)
+        out.write(
+            f"database ready in {time.perf_counter() - t0:.1f}s: {len(persons)} persons, "
+            f"{len(items)} + 12 catalogue items, policy {policy}\n"
+        )
+        pids = await asyncio.to_thread(_person_ids, db)
+        if max(pids) - min(pids) + 1 != len(pids):
+            raise SystemExit("pgbench's persons do not have consecutive ids")
+        script = workdir / "settle.sql"
+        script.write_text(
+            PGBENCH_SCRIPT.format(
+                pmin=min(pids), pmax=max(pids), year=YEAR, year_offset=YEAR - 1900, policy=policy
+            )
+        )
+        bills = Bills(rng, items, args.lines)
+        ids = [p for p, _ in persons]
+        json_mode_s, usual_s = parse_timing(bills)
+        out.write(
+            f"parse + validate one {args.lines}-line body: {json_mode_s * 1000:.2f} ms as the app "
+            f"does it (JSON mode); {usual_s * 1000:.2f} ms with json.loads + the model\n"
+        )
+        if args.profile:
+            await profile(args, db, bills, ids)
+            return 0
+        hot = ids[0]
+        port = free_port()
+        log = workdir / "server.log"
+        postmaster = int((db.handle.pgdata / "postmaster.pid").read_text().split()[0])
+        with server(db, port, args.workers, log) as proc:
+            await wait_ready(port, proc)
+            meter = CpuMeter(proc.pid, postmaster)
+            client: Client = (
+                RawClient("127.0.0.1", port)
+                if args.client == "raw"
+                else HttpxClient("127.0.0.1", port)
+            )
+            driver = Driver(client, bills, ids, rng, args.max_requests)
+            # Warm-up: connection pools, the policy cache, code paths.
+            await driver.closed(Result("warm-up"), 8, args.warmup)
+            out.write(
+                f"server: onestop serve --workers {args.workers} on 127.0.0.1:{port}; client "
+                f"{args.client}; {args.lines}-line bills (~{len(bills.pool[0]) // 1024} KiB); "
+                f"{args.runs} interleaved run(s) of {args.seconds:g}s each\n"
+            )
+            scenarios: list[tuple[str, Callable[[Result], Awaitable[Any]]]] = [
+                ("pgbench c8", lambda r: pgbench(db, script, 8, args.seconds, r, meter)),
+                ("closed c8", lambda r: driver.closed(r, 8, args.seconds)),
+                ("closed c32", lambda r: driver.closed(r, 32, args.seconds)),
+                ("open 50/s", lambda r: driver.open(r, 50, args.seconds)),
+                ("open 100/s", lambda r: driver.open(r, 100, args.seconds)),
+                ("open 250/s", lambda r: driver.open(r, 250, args.seconds)),
+                ("hot c8", lambda r: driver.closed(r, 8, args.seconds, hot=hot)),
+            ]
+            if args.only:
+                scenarios = [s for s in scenarios if any(o in s[0] for o in args.only)]
+            results: dict[str, list[Result]] = {name: [] for name, _ in scenarios}
+            for round_no in range(1, args.runs + 1):
+                for name, scenario in scenarios:
+                    await quiesce(meter, args.pause)
+                    result = Result(name)
+                    before = meter.sample()
+                    await scenario(result)
+                    if not result.cpu_s:
+                        result.cpu_s = CpuMeter.delta(before, meter.sample())
+                    results[name].append(result)
+                    if args.verbose:
+                        out.write(
+                            f"  round {round_no} {name}: {result.throughput:.0f}/s, "
+                            f"p99 {_ms(result.percentile(0.99))} ms, "
+                            f"{dict(result.statuses)}\n"
+                        )
+                        out.flush()
+            await client.close()
+        rows = [summarize(name, runs) for name, runs in results.items() if runs]
+        checked, wrong = await check_accumulators(db)
+        out.write("\n")
+        print_table([r for r in rows if r["scenario"] != "pgbench c8"], out)
+        by_name = {r["scenario"]: r for r in rows}
+        if "pgbench c8" in by_name:
+            pg = by_name["pgbench c8"]
+            out.write(
+                f"pgbench c8   {pg['throughput']:>7.0f} tps (latency avg "
+                f"{_ms(pg['p50'])} ms; CPU ms/tx pg {pg['cpu_ms_per_ok']['pg']:.2f}), "
+                f"{pg['statuses']}\n"
+            )
+            for name in ("closed c8", "closed c32"):
+                if name in by_name:
+                    ratio = by_name[name]["throughput"] / pg["throughput"]
+                    out.write(f"ratio {name} / pgbench c8: {ratio:.1%}\n")
+        if "hot c8" in by_name and "closed c8" in by_name:
+            hot_ratio = by_name["hot c8"]["throughput"] / by_name["closed c8"]["throughput"]
+            out.write(f"ratio hot c8 / closed c8: {hot_ratio:.0%}\n")
+        out.write(
+            f"accumulators checked for {checked} person-years: "
+            f"{'all equal the sum of their settlements' if not wrong else f'{wrong} DIFFER'}\n"
+        )
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 1 if wrong else 0
+    finally:
+        db.handle.stop()
+        if args.keep:
+            out.write(f"kept {workdir}\n")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _person_ids(db: Database) -> list[int]:
+    async def query() -> list[int]:
+        engine = make_engine(db.url, Settings(_env_file=None))  # type: ignore[call-arg]
+        try:
+            async with engine.connect() as conn:
+                return list(
+                    await conn.scalars(text("SELECT id FROM persons WHERE name = '基准PG'"))
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(query())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="interleaved rounds (medians)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each run")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="cap per run")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds between runs")
+    parser.add_argument("--persons", type=int, default=2000)
+    parser.add_argument("--lines", type=int, default=200, help="lines per bill")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn workers")
+    parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
+    parser.add_argument("--only", nargs="*", help="run only scenarios whose name contains …")
+    parser.add_argument("--seed", type=int, default=20180101)
+    parser.add_argument("--json", help="also write the summary rows to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (server log)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="print every run")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="instead: profile N settlements in process with pyinstrument",
+    )
+    args = parser.parse_args(argv)
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

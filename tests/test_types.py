@@ -1,0 +1,95 @@
+"""The money types' fast path (app/types.py) accepts, rejects and converts exactly as the general
+path does: same integer, or the same error message."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from app.types import Money, Price, Quantity, Ratio, _scaled
+
+PARSERS = [
+    _scaled(2, "amount", maximum=10**14),
+    _scaled(3, "quantity", maximum=10**12),
+    _scaled(4, "unit price", maximum=10**16),
+    _scaled(4, "ratio", maximum=10_000),
+]
+
+
+def outcome(parse: Any, value: Any) -> tuple[str, Any]:
+    try:
+        return "ok", parse(value)
+    except ValueError as exc:
+        return "error", str(exc)
+
+
+decimal_text = st.from_regex(r"\A-?[0-9]{0,20}(\.[0-9]{0,6})?\Z")
+odd_text = st.text(alphabet="0123456789.-+eE \n_٣१", max_size=12)
+
+
+@given(st.one_of(decimal_text, odd_text, st.text(max_size=8)))
+@example("12.50")
+@example("0")
+@example("00012.5")
+@example("12.")
+@example(".5")
+@example("1.2.3")
+@example("12.50\n")
+@example("١٢")
+@example("99999999999999999999")
+@example("1000000000000")
+@example("1000000000000.01")
+def test_fast_path_equals_general_path_on_text(value: str) -> None:
+    for parse in PARSERS:
+        assert outcome(parse, value) == outcome(parse.general, value)
+
+
+@given(
+    st.one_of(
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(),
+        st.booleans(),
+        st.none(),
+    )
+)
+def test_fast_path_equals_general_path_on_other_values(value: Any) -> None:
+    for parse in PARSERS:
+        assert outcome(parse, value) == outcome(parse.general, value)
+
+
+@pytest.mark.parametrize(
+    ("type_", "value", "expected"),
+    [
+        (Money, "25.00", 2500),
+        (Money, "25", 2500),
+        (Money, 12.5, 1250),
+        (Money, Decimal("0.01"), 1),
+        (Price, "12.3456", 123456),
+        (Quantity, "2.5", 2500),
+        (Ratio, "0.1", 1000),
+        (Ratio, "1", 10_000),
+    ],
+)
+def test_values(type_: Any, value: Any, expected: int) -> None:
+    assert TypeAdapter(type_).validate_python(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_", "value", "message"),
+    [
+        (Money, "12.345", "amount must be a plain decimal with at most 2 decimal places"),
+        (Money, "-1", "amount must not be negative"),
+        (Money, True, "amount must be a decimal string or number, not a boolean"),
+        (Ratio, "1.0001", "ratio is too large"),
+        (Price, " 1", "unit price must be a plain decimal with at most 4 decimal places"),
+    ],
+)
+def test_errors(type_: Any, value: Any, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        TypeAdapter(type_).validate_python(value)
