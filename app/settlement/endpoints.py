@@ -116,7 +116,7 @@ async def preview(
                 **_AUTH,
                 409: ["bill_conflict"],
                 422: _BILL_PROBLEMS,
-                503: ["commit_failed", "overloaded", "shutting_down"],
+                503: ["commit_failed", "database_unavailable", "overloaded", "shutting_down"],
             },
         ),
     },
@@ -133,9 +133,11 @@ async def create(
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
-    not look at the request; retry after the delay."""
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
+    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
+    commit); send the same body again, which is safe. 503 ``overloaded`` (with
+    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
+    the delay."""
     check_hospital(caller, body.hospital_code)
     out, created = await service.settle_bill(session, _policies(request), caller, body)
     if not created:

@@ -97,9 +97,11 @@ def sync_detailed(
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
-    not look at the request; retry after the delay.
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
+    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
+    commit); send the same body again, which is safe. 503 ``overloaded`` (with
+    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
+    the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -135,9 +137,11 @@ def sync(
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
-    not look at the request; retry after the delay.
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
+    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
+    commit); send the same body again, which is safe. 503 ``overloaded`` (with
+    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
+    the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -168,9 +172,11 @@ async def asyncio_detailed(
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
-    not look at the request; retry after the delay.
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
+    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
+    commit); send the same body again, which is safe. 503 ``overloaded`` (with
+    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
+    the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -204,9 +210,11 @@ async def asyncio(
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
     active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed``: nothing was
-    stored; retry. 503 ``overloaded`` (with ``Retry-After``): the instance is at capacity and did
-    not look at the request; retry after the delay.
+    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
+    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
+    commit); send the same body again, which is safe. 503 ``overloaded`` (with
+    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
+    the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
