@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     """Request bodies above this are refused with 413 before they are parsed."""
     max_concurrent_settlements: int = Field(default=8, ge=0)
     """Settlement writes one process works on at once; more queue for a slot. 0: no limit."""
-    admission_queue_ms: int = Field(default=200, ge=1)
+    admission_queue_ms: int = Field(default=100, ge=1)
     """Once the oldest queued settlement write has waited this long, new ones are refused with
     503 ``overloaded`` until the queue catches up; a queued one gives up after 3 times this."""
     auth_cache_ttl_s: float = Field(default=2.0, ge=0)

@@ -4,8 +4,10 @@
 
 One command, nothing to set up: it starts an embedded PostgreSQL (pgserver) in a temp dir,
 migrates it, publishes the policies, loads the demo registry plus ``--persons`` synthetic persons
-(registered_poor / dibao / tekun / none, spread over the demo counties) and a catalogue of about
-200 items, then starts ``onestop serve --workers 2`` on 127.0.0.1 as a subprocess and drives it
+(registered_poor / dibao / tekun / none, spread over the demo counties), a catalogue of about
+200 items and 20,000 past settlements (a database in service is not empty, and plans made for
+empty tables mislead), then starts ``onestop serve --workers 2`` on 127.0.0.1 as a subprocess
+(with ``--baseline DIR`` a second one from another source tree, for before/after) and drives it
 with realistic 200-line bills (mixed grades, 4-decimal prices, 3-decimal quantities, some price
 caps exceeded, a few hospital-borne lines; a unique bill number each):
 
@@ -20,8 +22,9 @@ caps exceeded, a few hospital-borne lines; a unique bill number each):
   minimally does (lock the person-year, read its accumulators, insert the settlement row and its
   five layer rows, upsert the accumulators, commit): the machine's limit for this transaction.
 
-Each scenario runs ``--runs`` times, interleaved (round 1 of every scenario, then round 2, ...);
-the table shows medians over the rounds and the answers by status summed over them. Runs are
+Each scenario runs ``--runs`` times, interleaved (round 1 of every scenario, then round 2, ...;
+with ``--baseline`` the two servers take turns within each scenario); the table shows medians
+over the rounds and the answers by status summed over them. Runs are
 bounded in time (``--seconds``) and in requests (``--max-requests``). Only loopback addresses
 and the database's Unix socket are used. Afterwards every person-year's accumulators are checked
 against the sum of its active settlements. Not part of the test suite; see bench/README.md.
@@ -508,9 +511,9 @@ class CpuMeter:
         return {k: after[k] - before[k] for k in before}
 
 
-async def quiesce(meter: CpuMeter, pause_s: float, limit_s: float = 30.0) -> None:
-    """Wait ``pause_s``, then until the server and the database are idle (a previous run may
-    have left requests in flight)."""
+async def quiesce(meter: CpuMeter, pause_s: float, limit_s: float = 120.0) -> None:
+    """Wait ``pause_s``, then until the servers and the database are idle (a previous run may
+    have left requests in flight), for at most ``limit_s``."""
     await asyncio.sleep(pause_s)
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
@@ -681,12 +684,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db: Database, port: int, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    db: Database, port: int, workers: int, log: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "DATABASE_URL": db.url,
         "ONESTOP_LOG_FORMAT": "json",
-        "PROMETHEUS_MULTIPROC_DIR": str(db.pgdata / "metrics"),
+        "PROMETHEUS_MULTIPROC_DIR": str(db.pgdata / f"metrics-{port}"),
+        **(extra_env or {}),
     }
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -880,7 +886,12 @@ async def profile(args: argparse.Namespace, db: Database, bills: Bills, ids: lis
         f"{statistics.median(plain) * 1000:.2f} ms each without the profiler\n"
     )
     out.write(
-        profiler.output_text(unicode=True, color=False, show_all=False, time="percent_of_total")
+        profiler.output_text(
+            unicode=True,
+            color=False,
+            show_all=bool(os.environ.get("PROFILE_ALL")),
+            time="percent_of_total",
+        )
     )
 
 
@@ -930,6 +941,25 @@ def print_table(rows: list[dict[str, Any]], out: Any) -> None:
         )
 
 
+def report_ratios(
+    label: str, rows: list[dict[str, Any]], pg: dict[str, Any] | None, out: Any
+) -> None:
+    by_name = {r["scenario"]: r for r in rows}
+    if pg is not None:
+        out.write(
+            f"pgbench c8   {pg['throughput']:>7.0f} tps (latency avg "
+            f"{_ms(pg['p50'])} ms; CPU ms/tx pg {pg['cpu_ms_per_ok']['pg']:.2f}), "
+            f"{pg['statuses']}\n"
+        )
+        for name in ("closed c8", "closed c32"):
+            if name in by_name:
+                ratio = by_name[name]["throughput"] / pg["throughput"]
+                out.write(f"ratio {name} / pgbench c8: {ratio:.1%}\n")
+    if "hot c8" in by_name and "closed c8" in by_name:
+        hot_ratio = by_name["hot c8"]["throughput"] / by_name["closed c8"]["throughput"]
+        out.write(f"ratio hot c8 / closed c8: {hot_ratio:.0%}\n")
+
+
 async def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     rng = random.Random(args.seed)
@@ -965,79 +995,114 @@ async def run(args: argparse.Namespace) -> int:
             await profile(args, db, bills, ids)
             return 0
         hot = ids[0]
-        port = free_port()
-        log = workdir / "server.log"
         postmaster = int((db.handle.pgdata / "postmaster.pid").read_text().split()[0])
-        with server(db, port, args.workers, log) as proc:
-            await wait_ready(port, proc)
-            meter = CpuMeter(proc.pid, postmaster)
-            client: Client = (
-                RawClient("127.0.0.1", port)
-                if args.client == "raw"
-                else HttpxClient("127.0.0.1", port)
-            )
-            driver = Driver(client, bills, ids, rng, args.max_requests)
-            # Warm-up: connection pools, the policy cache, code paths.
-            await driver.closed(Result("warm-up"), 8, args.warmup)
+        labels = ["now"]
+        envs: dict[str, dict[str, str]] = {"now": {}}
+        if args.baseline:
+            labels.insert(0, "before")
+            envs["before"] = {
+                "PYTHONPATH": str(Path(args.baseline).resolve()),
+                **dict(kv.split("=", 1) for kv in args.baseline_env),
+            }
+        pg_meter = CpuMeter(os.getpid(), postmaster)
+        everything = pg_meter  # this process and its children (the servers), and PostgreSQL
+        results: dict[str, dict[str, list[Result]]] = {label: {} for label in labels}
+        with contextlib.ExitStack() as stack:
+            targets = []
+            for label in labels:
+                port = free_port()
+                proc = stack.enter_context(
+                    server(db, port, args.workers, workdir / f"server-{label}.log", envs[label])
+                )
+                await wait_ready(port, proc)
+                client: Client = (
+                    RawClient("127.0.0.1", port)
+                    if args.client == "raw"
+                    else HttpxClient("127.0.0.1", port)
+                )
+                driver = Driver(client, bills, ids, rng, args.max_requests)
+                # Warm-up: connection pools, the policy cache, code paths.
+                await driver.closed(Result("warm-up"), 8, args.warmup)
+                targets.append((label, port, CpuMeter(proc.pid, postmaster), client, driver))
+                out.write(
+                    f"server {label}: onestop serve --workers {args.workers} on 127.0.0.1:{port}"
+                    f"{' with ' + repr(envs[label]) if envs[label] else ''}\n"
+                )
             out.write(
-                f"server: onestop serve --workers {args.workers} on 127.0.0.1:{port}; client "
-                f"{args.client}; {args.lines}-line bills (~{len(bills.pool[0]) // 1024} KiB); "
-                f"{args.runs} interleaved run(s) of {args.seconds:g}s each\n"
+                f"client {args.client}; {args.lines}-line bills (~{len(bills.pool[0]) // 1024} "
+                f"KiB); {args.runs} interleaved run(s) of {args.seconds:g}s each\n"
             )
-            scenarios: list[tuple[str, Callable[[Result], Awaitable[Any]]]] = [
-                ("pgbench c8", lambda r: pgbench(db, script, 8, args.seconds, r, meter)),
-                ("closed c8", lambda r: driver.closed(r, 8, args.seconds)),
-                ("closed c32", lambda r: driver.closed(r, 32, args.seconds)),
-                ("open 50/s", lambda r: driver.open(r, 50, args.seconds)),
-                ("open 100/s", lambda r: driver.open(r, 100, args.seconds)),
-                ("open 250/s", lambda r: driver.open(r, 250, args.seconds)),
-                ("hot c8", lambda r: driver.closed(r, 8, args.seconds, hot=hot)),
-            ]
-            if args.only:
-                scenarios = [s for s in scenarios if any(o in s[0] for o in args.only)]
-            results: dict[str, list[Result]] = {name: [] for name, _ in scenarios}
+
+            def scenarios_of(
+                driver: Driver, meter: CpuMeter
+            ) -> list[tuple[str, Callable[[Result], Awaitable[Any]]]]:
+                return [
+                    ("closed c8", lambda r: driver.closed(r, 8, args.seconds)),
+                    ("closed c32", lambda r: driver.closed(r, 32, args.seconds)),
+                    ("open 50/s", lambda r: driver.open(r, 50, args.seconds)),
+                    ("open 100/s", lambda r: driver.open(r, 100, args.seconds)),
+                    ("open 250/s", lambda r: driver.open(r, 250, args.seconds)),
+                    ("hot c8", lambda r: driver.closed(r, 8, args.seconds, hot=hot)),
+                ]
+
+            def wanted(name: str) -> bool:
+                return not args.only or any(o in name for o in args.only)
+
+            async def run_one(
+                label: str, name: str, meter: CpuMeter, scenario: Callable[[Result], Awaitable[Any]]
+            ) -> None:
+                await quiesce(everything, args.pause)
+                result = Result(name)
+                before = meter.sample()
+                await scenario(result)
+                if not result.cpu_s:
+                    result.cpu_s = CpuMeter.delta(before, meter.sample())
+                results[label].setdefault(name, []).append(result)
+                if args.verbose:
+                    out.write(
+                        f"  round {round_no} {label} {name}: {result.throughput:.0f}/s, "
+                        f"p99 {_ms(result.percentile(0.99))} ms, {dict(result.statuses)}\n"
+                    )
+                    out.flush()
+
             for round_no in range(1, args.runs + 1):
-                for name, scenario in scenarios:
-                    await quiesce(meter, args.pause)
-                    result = Result(name)
-                    before = meter.sample()
-                    await scenario(result)
-                    if not result.cpu_s:
-                        result.cpu_s = CpuMeter.delta(before, meter.sample())
-                    results[name].append(result)
-                    if args.verbose:
-                        out.write(
-                            f"  round {round_no} {name}: {result.throughput:.0f}/s, "
-                            f"p99 {_ms(result.percentile(0.99))} ms, "
-                            f"{dict(result.statuses)}\n"
-                        )
-                        out.flush()
-            await client.close()
-        rows = [summarize(name, runs) for name, runs in results.items() if runs]
+                if wanted("pgbench c8"):
+                    await run_one(
+                        labels[-1],
+                        "pgbench c8",
+                        pg_meter,
+                        lambda r: pgbench(db, script, 8, args.seconds, r, pg_meter),
+                    )
+                per_target = [
+                    (label, meter, scenarios_of(driver, meter))
+                    for label, _, meter, _, driver in targets
+                ]
+                for index in range(len(per_target[0][2])):
+                    # Alternate which version goes first, so neither always runs in the other's
+                    # wake.
+                    order = per_target if round_no % 2 else per_target[::-1]
+                    for label, meter, scenarios in order:
+                        name, scenario = scenarios[index]
+                        if wanted(name):
+                            await run_one(label, name, meter, scenario)
+            for _, _, _, client, _ in targets:
+                await client.close()
         checked, wrong = await check_accumulators(db)
-        out.write("\n")
-        print_table([r for r in rows if r["scenario"] != "pgbench c8"], out)
-        by_name = {r["scenario"]: r for r in rows}
-        if "pgbench c8" in by_name:
-            pg = by_name["pgbench c8"]
-            out.write(
-                f"pgbench c8   {pg['throughput']:>7.0f} tps (latency avg "
-                f"{_ms(pg['p50'])} ms; CPU ms/tx pg {pg['cpu_ms_per_ok']['pg']:.2f}), "
-                f"{pg['statuses']}\n"
-            )
-            for name in ("closed c8", "closed c32"):
-                if name in by_name:
-                    ratio = by_name[name]["throughput"] / pg["throughput"]
-                    out.write(f"ratio {name} / pgbench c8: {ratio:.1%}\n")
-        if "hot c8" in by_name and "closed c8" in by_name:
-            hot_ratio = by_name["hot c8"]["throughput"] / by_name["closed c8"]["throughput"]
-            out.write(f"ratio hot c8 / closed c8: {hot_ratio:.0%}\n")
+        pg_runs = results[labels[-1]].get("pgbench c8")
+        pg_row = summarize("pgbench c8", pg_runs) if pg_runs else None
+        for label in labels:
+            rows = [summarize(name, runs) for name, runs in results[label].items() if runs]
+            out.write(f"\n{label}:\n" if len(labels) > 1 else "\n")
+            print_table([r for r in rows if r["scenario"] != "pgbench c8"], out)
+            report_ratios(label, rows, pg_row, out)
+            if args.json:
+                Path(args.json).with_suffix(f".{label}.json").write_text(
+                    json.dumps(rows, indent=2, ensure_ascii=False)
+                )
         out.write(
             f"accumulators checked for {checked} person-years: "
             f"{'all equal the sum of their settlements' if not wrong else f'{wrong} DIFFER'}\n"
         )
-        if args.json:
-            Path(args.json).write_text(json.dumps(rows, indent=2, ensure_ascii=False))
         return 1 if wrong else 0
     finally:
         db.handle.stop()
@@ -1077,6 +1142,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the summary rows to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (server log)")
     parser.add_argument("--verbose", "-v", action="store_true", help="print every run")
+    parser.add_argument(
+        "--baseline",
+        metavar="DIR",
+        help="also run a server from the source tree in DIR (e.g. `git archive` of an older "
+        "commit) and interleave its runs with this tree's, scenario by scenario",
+    )
+    parser.add_argument(
+        "--baseline-env",
+        metavar="KEY=VALUE",
+        nargs="*",
+        default=[],
+        help="extra environment for the baseline server",
+    )
     parser.add_argument(
         "--profile",
         type=int,
