@@ -6,14 +6,12 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
-from sqlalchemy.dialects.postgresql import TIMESTAMP, UUID
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = ["ApiKey"]
-
-TIMESTAMPTZ = TIMESTAMP(timezone=True)
 
 
 class ApiKey(Base):

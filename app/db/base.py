@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import MetaData
+from sqlalchemy.dialects.postgresql import TIMESTAMP
 from sqlalchemy.orm import DeclarativeBase
 
-__all__ = ["NAMING_CONVENTION", "Base"]
+__all__ = ["NAMING_CONVENTION", "TIMESTAMPTZ", "Base"]
+
+TIMESTAMPTZ = TIMESTAMP(timezone=True)
+"""Every ``*_at`` column: time zone aware."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

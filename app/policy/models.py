@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Date, String, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = ["PolicyVersion"]
-
-TIMESTAMPTZ = TIMESTAMP(timezone=True)
 
 
 class PolicyVersion(Base):

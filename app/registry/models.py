@@ -15,14 +15,11 @@ from sqlalchemy import (
     String,
     func,
 )
-from sqlalchemy.dialects.postgresql import TIMESTAMP
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = ["CatalogItem", "Hospital", "Person", "PersonCategory", "PersonEnrolment"]
-
-TIMESTAMPTZ = TIMESTAMP(timezone=True)
 
 
 class Hospital(Base):

@@ -29,14 +29,13 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TIMESTAMP, UUID
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import Base
+from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = ["Accumulator", "Reversal", "Settlement", "SettlementItem", "SettlementLayer"]
 
-TIMESTAMPTZ = TIMESTAMP(timezone=True)
 
 # pg_current_xact_id() is xid8; its text fits BIGINT (epoch << 32 | xid) for any real lifetime.
 CURRENT_XACT_ID = text("(pg_current_xact_id())::text::bigint")
