@@ -22,8 +22,10 @@ GRANT USAGE ON SCHEMA public TO onestop_app;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM onestop_app;
 
 -- Append-only: read and insert, nothing else.
-GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_items, reversals, audit_log,
-    policy_versions TO onestop_app;
+GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_item_lists, reversals,
+    audit_log, policy_versions TO onestop_app;
+-- The bill lines as rows (a view over settlement_item_lists).
+GRANT SELECT ON settlement_items TO onestop_app;
 
 -- Mutable state: the annual accumulators and the registries (a PUT replaces a person's
 -- enrolments and categories), API keys (revocation, last use).

@@ -4,7 +4,13 @@ from app.audit.models import AuditEntry
 from app.auth.models import ApiKey
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
-from app.settlement.models import Accumulator, Reversal, Settlement, SettlementItem, SettlementLayer
+from app.settlement.models import (
+    Accumulator,
+    Reversal,
+    Settlement,
+    SettlementItemList,
+    SettlementLayer,
+)
 
 __all__ = [
     "Accumulator",
@@ -18,6 +24,6 @@ __all__ = [
     "PolicyVersion",
     "Reversal",
     "Settlement",
-    "SettlementItem",
+    "SettlementItemList",
     "SettlementLayer",
 ]

@@ -34,7 +34,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import TIMESTAMPTZ, Base
 
-__all__ = ["Accumulator", "Reversal", "Settlement", "SettlementItem", "SettlementLayer"]
+__all__ = [
+    "ITEM_COLUMNS",
+    "Accumulator",
+    "Reversal",
+    "Settlement",
+    "SettlementItemList",
+    "SettlementLayer",
+]
 
 
 # pg_current_xact_id() is xid8; its text fits BIGINT (epoch << 32 | xid) for any real lifetime.
@@ -126,22 +133,32 @@ class SettlementLayer(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
-class SettlementItem(Base):
-    """A bill line as settled, with the catalogue facts used (so a replay needs no catalogue)."""
+# The columns of one stored bill line, in order: each line of ``SettlementItemList.items`` is a
+# JSON array of these (and the view ``settlement_items``, migration 0005, shows them as columns).
+ITEM_COLUMNS = (
+    "seq",
+    "code",
+    "name",
+    "unit_price_e4",
+    "quantity_e3",
+    "amount_fen",
+    "hospital_borne",
+    "grade",
+    "self_pay_ratio_bp",
+    "price_cap_e4",
+)
 
-    __tablename__ = "settlement_items"
+
+class SettlementItemList(Base):
+    """The bill lines as settled, with the catalogue facts used (so a replay needs no catalogue):
+    one JSON array per settlement, in bill order, each line an array in ``ITEM_COLUMNS`` order.
+    Read them as rows through the view ``settlement_items``."""
+
+    __tablename__ = "settlement_item_lists"
+    __table_args__ = (CheckConstraint("jsonb_typeof(items) = 'array'", name="array"),)
 
     settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))
-    unit_price_e4: Mapped[int] = mapped_column(BigInteger)
-    quantity_e3: Mapped[int] = mapped_column(BigInteger)
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    hospital_borne: Mapped[bool] = mapped_column(Boolean)
-    grade: Mapped[str] = mapped_column(String(1))
-    self_pay_ratio_bp: Mapped[int] = mapped_column(Integer)
-    price_cap_e4: Mapped[int | None] = mapped_column(BigInteger)
+    items: Mapped[list[list[object]]] = mapped_column(JSONB)
 
 
 class Reversal(Base):

@@ -277,7 +277,8 @@ async def settlements_of_bill(
     return [(s, r) for s, r in rows]
 
 
-# One statement: the settlement row, its layers and lines (unnest of column arrays), and the
+# One statement: the settlement row, its layers (unnest of column arrays), its lines (one JSON
+# document, migration 0005), and the
 # accumulator deltas added with INSERT … ON CONFLICT DO UPDATE. A unique violation on
 # (hospital_code, bill_no, generation), the backstop, fails the whole statement.
 _INSERT_SETTLEMENT = text(
@@ -306,13 +307,8 @@ WITH s AS (
     CAST(:l_paid_fen AS bigint[]), CAST(:l_left_fen AS bigint[]), CAST(:l_params AS jsonb[]),
     CAST(:l_rule AS text[]), CAST(:l_reason AS text[])) AS l
 ), items AS (
-  INSERT INTO settlement_items (settlement_id, seq, code, name, unit_price_e4, quantity_e3,
-    amount_fen, hospital_borne, grade, self_pay_ratio_bp, price_cap_e4)
-  SELECT s.id, i.* FROM s, unnest(CAST(:i_seq AS integer[]), CAST(:i_code AS varchar[]),
-    CAST(:i_name AS varchar[]), CAST(:i_unit_price_e4 AS bigint[]),
-    CAST(:i_quantity_e3 AS bigint[]), CAST(:i_amount_fen AS bigint[]),
-    CAST(:i_hospital_borne AS boolean[]), CAST(:i_grade AS varchar[]),
-    CAST(:i_self_pay_ratio_bp AS integer[]), CAST(:i_price_cap_e4 AS bigint[])) AS i
+  INSERT INTO settlement_item_lists (settlement_id, items)
+  SELECT s.id, CAST(:items AS jsonb) FROM s
 ), accumulated AS (
   INSERT INTO accumulators AS a (person_id, year, key, amount_fen)
   SELECT :person_id, :accumulator_year, d.key, d.amount_fen
@@ -322,6 +318,30 @@ WITH s AS (
 SELECT settled_at FROM s
 """
 )
+
+
+def _items_json(lines: Sequence[BillLine], names: Mapping[int, str]) -> str:
+    """The lines as ``settlement_item_lists.items``: one array per line in ``ITEM_COLUMNS``
+    order."""
+    return json.dumps(
+        [
+            [
+                x.seq,
+                x.code,
+                names.get(x.seq, ""),
+                x.unit_price_e4,
+                x.quantity_e3,
+                x.amount_fen,
+                x.hospital_borne,
+                x.grade,
+                x.self_pay_ratio_bp,
+                x.price_cap_e4,
+            ]
+            for x in lines
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 async def insert_settlement(
@@ -364,16 +384,7 @@ async def insert_settlement(
         "l_params": [json.dumps(dict(x.params)) for x in layers],
         "l_rule": [x.rule for x in layers],
         "l_reason": [x.reason for x in layers],
-        "i_seq": [x.seq for x in lines],
-        "i_code": [x.code for x in lines],
-        "i_name": [names.get(x.seq, "") for x in lines],
-        "i_unit_price_e4": [x.unit_price_e4 for x in lines],
-        "i_quantity_e3": [x.quantity_e3 for x in lines],
-        "i_amount_fen": [x.amount_fen for x in lines],
-        "i_hospital_borne": [x.hospital_borne for x in lines],
-        "i_grade": [x.grade for x in lines],
-        "i_self_pay_ratio_bp": [x.self_pay_ratio_bp for x in lines],
-        "i_price_cap_e4": [x.price_cap_e4 for x in lines],
+        "items": _items_json(lines, names),
         "d_key": [k for k, _ in deltas],
         "d_amount_fen": [v for _, v in deltas],
     }

@@ -35,8 +35,10 @@ async def app_role_url(fresh_database_url: str) -> AsyncIterator[str]:
         await owner.execute(ROLES_SQL.read_text(encoding="utf-8"))
     finally:
         await owner.close()
-    yield make_url(fresh_database_url).set(username="onestop_app").render_as_string(
-        hide_password=False
+    yield (
+        make_url(fresh_database_url)
+        .set(username="onestop_app")
+        .render_as_string(hide_password=False)
     )
 
 
@@ -68,7 +70,8 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
             "UPDATE settlements SET self_pay_fen = 0",
             "DELETE FROM reversals",
             "UPDATE settlement_layers SET paid_fen = 0",
-            "DELETE FROM settlement_items",
+            "DELETE FROM settlement_item_lists",
+            "UPDATE settlement_item_lists SET items = '[]'",
             "UPDATE audit_log SET role = 'x'",
             "DELETE FROM audit_log",
             "UPDATE policy_versions SET content_hash = 'x'",

@@ -274,9 +274,7 @@ async def test_catalog_ratio_only_for_grade_b(client: AsyncClient) -> None:
         json=_catalog(grade="A", self_pay_ratio="0.10"),
     )
     body = assert_problem(response, 422, "validation_error")
-    assert (
-        body["errors"][0]["loc"] == ["body", "self_pay_ratio"]
-    )
+    assert body["errors"][0]["loc"] == ["body", "self_pay_ratio"]
 
 
 async def test_catalog_change_is_used_by_settlement(client: AsyncClient) -> None:
@@ -418,9 +416,7 @@ async def test_admin_creates_an_agency_key(client: AsyncClient) -> None:
 async def test_hospital_key_needs_hospital_code(client: AsyncClient) -> None:
     response = await client.post("/v1/api-keys", headers=headers(ADMIN), json={"role": "hospital"})
     body = assert_problem(response, 422, "validation_error")
-    assert (
-        body["errors"][0]["loc"] == ["body", "hospital_code"]
-    )
+    assert body["errors"][0]["loc"] == ["body", "hospital_code"]
     response = await client.post(
         "/v1/api-keys",
         headers=headers(ADMIN),

@@ -1,0 +1,61 @@
+"""The bill lines stored with a settlement (migration 0005: one JSON document per settlement,
+read as rows through the view ``settlement_items``): every line as sent, in bill order, with the
+catalogue facts the settlement used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.settlement.models import ITEM_COLUMNS
+
+from .conftest import bill_no, item, make_bill, new_person, settle
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+async def test_lines_are_stored_as_sent_with_their_catalogue_facts(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    person = await new_person(client, ["registered_poor"])
+    # Out of seq order on purpose (the bill's order is kept), a capped 乙类 line above its cap,
+    # a hospital-borne line, sub-fen prices and fractional quantities, a name with quotes.
+    lines = [
+        item(7, "XB02", "900.0000", "1", "900.00", name='人工晶体 "A"'),
+        item(2, "XA04", "3.1234", "2.5", "7.81", hospital_borne=True),
+        item(5, "XC01", "1000", "1", "1000.00"),
+    ]
+    body = make_bill(bill_no(), person, items=lines)
+    response = await settle(client, body)
+    assert response.status_code == 201, response.text
+    settlement_id = response.json()["settlement_id"]
+
+    async with engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                text(
+                    f"SELECT {', '.join(ITEM_COLUMNS)} FROM settlement_items "
+                    "WHERE settlement_id = :id"
+                ),
+                {"id": settlement_id},
+            )
+        ).all()
+        document = (
+            await conn.execute(
+                text("SELECT items FROM settlement_item_lists WHERE settlement_id = :id"),
+                {"id": settlement_id},
+            )
+        ).scalar_one()
+    # Worked out from the demo catalogue (app/demo.py): XB02 乙 0.20 cap 800.00; XA04 甲 cap
+    # 3.50; XC01 丙, no cap. Prices in 1/10000 yuan, quantities in 1/1000, amounts in fen.
+    expected: list[tuple[Any, ...]] = [
+        (7, "XB02", '人工晶体 "A"', 9_000_000, 1_000, 90_000, False, "B", 2_000, 8_000_000),
+        (2, "XA04", "line 2", 31_234, 2_500, 781, True, "A", 0, 35_000),
+        (5, "XC01", "line 5", 10_000_000, 1_000, 100_000, False, "C", 0, None),
+    ]
+    assert document == [list(e) for e in expected]  # in the bill's order
+    assert sorted(tuple(r) for r in rows) == sorted(expected)
