@@ -10,10 +10,11 @@ errors (unknown route, wrong method) and unhandled exceptions in the same shape:
 A database that cannot be reached (down, restarting, refusing connections, the pool exhausted, a
 statement past its timeout) is not a bug: it is 503 ``database_unavailable`` with
 ``Retry-After``, logged as one warning line, and the request's transaction is rolled back. The
-pool (``pool_pre_ping``) replaces dead connections, so the service recovers by itself once the
-database answers again. A text value PostgreSQL cannot hold (U+0000, valid in JSON and in a
-Python string) is the request's fault: 422 ``invalid_character``. Any other database error is a
-bug: 500 ``internal_error``, logged with its traceback.
+pool never hands out a connection the server closed (``app.db.session._drop_closed``), so the
+service recovers by itself once the database answers again. A text value PostgreSQL cannot hold
+(U+0000, valid in JSON and in a Python string) is the request's fault: 422
+``invalid_character``. Any other database error is a bug: 500 ``internal_error``, logged with its
+traceback.
 """
 
 from __future__ import annotations

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
+import asyncpg
 import pytest
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from app.db.session import SessionDep
 from app.errors import Conflict
@@ -56,3 +59,25 @@ async def test_error_rolls_back(client: AsyncClient) -> None:
     response = await client.post("/probe/3", params={"fail": True})
     assert response.status_code == 409
     assert (await client.get("/probe")).json() == []
+
+
+async def test_connections_the_server_closed_are_never_handed_out(
+    client: AsyncClient, fresh_database_url: str
+) -> None:
+    """A restart, failover or ``pg_terminate_backend`` closes pooled connections; the pool must
+    replace them without failing a request (app.db.session._drop_closed, no pre-ping)."""
+    await asyncio.gather(*(client.get("/probe") for _ in range(6)))  # several pooled connections
+    dsn = make_url(fresh_database_url).set(drivername="postgresql")
+    admin = await asyncpg.connect(dsn.render_as_string(hide_password=False))
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 2
+    await asyncio.sleep(0.05)  # the server's FIN reaches the client's event loop
+    first = await client.get("/probe")
+    answers = [first, *await asyncio.gather(*(client.get("/probe") for _ in range(6)))]
+    assert [a.status_code for a in answers] == [200] * 7, [a.text for a in answers]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -54,9 +55,11 @@ class CommitFailed(ServiceUnavailable):
 
 def make_engine(url: str, settings: Settings) -> AsyncEngine:
     timeout_ms = settings.db_statement_timeout_ms
-    return create_async_engine(
+    engine = create_async_engine(
         url,
-        pool_pre_ping=True,
+        # No pre-ping: with asyncpg it is three round trips (BEGIN, a query, ROLLBACK) on every
+        # checkout, a quarter of a settlement's. _drop_closed below does the same job for free.
+        pool_pre_ping=False,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         connect_args={
@@ -69,6 +72,19 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
             "timeout": settings.db_connect_timeout_s,
         },
     )
+    event.listen(engine.sync_engine, "checkout", _drop_closed)
+    return engine
+
+
+def _drop_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """Hand out no pooled connection the server has closed (a restart, a failover, an idle
+    timeout, ``pg_terminate_backend``): asyncpg notices the closed socket as soon as the event
+    loop reads it, so asking costs no round trip. SQLAlchemy then discards this one and checks
+    out another (a new one if need be). A connection that dies silently (a cut network, no
+    FIN) shows only when used: its client-side timeout answers 503 and the pool drops it.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("connection closed by the server")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
