@@ -1,13 +1,16 @@
 """Recording and verifying the audit trail.
 
 Services call :func:`record` during the request; the entries wait in ``session.info`` and are
-written by a ``before_commit`` hook as the transaction's last statements, under one advisory lock
+written by a ``before_commit`` hook as the transaction's last statement, under one advisory lock
 that serializes appends. Holding that lock only for the final insert and the commit keeps the
 chain strictly ordered (ids are drawn while the lock is held) without serializing whole requests.
 A rolled-back transaction writes no audit rows, and a committed one always writes its rows.
 
 ``hash = sha256(prev_hash + canonical JSON of the entry)``: editing any column of any row, or
 deleting or inserting a row in the middle, breaks the chain at that row. ``verify`` walks it.
+The hook makes each entry's canonical JSON (:func:`entry_body`) and the database function
+``audit_append`` (migration 0006) takes the lock, reads the last hash and chains the entries, in
+one round trip.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -29,7 +32,7 @@ from app.context import request_id_var
 
 from .models import AuditEntry
 
-__all__ = ["GENESIS", "Broken", "entry_hash", "record", "verify"]
+__all__ = ["GENESIS", "Broken", "entry_body", "entry_hash", "record", "verify"]
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x61756469745F6C67  # "audit_lg": one lock for the whole chain
@@ -42,8 +45,7 @@ def _canonical(values: dict[str, Any]) -> str:
     )
 
 
-def entry_hash(
-    prev_hash: str,
+def entry_body(
     at: dt.datetime,
     key_id: uuid.UUID | None,
     role: str,
@@ -53,7 +55,8 @@ def entry_hash(
     request_id: str | None,
     details: dict[str, Any],
 ) -> str:
-    body = _canonical(
+    """The entry's canonical JSON: what its hash covers, after the previous hash."""
+    return _canonical(
         {
             "at": at.astimezone(dt.UTC).isoformat(),
             "key_id": str(key_id) if key_id else None,
@@ -65,7 +68,11 @@ def entry_hash(
             "details": details,
         }
     )
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def entry_hash(prev_hash: str, *fields: Any, **named: Any) -> str:
+    """``sha256(prev_hash + entry_body(...))`` in hex; ``audit_append`` computes the same."""
+    return hashlib.sha256((prev_hash + entry_body(*fields, **named)).encode()).hexdigest()
 
 
 def record(
@@ -96,17 +103,22 @@ def _write_pending(session: Session) -> None:
     pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
     if not pending:
         return
-    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    prev = (
-        session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    )
     at = dt.datetime.now(dt.UTC)
-    rows = []
-    for entry in pending:
-        digest = entry_hash(prev, at, **entry)
-        rows.append({**entry, "at": at, "prev_hash": prev, "hash": digest})
-        prev = digest
-    session.execute(insert(AuditEntry), rows)
+    entries = [
+        {**entry, "at": at.isoformat(), "key_id": str(entry["key_id"]) if entry["key_id"] else None}
+        for entry in pending
+    ]
+    session.execute(
+        _APPEND,
+        {
+            "k": _LOCK_KEY,
+            "entries": json.dumps(entries, ensure_ascii=False),
+            "bodies": [entry_body(at, **entry) for entry in pending],
+        },
+    )
+
+
+_APPEND = text("SELECT audit_append(:k, CAST(:entries AS jsonb), CAST(:bodies AS text[]))")
 
 
 @event.listens_for(Session, "after_rollback")
