@@ -1,5 +1,5 @@
 """The money types' fast path (app/types.py) accepts, rejects and converts exactly as the general
-path does: same integer, or the same error message."""
+path does: same integer, or the same error message; and so does its memo of converted texts."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from app.types import Money, Price, Quantity, Ratio, _scaled
+from app.types import MEMO_SIZE, Money, Price, Quantity, Ratio, _scaled
 
 PARSERS = [
     _scaled(2, "amount", maximum=10**14),
-    _scaled(3, "quantity", maximum=10**12),
+    _scaled(3, "quantity", maximum=10**12, positive=True),
     _scaled(4, "unit price", maximum=10**16),
     _scaled(4, "ratio", maximum=10_000),
 ]
@@ -26,6 +26,26 @@ def outcome(parse: Any, value: Any) -> tuple[str, Any]:
         return "ok", parse(value)
     except ValueError as exc:
         return "error", str(exc)
+
+
+def test_memo_answers_as_the_first_conversion_did_and_stays_bounded() -> None:
+    parse = _scaled(2, "amount", maximum=10**14)
+    texts = [f"{n}.{n % 100:02d}" for n in range(MEMO_SIZE + 10)]
+    for text in texts[:50]:
+        assert parse(text) == parse(text) == parse.general(text)
+        assert parse.memo[text] == parse.general(text)
+    for text in texts:
+        parse(text)
+    assert 0 < len(parse.memo) <= MEMO_SIZE
+    # Only accepted texts are kept, and nothing that is not a str ever matches one.
+    assert outcome(parse, "-1") == outcome(parse, "-1") == ("error", "amount must not be negative")
+    parse("1")
+    assert outcome(parse, True) == (
+        "error",
+        "amount must be a decimal string or number, not a boolean",
+    )
+    assert outcome(parse, 1) == ("ok", 100)
+    assert all(type(k) is str for k in parse.memo)
 
 
 decimal_text = st.from_regex(r"\A-?[0-9]{0,20}(\.[0-9]{0,6})?\Z")
@@ -46,7 +66,9 @@ odd_text = st.text(alphabet="0123456789.-+eE \n_٣१", max_size=12)
 @example("1000000000000.01")
 def test_fast_path_equals_general_path_on_text(value: str) -> None:
     for parse in PARSERS:
-        assert outcome(parse, value) == outcome(parse.general, value)
+        expected = outcome(parse.general, value)
+        assert outcome(parse, value) == expected
+        assert outcome(parse, value) == expected  # again, from the memo if it was accepted
 
 
 @given(
@@ -88,6 +110,10 @@ def test_values(type_: Any, value: Any, expected: int) -> None:
         (Money, True, "amount must be a decimal string or number, not a boolean"),
         (Ratio, "1.0001", "ratio is too large"),
         (Price, " 1", "unit price must be a plain decimal with at most 4 decimal places"),
+        (Quantity, "0", "quantity must be positive"),
+        (Quantity, "0.000", "quantity must be positive"),
+        (Quantity, 0, "quantity must be positive"),
+        (Quantity, "-0.001", "quantity must not be negative"),
     ],
 )
 def test_errors(type_: Any, value: Any, message: str) -> None:

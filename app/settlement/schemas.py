@@ -62,13 +62,6 @@ class ItemIn(_In):
         "the funds nor the patient pay it",
     )
 
-    @field_validator("quantity")
-    @classmethod
-    def _positive(cls, value: int) -> int:
-        if value <= 0:
-            raise ValueError("quantity must be positive")
-        return value
-
 
 class PatientIn(_In):
     """The insured patient (参保人)."""
