@@ -13,7 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.settlement.models import ITEM_COLUMNS
 
-from .conftest import bill_no, item, make_bill, new_person, settle
+from .conftest import (
+    assert_problem,
+    bill_no,
+    headers,
+    hospital_key,
+    item,
+    make_bill,
+    new_person,
+    settle,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -59,3 +68,33 @@ async def test_lines_are_stored_as_sent_with_their_catalogue_facts(
     ]
     assert document == [list(e) for e in expected]  # in the bill's order
     assert sorted(tuple(r) for r in rows) == sorted(expected)
+
+
+async def test_any_printable_or_control_text_in_a_name_is_stored_exactly(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    person = await new_person(client)
+    name = '换行\n制表\t"引号" \\ 反斜杠 \x1f \x7f 😀 \u2028'
+    body = make_bill(bill_no(), person, items=[item(1, "XA06", "10", "1", "10.00", name=name)])
+    response = await settle(client, body)
+    assert response.status_code == 201, response.text
+    async with engine.connect() as conn:
+        stored = (
+            await conn.execute(
+                text("SELECT name FROM settlement_items WHERE settlement_id = :id"),
+                {"id": response.json()["settlement_id"]},
+            )
+        ).scalar_one()
+    assert stored == name.strip()  # the schema strips surrounding whitespace, nothing else
+
+
+async def test_a_name_with_nul_is_refused_and_nothing_is_stored(client: AsyncClient) -> None:
+    person = await new_person(client)
+    body = make_bill(bill_no(), person, items=[item(1, "XA06", "10", "1", "10.00", name="a\0b")])
+    assert_problem(await settle(client, body), 422, "invalid_character")
+    found = await client.get(
+        "/v1/settlements",
+        params={"hospital_code": body["hospital_code"], "bill_no": body["bill_no"]},
+        headers=headers(hospital_key(body["hospital_code"])),
+    )
+    assert found.status_code == 404, found.text
