@@ -1,12 +1,13 @@
 """Storage for settlements: locks, accumulators, append-only inserts, reads. Never commits.
 
-The settle path is the hot path, so it is three hand-written statements rather than one ORM call
+The settle path is the hot path, so it is two hand-written statements rather than one ORM call
 per table (see bench/README.md): one takes the bill lock, reads every registry fact the bill
-needs and takes the person-year lock (:func:`read_facts`); one reads the bill's history and the
-person-year's accumulators (:func:`bill_state`); one writes the settlement, its layers, its
-lines and the accumulator deltas (:func:`insert_settlement`). PostgreSQL (READ COMMITTED) takes a
-new snapshot for each statement, so a statement that must see what the holder of a lock
-committed always comes after the statement that took that lock.
+needs, then takes the person-year lock and reads the bill's history and the person-year's
+accumulators (:func:`lock_and_read`); one writes the settlement, its layers, its lines and the
+accumulator deltas (:func:`insert_settlement`). PostgreSQL (READ COMMITTED) takes a snapshot when
+a statement starts, so what must see the previous lock holder's commit is read by a statement
+that starts after the lock is held: inside the database function ``settlement_lock_state``
+(migration 0007), whose statements each take a new snapshot.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic_core import to_json
 from sqlalchemy import func, select, text, update
@@ -33,10 +35,10 @@ __all__ = [
     "BillState",
     "CatalogFacts",
     "add_to_accumulators",
-    "bill_state",
     "insert_reversal",
     "insert_settlement",
     "layers_of",
+    "lock_and_read",
     "lock_bill",
     "lock_person_year",
     "read_accumulators",
@@ -115,47 +117,30 @@ CROSS JOIN LATERAL (
 """
 _READ_FACTS = text(_FACTS.format(bill_lock=""))
 # The bill lock is taken in the inner query (OFFSET 0 keeps it a separate step); the person-year
-# lock, which needs the person's id, in a lateral subquery that can only run on the inner row:
-# bill, then person-year, the one lock order.
-_LOCK_AND_READ_FACTS = text(
-    "SELECT f.* FROM ("
+# lock, which needs the person's id, and the state read after it, in a lateral call that can only
+# run on the inner row: bill, then person-year, the one lock order.
+_LOCK_AND_READ = text(
+    "SELECT f.*, st.* FROM ("
     + _FACTS.format(bill_lock="pg_advisory_xact_lock(:bill_key) AS bill_locked,")
     + """OFFSET 0) AS f
-LEFT JOIN LATERAL (
-  SELECT pg_advisory_xact_lock((f.person_id << 12) + :year_offset) AS person_year_locked
-  WHERE f.person_id IS NOT NULL) AS py ON true
+CROSS JOIN LATERAL settlement_lock_state(:hospital_code, :bill_no, f.person_id, :year) AS st
 """
 )
 
 
-async def read_facts(
-    session: AsyncSession,
-    hospital_code: str,
-    id_number: str,
-    day: dt.date,
-    codes: Sequence[str],
-    *,
-    lock_bill_no: str | None = None,
-) -> BillFacts:
-    """Hospital, person, enrolment, categories and catalogue entries in one round trip.
-
-    With ``lock_bill_no`` the same statement first takes that bill's lock (:func:`lock_bill`),
-    then, if the person is registered, the lock of the person's discharge year
-    (:func:`lock_person_year`). A later statement then sees everything committed under either.
-    """
-    params: dict[str, object] = {
+def _facts_params(
+    hospital_code: str, id_number: str, day: dt.date, codes: Sequence[str]
+) -> dict[str, object]:
+    return {
         "hospital_code": hospital_code,
         "id_number": id_number,
         "day": day,
         "year": day.year,
         "codes": list(codes),
     }
-    statement = _READ_FACTS
-    if lock_bill_no is not None:
-        statement = _LOCK_AND_READ_FACTS
-        params["bill_key"] = bill_key(hospital_code, lock_bill_no)
-        params["year_offset"] = person_year_key(0, day.year)
-    row = (await session.execute(statement, params)).one()
+
+
+def _facts_of(row: Any) -> BillFacts:
     catalog = (
         dict(zip(row.codes, zip(row.grades, row.ratios, row.caps, strict=True), strict=True))
         if row.codes
@@ -173,6 +158,14 @@ async def read_facts(
     )
 
 
+async def read_facts(
+    session: AsyncSession, hospital_code: str, id_number: str, day: dt.date, codes: Sequence[str]
+) -> BillFacts:
+    """Hospital, person, enrolment, categories and catalogue entries in one round trip."""
+    params = _facts_params(hospital_code, id_number, day, codes)
+    return _facts_of((await session.execute(_READ_FACTS, params)).one())
+
+
 @dataclass(frozen=True, slots=True)
 class BillState:
     """A bill's settlements so far, and the accumulators of the person-year it would count in."""
@@ -183,40 +176,30 @@ class BillState:
     accumulators: dict[str, int]
 
 
-_BILL_STATE = text(
-    """
-SELECT h.generations, h.active_id, h.active_request_hash, a.keys, a.amounts
-FROM (
-  SELECT count(s.id) AS generations,
-    (array_agg(s.id ORDER BY s.generation) FILTER (WHERE r.id IS NULL))[1] AS active_id,
-    (array_agg(s.request_hash ORDER BY s.generation) FILTER (WHERE r.id IS NULL))[1]
-      AS active_request_hash
-  FROM settlements s LEFT JOIN reversals r ON r.settlement_id = s.id
-  WHERE s.hospital_code = :hospital_code AND s.bill_no = :bill_no) AS h,
- (SELECT array_agg(key) AS keys, array_agg(amount_fen) AS amounts FROM accumulators
-  WHERE person_id = :person_id AND year = :year) AS a
-"""
-)
-
-
-async def bill_state(
-    session: AsyncSession, hospital_code: str, bill_no: str, person_id: int | None, year: int
-) -> BillState:
-    """The bill's history and the person-year's accumulators. Call it after
-    :func:`read_facts` took the locks, so that it sees what their holders committed."""
-    row = (
-        await session.execute(
-            _BILL_STATE,
-            {
-                "hospital_code": hospital_code,
-                "bill_no": bill_no,
-                "person_id": person_id,
-                "year": year,
-            },
-        )
-    ).one()
-    accumulators = dict(zip(row.keys, row.amounts, strict=True)) if row.keys else {}
-    return BillState(row.generations, row.active_id, row.active_request_hash, accumulators)
+async def lock_and_read(
+    session: AsyncSession,
+    hospital_code: str,
+    bill_no: str,
+    id_number: str,
+    day: dt.date,
+    codes: Sequence[str],
+) -> tuple[BillFacts, BillState]:
+    """In one round trip: take the bill's lock (:func:`lock_bill`); read what :func:`read_facts`
+    reads; if the person is registered, take the lock of the discharge year
+    (:func:`lock_person_year`); then read the bill's settlements and the person-year's
+    accumulators as committed by every earlier holder of either lock."""
+    params = _facts_params(hospital_code, id_number, day, codes)
+    params["bill_key"] = bill_key(hospital_code, bill_no)
+    params["bill_no"] = bill_no
+    row = (await session.execute(_LOCK_AND_READ, params)).one()
+    keys, amounts = row.accumulator_keys, row.accumulator_amounts
+    state = BillState(
+        row.generations,
+        row.active_id,
+        row.active_request_hash,
+        dict(zip(keys, amounts, strict=True)) if keys else {},
+    )
+    return _facts_of(row), state
 
 
 _READ_ACCUMULATORS = text(

@@ -89,15 +89,8 @@ def _check_body(body: SettlementIn) -> None:
         )
 
 
-async def _facts(session: AsyncSession, body: SettlementIn, *, lock: bool) -> repo.BillFacts:
-    return await repo.read_facts(
-        session,
-        body.hospital_code,
-        body.patient.id_number,
-        body.discharge_date,
-        list({item.code for item in body.items}),
-        lock_bill_no=body.bill_no if lock else None,
-    )
+def _codes(body: SettlementIn) -> list[str]:
+    return list({item.code for item in body.items})
 
 
 async def _prepare(
@@ -310,7 +303,9 @@ async def preview(
     session: AsyncSession, policies: PolicyStore, body: SettlementIn
 ) -> SettlementOut:
     """预结算: what :func:`settle_bill` would compute now; stores nothing."""
-    facts = await _facts(session, body, lock=False)
+    facts = await repo.read_facts(
+        session, body.hospital_code, body.patient.id_number, body.discharge_date, _codes(body)
+    )
     prepared = await _prepare(session, body, policies, facts)
     accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
     computed = settle(prepared.claim, prepared.policy, accumulators)
@@ -329,12 +324,17 @@ async def settle_bill(
     generation)`` is the backstop should both locks ever be bypassed.
     """
     request_hash = _request_hash(body)
-    # Statement 1 takes the bill lock, reads the registries and takes the person-year lock;
-    # statement 2, which therefore sees what every earlier holder of either lock committed,
-    # reads the bill's history and the person-year's accumulators.
-    facts = await _facts(session, body, lock=True)
+    # The bill lock, the registries, the person-year lock, then the bill's history and the
+    # person-year's accumulators as every earlier holder of either lock committed them.
+    facts, state = await repo.lock_and_read(
+        session,
+        body.hospital_code,
+        body.bill_no,
+        body.patient.id_number,
+        body.discharge_date,
+        _codes(body),
+    )
     year = body.discharge_date.year
-    state = await repo.bill_state(session, body.hospital_code, body.bill_no, facts.person_id, year)
     if state.active_id is not None:
         if state.active_request_hash != request_hash:
             raise Conflict(
