@@ -26,6 +26,9 @@ GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_item_lists, r
     audit_log, policy_versions TO onestop_app;
 -- The bill lines as rows (a view over settlement_item_lists).
 GRANT SELECT ON settlement_items TO onestop_app;
+-- Audit entries wait here until COMMIT, when a trigger (running as its owner) chains them into
+-- audit_log and deletes them.
+GRANT INSERT ON audit_pending TO onestop_app;
 
 -- Mutable state: the annual accumulators and the registries (a PUT replaces a person's
 -- enrolments and categories), API keys (revocation, last use).

@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.dialects.postgresql import JSONB, TIMESTAMP, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
 
-__all__ = ["AuditEntry"]
+__all__ = ["AuditEntry", "AuditPending"]
 
 
 class AuditEntry(Base):
@@ -29,3 +29,16 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditPending(Base):
+    """An entry waiting for its transaction's COMMIT, when a trigger chains it into ``audit_log``
+    and deletes it (migration 0006); never seen by another transaction."""
+
+    __tablename__ = "audit_pending"
+    __table_args__ = {"prefixes": ["UNLOGGED"]}  # noqa: RUF012 - SQLAlchemy's declarative form
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    lock_key: Mapped[int] = mapped_column(BigInteger)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    body: Mapped[str] = mapped_column(Text)

@@ -1,16 +1,16 @@
 """Recording and verifying the audit trail.
 
-Services call :func:`record` during the request; the entries wait in ``session.info`` and are
-written by a ``before_commit`` hook as the transaction's last statement, under one advisory lock
-that serializes appends. Holding that lock only for the final insert and the commit keeps the
-chain strictly ordered (ids are drawn while the lock is held) without serializing whole requests.
-A rolled-back transaction writes no audit rows, and a committed one always writes its rows.
+Services call :func:`record` during the request; the entries wait in ``session.info``. A
+``before_commit`` hook makes each entry's canonical JSON (:func:`entry_body`) and inserts the
+entries into ``audit_pending``; at ``COMMIT`` a deferred trigger in the database (migration 0006)
+takes one advisory lock that serializes appends, reads the last hash and moves each entry into
+``audit_log`` with its hash. The lock is held only from there to the end of the commit, so the
+chain is strictly ordered (ids are drawn while it is held) without serializing whole requests
+or waiting on a round trip to this process. A rolled-back transaction writes no audit rows, and
+a committed one always writes its rows.
 
 ``hash = sha256(prev_hash + canonical JSON of the entry)``: editing any column of any row, or
 deleting or inserting a row in the middle, breaks the chain at that row. ``verify`` walks it.
-The hook makes each entry's canonical JSON (:func:`entry_body`) and the database function
-``audit_append`` (migration 0006) takes the lock, reads the last hash and chains the entries, in
-one round trip.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def entry_body(
 
 
 def entry_hash(prev_hash: str, *fields: Any, **named: Any) -> str:
-    """``sha256(prev_hash + entry_body(...))`` in hex; ``audit_append`` computes the same."""
+    """``sha256(prev_hash + entry_body(...))`` in hex; the commit-time trigger computes the
+    same."""
     return hashlib.sha256((prev_hash + entry_body(*fields, **named)).encode()).hexdigest()
 
 
@@ -109,16 +110,25 @@ def _write_pending(session: Session) -> None:
         for entry in pending
     ]
     session.execute(
-        _APPEND,
+        _STAGE,
         {
             "k": _LOCK_KEY,
-            "entries": json.dumps(entries, ensure_ascii=False),
+            "entries": [json.dumps(entry, ensure_ascii=False) for entry in entries],
             "bodies": [entry_body(at, **entry) for entry in pending],
         },
     )
 
 
-_APPEND = text("SELECT audit_append(:k, CAST(:entries AS jsonb), CAST(:bodies AS text[]))")
+# Chained at COMMIT, in this order, by the trigger on audit_pending (migration 0006).
+_STAGE = text(
+    """
+INSERT INTO audit_pending (lock_key, entry, body)
+SELECT :k, u.entry, u.body
+FROM unnest(CAST(:entries AS jsonb[]), CAST(:bodies AS text[]))
+  WITH ORDINALITY AS u(entry, body, n)
+ORDER BY u.n
+"""
+)
 
 
 @event.listens_for(Session, "after_rollback")

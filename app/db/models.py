@@ -1,6 +1,6 @@
 """Every table, imported in one place so Alembic's autogenerate and the tests see them all."""
 
-from app.audit.models import AuditEntry
+from app.audit.models import AuditEntry, AuditPending
 from app.auth.models import ApiKey
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
@@ -16,6 +16,7 @@ __all__ = [
     "Accumulator",
     "ApiKey",
     "AuditEntry",
+    "AuditPending",
     "CatalogItem",
     "Hospital",
     "Person",

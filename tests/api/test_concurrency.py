@@ -34,6 +34,7 @@ def settings() -> Settings:
     tests/api/test_admission.py covers)."""
     return Settings(admission_queue_ms=10_000)
 
+
 TERTIARY = "H510402003"  # tertiary, county 510402
 
 

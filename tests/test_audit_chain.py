@@ -1,14 +1,15 @@
-"""``audit_append`` (migration 0006) chains entries in the database exactly as ``entry_hash``
-does in Python, several per transaction included, whatever the text."""
+"""The commit-time trigger (migration 0006) chains entries in the database exactly as
+``entry_hash`` does in Python, several per transaction included, whatever the text; a rolled-back
+transaction leaves nothing, and nothing waits in ``audit_pending`` after a commit."""
 
 from __future__ import annotations
 
 import asyncio
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from app.audit.models import AuditEntry
+from app.audit.models import AuditEntry, AuditPending
 from app.audit.service import entry_hash, record, verify
 
 
@@ -63,3 +64,25 @@ async def test_concurrent_transactions_keep_one_chain(engine: AsyncEngine) -> No
             await session.scalars(select(AuditEntry).where(AuditEntry.entity_id.like("race-%")))
         ).all()
         assert sorted(r.entity_id for r in rows) == sorted(f"race-{n}" for n in range(12))
+
+
+async def test_rolled_back_entries_leave_nothing_and_committed_ones_do_not_wait(
+    engine: AsyncEngine,
+) -> None:
+    async with AsyncSession(engine) as session:
+        record(session, None, "test.append", "probe", "rolled-back", {})
+        await session.execute(select(1))  # a request's transaction has begun
+        await session.rollback()
+        record(session, None, "test.append", "probe", "committed", {})
+        await session.commit()
+
+    async with AsyncSession(engine) as session:
+        ids = (
+            await session.scalars(
+                select(AuditEntry.entity_id).where(
+                    AuditEntry.entity_id.in_(["rolled-back", "committed"])
+                )
+            )
+        ).all()
+        assert ids == ["committed"]
+        assert await session.scalar(select(func.count()).select_from(AuditPending)) == 0
