@@ -25,6 +25,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit.service import STAGE_ONE
 from app.engine import BillLine
 from app.engine import Settlement as Computed
 
@@ -262,7 +263,7 @@ async def settlements_of_bill(
 
 
 # One statement: the settlement row, its layers (unnest of column arrays), its lines (one JSON
-# document, migration 0005), and the
+# document, migration 0005), its audit entry (staged; chained at COMMIT), and the
 # accumulator deltas added with INSERT … ON CONFLICT DO UPDATE. A unique violation on
 # (hospital_code, bill_no, generation), the backstop, fails the whole statement.
 _INSERT_SETTLEMENT = text(
@@ -293,6 +294,8 @@ WITH s AS (
 ), items AS (
   INSERT INTO settlement_item_lists (settlement_id, items)
   SELECT s.id, CAST(:items AS jsonb) FROM s
+), audited AS (
+  {audit}
 ), accumulated AS (
   INSERT INTO accumulators AS a (person_id, year, key, amount_fen)
   SELECT :person_id, :accumulator_year, d.key, d.amount_fen
@@ -300,7 +303,7 @@ WITH s AS (
   ON CONFLICT (person_id, year, key) DO UPDATE SET amount_fen = a.amount_fen + excluded.amount_fen
 )
 SELECT settled_at FROM s
-"""
+""".replace("{audit}", STAGE_ONE)
 )
 
 
@@ -328,20 +331,23 @@ def _items_json(lines: Sequence[BillLine], names: Mapping[int, str]) -> str:
 
 async def insert_settlement(
     session: AsyncSession,
+    settlement_id: uuid.UUID,
     values: dict[str, object],
     computed: Computed,
     lines: Sequence[BillLine],
     names: Mapping[int, str],
-) -> tuple[uuid.UUID, dt.datetime]:
+    audit: Mapping[str, object],
+) -> dt.datetime:
     """Store a new settlement with its layers and lines and add its deltas to the accumulators
-    of ``values["person_id"]`` / ``values["accumulator_year"]`` (whose lock the caller holds).
-    Returns the new id and ``settled_at``."""
+    of ``values["person_id"]`` / ``values["accumulator_year"]`` (whose lock the caller holds),
+    staging the audit entry ``audit`` (``app.audit.service.staged_params``). Returns
+    ``settled_at``."""
     t = computed.totals
-    settlement_id = uuid.uuid4()
     layers = computed.layers
     deltas = sorted(computed.deltas.items())
     params: dict[str, object] = {
         **values,
+        **audit,
         "id": settlement_id,
         "policy_version": computed.policy_id,
         "policy_hash": computed.policy_hash,
@@ -370,8 +376,8 @@ async def insert_settlement(
         "d_key": [k for k, _ in deltas],
         "d_amount_fen": [v for _, v in deltas],
     }
-    settled_at = (await session.execute(_INSERT_SETTLEMENT, params)).scalar_one()
-    return settlement_id, settled_at
+    settled_at: dt.datetime = (await session.execute(_INSERT_SETTLEMENT, params)).scalar_one()
+    return settled_at
 
 
 async def insert_reversal(

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.service import record
+from app.audit.service import record, staged_params
 from app.auth.service import Caller
 from app.engine import (
     BillLine,
@@ -355,8 +355,25 @@ async def settle_bill(
     prepared = await _prepare(session, body, policies, facts)
     person_id = prepared.person_id
     computed = settle(prepared.claim, prepared.policy, state.accumulators)
-    settlement_id, settled_at = await repo.insert_settlement(
+    settlement_id = uuid.uuid4()
+    audit = staged_params(
+        caller,
+        "settlement.create",
+        "settlement",
+        str(settlement_id),
+        {
+            "hospital_code": body.hospital_code,
+            "bill_no": body.bill_no,
+            "policy_version": computed.policy_id,
+            "total_fen": computed.totals.total_fen,
+            "fund_paid_fen": computed.fund_paid_fen,
+            "self_pay_fen": computed.self_pay_fen,
+            "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
+        },
+    )
+    settled_at = await repo.insert_settlement(
         session,
+        settlement_id,
         {
             "hospital_code": body.hospital_code,
             "bill_no": body.bill_no,
@@ -377,22 +394,7 @@ async def settle_bill(
         computed,
         prepared.claim.lines,
         {item.seq: item.name for item in body.items},
-    )
-    record(
-        session,
-        caller,
-        "settlement.create",
-        "settlement",
-        str(settlement_id),
-        {
-            "hospital_code": body.hospital_code,
-            "bill_no": body.bill_no,
-            "policy_version": computed.policy_id,
-            "total_fen": computed.totals.total_fen,
-            "fund_paid_fen": computed.fund_paid_fen,
-            "self_pay_fen": computed.self_pay_fen,
-            "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
-        },
+        audit,  # staged in the same statement; chained at COMMIT
     )
     logger.info(
         "settled %s: hospital %s bill %s person %s fund_paid %s self_pay %s",
