@@ -2,12 +2,13 @@
 
 Services call :func:`record` during the request; the entries wait in ``session.info``. A
 ``before_commit`` hook makes each entry's canonical JSON (:func:`entry_body`) and inserts the
-entries into ``audit_pending``; at ``COMMIT`` a deferred trigger in the database (migration 0006)
-takes one advisory lock that serializes appends, reads the last hash and moves each entry into
-``audit_log`` with its hash. The lock is held only from there to the end of the commit, so the
-chain is strictly ordered (ids are drawn while it is held) without serializing whole requests
-or waiting on a round trip to this process. A rolled-back transaction writes no audit rows, and
-a committed one always writes its rows.
+entries into ``audit_pending`` (a hot path may instead stage its entry inside a statement of its
+own: :data:`STAGE_ONE`, :func:`staged_params`); at ``COMMIT`` a deferred trigger in the
+database (migration 0006) takes one advisory lock that serializes appends, reads the last hash
+and moves each entry into ``audit_log`` with its hash. The lock is held only from there to the
+end of the commit, so the chain is strictly ordered (ids are drawn while it is held) without
+serializing whole requests or waiting on a round trip to this process. A rolled-back
+transaction writes no audit rows, and a committed one always writes its rows.
 
 ``hash = sha256(prev_hash + canonical JSON of the entry)``: editing any column of any row, or
 deleting or inserting a row in the middle, breaks the chain at that row. ``verify`` walks it.
