@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -417,6 +418,18 @@ async def test_every_state_change_is_audited_once_and_failures_are_not(
     actions = [e["action"] for e in entries["entries"]]
     assert actions == ["settlement.create", "settlement.reverse"]
     assert all(e["role"] == "hospital" and e["key_id"] for e in entries["entries"])
+    # What the settlement said, in fen (the entry is staged inside the settlement's insert).
+    fen = {k: int(Decimal(settled[k]) * 100) for k in ("fund_paid", "self_pay")}
+    created = entries["entries"][0]["details"]
+    assert created["hospital_code"] == OWN and created["bill_no"] == settled["bill_no"]
+    assert created["policy_version"] == settled["policy_version"]
+    assert (created["fund_paid_fen"], created["self_pay_fen"]) == (
+        fen["fund_paid"],
+        fen["self_pay"],
+    )
+    assert created["paid_fen_by_fund"] == {
+        layer["fund_code"]: int(Decimal(layer["paid"]) * 100) for layer in settled["layers"]
+    }
     everything = (
         await client.get("/v1/audit", params={"limit": 1000}, headers=headers(ADMIN))
     ).json()
