@@ -975,9 +975,27 @@ def report_ratios(
         out.write(f"ratio hot c8 / closed c8: {hot_ratio:.0%}\n")
 
 
+def check_baseline(baseline: str) -> None:
+    """Both servers share one database, which this tree migrates: refuse a baseline tree whose
+    migrations differ (its server would not start, or would write to tables that are gone)."""
+
+    def revisions(tree: Path) -> list[str]:
+        return sorted(p.name for p in (tree / "migrations" / "versions").glob("*.py"))
+
+    theirs = revisions(Path(baseline))
+    if theirs != revisions(ROOT):
+        raise SystemExit(
+            f"--baseline {baseline}: its migrations differ from this tree's ({len(theirs)} "
+            "files); both servers share one database migrated by this tree, so compare trees "
+            "with the same schema, or run each tree's bench on its own"
+        )
+
+
 async def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     rng = random.Random(args.seed)
+    if args.baseline:
+        check_baseline(args.baseline)
     workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
     db = start_database(workdir)
     try:
