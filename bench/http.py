@@ -453,6 +453,9 @@ class Result:
     ok_latencies_s: list[float] = field(default_factory=list)
     statuses: collections.Counter[str] = field(default_factory=collections.Counter)
     cpu_s: dict[str, float] = field(default_factory=dict)
+    # The server's own duration of each settlement request in the run (its request log): from
+    # the ASGI call to the response, so without the time a request waited to be read.
+    server_latencies_s: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> int:
@@ -462,13 +465,37 @@ class Result:
     def throughput(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
 
-    def percentile(self, p: float, *, ok_only: bool = False) -> float:
-        """Nearest-rank percentile of the latencies of all answers (or of the 2xx ones)."""
-        values = self.ok_latencies_s if ok_only else self.latencies_s
+    def percentile(self, p: float, *, ok_only: bool = False, server: bool = False) -> float:
+        """Nearest-rank percentile of the latencies of all answers (or of the 2xx ones, or as
+        the server measured them)."""
+        values = (
+            self.server_latencies_s
+            if server
+            else self.ok_latencies_s
+            if ok_only
+            else self.latencies_s
+        )
         if not values:
             return math.nan
         ordered = sorted(values)
         return ordered[max(0, min(len(ordered) - 1, math.ceil(p * len(ordered)) - 1))]
+
+
+def server_latencies(log: Path, offset: int) -> list[float]:
+    """Seconds the server took over each ``POST /v1/settlements`` it logged after ``offset``."""
+    found = []
+    with log.open("rb") as f:
+        f.seek(offset)
+        for line in f:
+            if b'"route": "/v1/settlements"' not in line:
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if record.get("method") == "POST" and "duration_ms" in record:
+                found.append(record["duration_ms"] / 1000)
+    return found
 
 
 def _process_tree_cpu(root: int) -> float:
@@ -934,6 +961,7 @@ def summarize(name: str, runs: list[Result]) -> dict[str, Any]:
         "p99": statistics.median(r.percentile(0.99) for r in runs),
         "max": statistics.median(r.percentile(1.0) for r in runs),
         "ok_p99": statistics.median(r.percentile(0.99, ok_only=True) for r in runs),
+        "server_p99": statistics.median(r.percentile(0.99, server=True) for r in runs),
         "worst_max": max(r.percentile(1.0) for r in runs),
         "statuses": dict(sorted(statuses.items())),
         "cpu_ms_per_ok": {k: v * 1000 for k, v in cpu.items()},
@@ -943,7 +971,7 @@ def summarize(name: str, runs: list[Result]) -> dict[str, Any]:
 def print_table(rows: list[dict[str, Any]], out: Any) -> None:
     out.write(
         f"{'scenario':<12} {'ok/s':>7} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}"
-        f" {'2xx p99':>8}  {'CPU ms/ok app+pg+client':>24}  answers (all runs)\n"
+        f" {'2xx p99':>8} {'srv p99':>8}  {'CPU ms/ok app+pg+client':>24}  answers (all runs)\n"
     )
     for row in rows:
         cpu = row["cpu_ms_per_ok"]
@@ -952,7 +980,7 @@ def print_table(rows: list[dict[str, Any]], out: Any) -> None:
         out.write(
             f"{row['scenario']:<12} {row['throughput']:>7.0f} {_ms(row['p50']):>8}"
             f" {_ms(row['p90']):>8} {_ms(row['p99']):>8} {_ms(row['max']):>8}"
-            f" {_ms(row['ok_p99']):>8}  {cpu_text:>24}  {answers}\n"
+            f" {_ms(row['ok_p99']):>8} {_ms(row['server_p99']):>8}  {cpu_text:>24}  {answers}\n"
         )
 
 
@@ -1087,10 +1115,14 @@ async def run(args: argparse.Namespace) -> int:
             ) -> None:
                 await quiesce(everything, args.pause)
                 result = Result(name)
+                log = workdir / f"server-{label}.log"
+                offset = log.stat().st_size if log.exists() else 0
                 before = meter.sample()
                 await scenario(result)
                 if not result.cpu_s:
                     result.cpu_s = CpuMeter.delta(before, meter.sample())
+                if name != "pgbench c8":
+                    result.server_latencies_s = server_latencies(log, offset)
                 results[label].setdefault(name, []).append(result)
                 if args.verbose:
                     out.write(
