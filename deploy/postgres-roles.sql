@@ -23,11 +23,13 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM onestop_app;
 
 -- Append-only: read and insert, nothing else.
 GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_item_lists, reversals,
-    audit_log, policy_versions TO onestop_app;
+    policy_versions TO onestop_app;
 -- The bill lines as rows (a view over settlement_item_lists).
 GRANT SELECT ON settlement_items TO onestop_app;
--- Audit entries wait here until COMMIT, when a trigger (running as its owner) chains them into
--- audit_log and deletes them.
+-- The audit trail: read only. Entries are staged in audit_pending; at COMMIT a trigger (running
+-- as its owner, migration 0006) chains them into audit_log and deletes them, so the only way
+-- into the chain is through that trigger.
+GRANT SELECT ON audit_log TO onestop_app;
 GRANT INSERT ON audit_pending TO onestop_app;
 
 -- Mutable state: the annual accumulators and the registries (a PUT replaces a person's

@@ -16,8 +16,8 @@ which knows the canonical form; the trigger only chains it: ``hash = sha256(prev
 in hex, exactly what ``entry_hash`` computes in Python when the chain is verified.
 
 ``audit_pending`` is UNLOGGED (its rows never outlive their transaction). The trigger function is
-SECURITY DEFINER so that the application's role needs only INSERT on ``audit_pending``
-(deploy/postgres-roles.sql), not on ``audit_log`` or DELETE anywhere.
+SECURITY DEFINER, so the application's role needs only INSERT on ``audit_pending`` and SELECT on
+``audit_log`` (deploy/postgres-roles.sql): the trigger is the only way into the chain.
 
 Hand-written.
 

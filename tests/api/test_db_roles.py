@@ -74,6 +74,10 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
             "UPDATE settlement_item_lists SET items = '[]'",
             "UPDATE audit_log SET role = 'x'",
             "DELETE FROM audit_log",
+            # Only the commit-time trigger writes the chain; the app stages in audit_pending.
+            "INSERT INTO audit_log (at, role, action, entity_type, entity_id, details, prev_hash,"
+            " hash) VALUES (now(), 'x', 'x', 'x', 'x', '{}', 'x', 'x')",
+            "SELECT * FROM audit_pending",
             "UPDATE policy_versions SET content_hash = 'x'",
         ]:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
