@@ -15,6 +15,7 @@ The default bill of :func:`make_bill` is RULEBOOK §7 example 1 written with the
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 import uuid
@@ -24,6 +25,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
+from sqlalchemy import text
 
 from app.bootstrap import startup
 from app.config import Settings
@@ -214,3 +216,17 @@ def assert_problem(
     if locs is not None:
         assert [e["loc"] for e in body["errors"]] == [list(loc) for loc in locs], body["errors"]
     return body
+
+
+async def until_waiting_on_a_lock(app: FastAPI) -> None:
+    """Return once some transaction waits for an advisory lock (a settlement queued behind the
+    bill or person-year lock another one holds); fail after 10 s."""
+    for _ in range(200):
+        async with app.state.sessionmaker() as session:
+            waiting = await session.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the settlement never waited for the bill lock")

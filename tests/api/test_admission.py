@@ -12,14 +12,22 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import text
 from starlette.types import Receive, Scope, Send
 
 from app.admission import AdmissionControl, is_settlement_write
 from app.config import Settings
 from app.settlement import repository
 
-from .conftest import ADMIN, assert_problem, bill_no, headers, make_bill, new_person, settle
+from .conftest import (
+    ADMIN,
+    assert_problem,
+    bill_no,
+    headers,
+    make_bill,
+    new_person,
+    settle,
+    until_waiting_on_a_lock,
+)
 
 
 @pytest.fixture
@@ -146,7 +154,7 @@ async def test_the_app_sheds_settlements_beyond_its_limit(
     async with app.state.sessionmaker() as blocker, blocker.begin():
         await repository.lock_bill(blocker, running["hospital_code"], running["bill_no"])
         in_flight = asyncio.create_task(settle(client, running))
-        await _until_waiting_on_a_lock(app)
+        await until_waiting_on_a_lock(app)
 
         refused = await settle(client, make_bill(bill_no(), person))
         body = assert_problem(refused, 503, "overloaded")
@@ -161,15 +169,3 @@ async def test_the_app_sheds_settlements_beyond_its_limit(
     # The slot is free again.
     again: Any = await settle(client, make_bill(bill_no(), person))
     assert again.status_code == 201, again.text
-
-
-async def _until_waiting_on_a_lock(app: FastAPI) -> None:
-    for _ in range(200):
-        async with app.state.sessionmaker() as session:
-            waiting = await session.scalar(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-            )
-        if waiting:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the settlement never waited for the bill lock")

@@ -22,7 +22,6 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import text
 
 from app.engine.money import parse_scaled
 from app.logs import JsonFormatter, MaskIdNumbers
@@ -39,6 +38,7 @@ from .conftest import (
     new_person,
     reverse,
     settle,
+    until_waiting_on_a_lock,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -295,7 +295,7 @@ async def test_sigterm_lets_running_settlements_finish_and_refuses_new_ones(
             async with application.state.sessionmaker() as blocker, blocker.begin():
                 await repository.lock_bill(blocker, running["hospital_code"], running["bill_no"])
                 in_flight = asyncio.create_task(settle(c, running))
-                await _until_waiting_on_a_lock(application)
+                await until_waiting_on_a_lock(application)
 
                 os.kill(os.getpid(), signal.SIGTERM)
                 await asyncio.sleep(0)
@@ -315,15 +315,3 @@ async def test_sigterm_lets_running_settlements_finish_and_refuses_new_ones(
                 assert not in_flight.done()
             finished = await asyncio.wait_for(in_flight, timeout=30)
             assert finished.status_code == 201, finished.text
-
-
-async def _until_waiting_on_a_lock(application: FastAPI) -> None:
-    for _ in range(200):
-        async with application.state.sessionmaker() as session:
-            waiting = await session.scalar(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-            )
-        if waiting:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the settlement never waited for the bill lock")
