@@ -37,6 +37,7 @@ from app.context import request_id_var, valid_request_id
 
 __all__ = [
     "AUTH_CODES",
+    "CODED_VALIDATION_ERRORS",
     "DATABASE_RETRY_AFTER_S",
     "PROBLEM_CONTENT_TYPE",
     "AppError",
@@ -235,12 +236,20 @@ async def _app_error(request: Request, exc: AppError) -> Response:
     )
 
 
+# Validation error types that are problem codes of their own: when every error of a request is
+# of one of these, the problem carries it (a line above app.bounds is ``amount_out_of_range``).
+CODED_VALIDATION_ERRORS = frozenset({"amount_out_of_range"})
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-    errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in exc.errors()]
+    found = exc.errors()
+    errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in found]
+    types = {e["type"] for e in found}
+    code = types.pop() if len(types) == 1 and types <= CODED_VALIDATION_ERRORS else None
     return _problem(
         request,
         status=422,
-        code="validation_error",
+        code=code or "validation_error",
         title="Unprocessable Content",
         detail=f"The request has {len(errors)} invalid field(s); see errors.",
         errors=errors,

@@ -13,8 +13,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
+from app.bounds import LINE_MAX_FEN, QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
 from app.engine import parse_scaled
+from app.engine.money import format_e4
 
 __all__ = [
     "CountyCode",
@@ -42,7 +45,11 @@ def clear_memos() -> None:
         memo.clear()
 
 
-def _scaled(places: int, what: str, *, maximum: int, positive: bool = False) -> Any:
+def _scaled(
+    places: int, what: str, *, maximum: int, positive: bool = False, bounded: bool = False
+) -> Any:
+    """The parser of one kind of decimal. ``bounded``: a value above ``maximum`` is the
+    ``amount_out_of_range`` error (app.bounds), not a malformed value."""
     scale = 10**places
     pads = [10 ** (places - n) for n in range(places + 1)]  # by number of decimals given
     memo: dict[str, int] = {}
@@ -98,6 +105,12 @@ def _scaled(places: int, what: str, *, maximum: int, positive: bool = False) -> 
         if number < 0:
             raise ValueError(f"{what} must not be negative")
         if number > maximum:
+            if bounded:
+                raise PydanticCustomError(
+                    "amount_out_of_range",
+                    "{what} must be at most {maximum}",
+                    {"what": what, "maximum": format_e4(maximum * 10 ** (4 - places))},
+                )
             raise ValueError(f"{what} is too large")
         if number < least:
             raise ValueError(f"{what} must be positive")
@@ -114,11 +127,10 @@ def _schema(pattern: str, example: str, description: str) -> WithJsonSchema:
     )
 
 
-# 10^12 yuan is far beyond any bill and keeps every product well inside BIGINT.
-_MAX = 10**12
-
-_AMOUNT = _scaled(2, "amount", maximum=_MAX * 100)
-_PRICE = _scaled(4, "price", maximum=_MAX * 10_000)
+# Line bounds: app/bounds.py says where they come from and why no sum can overflow.
+_AMOUNT = _scaled(2, "amount", maximum=LINE_MAX_FEN, bounded=True)
+_UNIT_PRICE = _scaled(4, "unit price", maximum=UNIT_PRICE_MAX_E4, bounded=True)
+_PRICE = _scaled(4, "price", maximum=UNIT_PRICE_MAX_E4, bounded=True)
 
 Money = Annotated[
     int,
@@ -141,7 +153,7 @@ OptionalMoney = Annotated[
 ]
 Price = Annotated[
     int,
-    BeforeValidator(_scaled(4, "unit price", maximum=_MAX * 10_000)),
+    BeforeValidator(_UNIT_PRICE),
     _schema(r"^\d+(\.\d{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
 ]
 OptionalPrice = Annotated[
@@ -156,7 +168,7 @@ OptionalPrice = Annotated[
 ]
 Quantity = Annotated[
     int,
-    BeforeValidator(_scaled(3, "quantity", maximum=10**9 * 1000, positive=True)),
+    BeforeValidator(_scaled(3, "quantity", maximum=QUANTITY_MAX_E3, positive=True, bounded=True)),
     _schema(r"^\d+(\.\d{1,3})?$", "2", "Quantity, positive, at most 3 decimals."),
 ]
 Ratio = Annotated[

@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.bootstrap import startup
+from app.bounds import LINE_MAX_FEN
 from app.config import Settings
 from app.db.migrate import upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
@@ -157,7 +158,8 @@ def bill_lines(draw: st.DrawFn) -> list[dict[str, Any]]:
     for seq in range(1, draw(st.integers(1, 12)) + 1):
         code = draw(st.sampled_from(sorted(CATALOG)))
         price_e4 = draw(st.integers(1, 5_000_000_000))  # up to 500,000.0000 yuan
-        quantity_e3 = draw(st.integers(1, 100_000))  # up to 100.000
+        # up to 100.000, and the line within app.bounds: price × quantity ≤ LINE_MAX_FEN
+        quantity_e3 = draw(st.integers(1, min(100_000, LINE_MAX_FEN * 100_000 // price_e4)))
         amount_fen = expected_amount_fen(price_e4, quantity_e3)
         lines.append(
             {
@@ -265,7 +267,16 @@ def test_discharge_flow_conforms(live_app: FastAPI) -> None:
             body=reversal,
         )
     call(app, "GET", "/v1/settlements", HOSPITAL_KEY, 404, query=found)
-    call(app, "POST", "/v1/settlements", HOSPITAL_KEY, 201, body=changed)
+    # a late retry of the reversed bill is refused; settling again names the reversed settlement
+    call(app, "POST", "/v1/settlements", HOSPITAL_KEY, 409, body=bill)
+    call(
+        app,
+        "POST",
+        "/v1/settlements",
+        HOSPITAL_KEY,
+        201,
+        body={**changed, "replaces": settled["settlement_id"]},
+    )
 
     today = dt.datetime.now(dt.UTC).date()
     days = {

@@ -62,6 +62,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     Subquery,
+    TypeDecorator,
     and_,
     cast,
     func,
@@ -261,9 +262,21 @@ def _events(scope: Scope, horizon: int) -> Subquery:
     return union_all(settled, reversed_).subquery("events")
 
 
+class _Fen(TypeDecorator[int]):
+    """A sum of fen: ``numeric`` in PostgreSQL (``sum(bigint)`` is numeric, so it never
+    overflows, however many settlements a range holds), a Python ``int`` here. app/bounds.py
+    says why no stored amount can overflow; this is why no report can."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else int(value)
+
+
 def _sum(column: ColumnElement[Any], where: ColumnElement[bool] | None = None) -> Any:
     total = func.sum(column) if where is None else func.sum(column).filter(where)
-    return cast(func.coalesce(total, 0), BigInteger)
+    return cast(func.coalesce(total, 0), _Fen)
 
 
 @dataclass(frozen=True, slots=True)

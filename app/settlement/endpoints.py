@@ -56,6 +56,7 @@ router = APIRouter(prefix="/v1/settlements", tags=["settlement 结算"], route_c
 _AUTH = AUTH_CODES
 _BILL_PROBLEMS = [
     "validation_error",
+    "amount_out_of_range",
     "dates_out_of_order",
     "amount_mismatch",
     "unknown_hospital",
@@ -114,7 +115,7 @@ async def preview(
             503,
             codes={
                 **_AUTH,
-                409: ["bill_conflict"],
+                409: ["bill_conflict", "bill_reversed", "replaces_mismatch"],
                 422: _BILL_PROBLEMS,
                 503: ["commit_failed", "database_unavailable", "overloaded", "shutting_down"],
             },
@@ -132,12 +133,21 @@ async def create(
 
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
-    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
-    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
-    commit); send the same body again, which is safe. 503 ``overloaded`` (with
-    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
-    the delay."""
+    active bill is 409 ``bill_conflict`` (reverse it first). Once the bill's settlement is
+    reversed, settling it again is explicit: the body carries ``"replaces": "<the reversed
+    settlement_id>"`` and gets a new settlement (201); without it the bill answers 409
+    ``bill_reversed`` naming the reversed settlement (a late retry never settles a reversed bill
+    again), and a ``replaces`` that is not the bill's latest reversed settlement is 409
+    ``replaces_mismatch``. After a lost answer, look the bill up with ``findSettlement`` or send
+    the same body again.
+
+    An amount past its bound (see ``items``, and a person's standing bills of one accumulator
+    year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
+
+    503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
+    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
+    after the delay."""
     check_hospital(caller, body.hospital_code)
     out, created = await service.settle_bill(session, _policies(request), caller, body)
     if not created:
@@ -229,8 +239,8 @@ async def reverse(
     body: ReversalIn | None = None,
 ) -> SettlementOut:
     """撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
-    it is a no-op returning the same result. The bill may then be settled again (a new
-    ``settlement_id``)."""
+    it is a no-op returning the same result. The bill may then be settled again by a body that
+    carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``)."""
     out, created = await service.reverse(session, caller, settlement_id, body or ReversalIn())
     metrics.settlement_returned(out, created=created)
     return out

@@ -110,6 +110,8 @@ class Settlement(Base):
     )
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
+    # The reversed settlement of the same bill this one settled again (migration 0008).
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("settlements.id"))
 
 
 class SettlementLayer(Base):

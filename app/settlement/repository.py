@@ -7,7 +7,8 @@ accumulators (:func:`lock_and_read`); one writes the settlement, its layers, its
 accumulator deltas (:func:`insert_settlement`). PostgreSQL (READ COMMITTED) takes a snapshot when
 a statement starts, so what must see the previous lock holder's commit is read by a statement
 that starts after the lock is held: inside the database function ``settlement_lock_state``
-(migration 0007), whose statements each take a new snapshot.
+(``sql/settlement_lock_state.sql`` beside this module, loaded by migration 0008), whose
+statements each take a new snapshot.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ class BillState:
     generations: int  # settlements of the bill so far, reversed or not
     active_id: uuid.UUID | None  # the one not reversed, if any
     active_request_hash: str | None
+    last_id: uuid.UUID | None  # the latest settlement, reversed or not
     accumulators: dict[str, int]
 
 
@@ -198,6 +200,7 @@ async def lock_and_read(
         row.generations,
         row.active_id,
         row.active_request_hash,
+        row.last_id,
         dict(zip(keys, amounts, strict=True)) if keys else {},
     )
     return _facts_of(row), state
@@ -274,14 +277,14 @@ WITH s AS (
     in_county, hospital_level, hospital_county_code, person_county_code, categories,
     total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
     in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
-    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id)
+    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id, replaces_id)
   VALUES (:id, :hospital_code, :bill_no, :generation, :person_id, :request_hash,
     :policy_version, :policy_hash, :admission_date, :discharge_date, :accumulator_year,
     :referral, :in_county, :hospital_level, :hospital_county_code, :person_county_code,
     CAST(:categories AS varchar[]), :total_fen, :hospital_borne_fen, :full_self_pay_fen,
     :over_limit_fen, :pre_self_pay_fen, :in_policy_fen, :fund_paid_fen, :self_pay_fen,
     :in_policy_self_pay_fen, :in_policy_self_pay_ratio_bp, CAST(:accumulator_deltas AS jsonb),
-    :created_by_key_id)
+    :created_by_key_id, :replaces_id)
   RETURNING id, settled_at
 ), layers AS (
   INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
@@ -334,17 +337,19 @@ async def insert_settlement(
     settlement_id: uuid.UUID,
     values: dict[str, object],
     computed: Computed,
+    accumulator_deltas: Mapping[str, int],
     lines: Sequence[BillLine],
     names: Mapping[int, str],
     audit: Mapping[str, object],
 ) -> dt.datetime:
-    """Store a new settlement with its layers and lines and add its deltas to the accumulators
-    of ``values["person_id"]`` / ``values["accumulator_year"]`` (whose lock the caller holds),
+    """Store a new settlement with its layers and lines and add ``accumulator_deltas`` (the
+    engine's, and the service's own) to the accumulators of ``values["person_id"]`` /
+    ``values["accumulator_year"]`` (whose lock the caller holds),
     staging the audit entry ``audit`` (``app.audit.service.staged_params``). Returns
     ``settled_at``."""
     t = computed.totals
     layers = computed.layers
-    deltas = sorted(computed.deltas.items())
+    deltas = sorted(accumulator_deltas.items())
     params: dict[str, object] = {
         **values,
         **audit,
@@ -361,7 +366,7 @@ async def insert_settlement(
         "self_pay_fen": computed.self_pay_fen,
         "in_policy_self_pay_fen": computed.in_policy_self_pay_fen,
         "in_policy_self_pay_ratio_bp": computed.in_policy_self_pay_ratio_bp,
-        "accumulator_deltas": json.dumps(dict(computed.deltas)),
+        "accumulator_deltas": json.dumps(dict(deltas)),
         "l_position": list(range(len(layers))),
         "l_layer": [x.layer for x in layers],
         "l_fund_code": [x.fund_code for x in layers],

@@ -9,6 +9,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.bounds import (
+    BILL_MAX_FEN,
+    LINE_MAX_FEN,
+    PERSON_YEAR_MAX_FEN,
+    QUANTITY_MAX_E3,
+    UNIT_PRICE_MAX_E4,
+)
+from app.engine.money import format_e4, format_fen
 from app.types import Money, Price, Quantity, id_number_problem
 
 __all__ = [
@@ -50,11 +58,18 @@ class ItemIn(_In):
         description="Item name as the HIS prints it (项目名称); informative only",
         examples=["注射用头孢曲松钠 1g"],
     )
-    unit_price: Price = Field(description="Unit price in yuan (单价), at most 4 decimals")
-    quantity: Quantity = Field(description="Quantity (数量), at most 3 decimals, positive")
+    unit_price: Price = Field(
+        description="Unit price in yuan (单价), at most 4 decimals and "
+        f"{format_e4(UNIT_PRICE_MAX_E4)}"
+    )
+    quantity: Quantity = Field(
+        description="Quantity (数量), at most 3 decimals, positive, at most "
+        f"{format_e4(QUANTITY_MAX_E3 * 10)}"
+    )
     amount: Money = Field(
         description="Line amount in yuan (金额); must equal round(unit_price × quantity) to the "
-        "fen, else 422 amount_mismatch",
+        f"fen, else 422 amount_mismatch; at most {format_fen(LINE_MAX_FEN)}, else 422 "
+        "amount_out_of_range",
     )
     hospital_borne: StrictBool = Field(
         default=False,
@@ -165,7 +180,19 @@ class SettlementIn(_In):
         "reimbursement ratio",
     )
     items: list[ItemIn] = Field(
-        min_length=1, max_length=MAX_ITEMS, description="Bill lines (费用明细), 1 to 5000"
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description=f"Bill lines (费用明细), 1 to {MAX_ITEMS}; their amounts add up to at most "
+        f"{format_fen(BILL_MAX_FEN)} (422 amount_out_of_range), and with the person's other "
+        f"standing bills of the accumulator year to at most {format_fen(PERSON_YEAR_MAX_FEN)}",
+    )
+    replaces: uuid.UUID | None = Field(
+        default=None,
+        description="To settle a reversed bill again (重新结算): the id of its reversed "
+        "settlement, the bill's latest. Without it a reversed bill answers 409 bill_reversed, so "
+        "a late retry never settles it twice. Not part of the bill's content: a replay is "
+        "recognised with or without it.",
+        examples=[None],
     )
 
     @field_validator("items")
@@ -279,6 +306,11 @@ class SettlementOut(BaseModel):
     )
     reversed_at: dt.datetime | None = Field(
         default=None, description="Reversal time (撤销时间) when reversed"
+    )
+    replaces: uuid.UUID | None = Field(
+        default=None,
+        description="The reversed settlement of the same bill this one settled again (被重结的"
+        "结算流水号), else null",
     )
     admission_date: dt.date = Field(description="Admission date (入院日期)")
     discharge_date: dt.date = Field(description="Discharge date (出院日期)")

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record, staged_params
 from app.auth.service import Caller
+from app.bounds import BILL_MAX_FEN, PERSON_YEAR_MAX_FEN, PERSON_YEAR_TOTAL_KEY
 from app.engine import (
     BillLine,
     Claim,
@@ -72,6 +73,15 @@ def _check_body(body: SettlementIn) -> None:
             ["body", "discharge_date"],
             "must not be before admission_date",
         )
+    total = sum(item.amount for item in body.items)
+    if total > BILL_MAX_FEN:
+        raise _unprocessable(
+            "amount_out_of_range",
+            f"The bill's lines add up to {format_fen(total)}; a bill is at most "
+            f"{format_fen(BILL_MAX_FEN)}.",
+            ["body", "items"],
+            f"lines total {format_fen(total)} > {format_fen(BILL_MAX_FEN)}",
+        )
     mismatches = [
         {
             "loc": ["body", "items", i, "amount"],
@@ -87,6 +97,24 @@ def _check_body(body: SettlementIn) -> None:
             code="amount_mismatch",
             errors=mismatches,
         )
+
+
+def _deltas(computed: Computed, accumulators: dict[str, int], year: int) -> dict[str, int]:
+    """What the settlement adds to the person-year's accumulators: the engine's deltas and the
+    bill total (app.bounds.PERSON_YEAR_TOTAL_KEY), refused past the person-year bound."""
+    total = computed.totals.total_fen
+    year_total = accumulators.get(PERSON_YEAR_TOTAL_KEY, 0) + total
+    if year_total > PERSON_YEAR_MAX_FEN:
+        raise _unprocessable(
+            "amount_out_of_range",
+            f"With this bill the person's standing bills of {year} would add up to "
+            f"{format_fen(year_total)}; a person-year is at most "
+            f"{format_fen(PERSON_YEAR_MAX_FEN)}.",
+            ["body", "patient", "id_number"],
+            f"the person's {year} bills would total {format_fen(year_total)} > "
+            f"{format_fen(PERSON_YEAR_MAX_FEN)}",
+        )
+    return {**computed.deltas, PERSON_YEAR_TOTAL_KEY: total} if total else dict(computed.deltas)
 
 
 def _codes(body: SettlementIn) -> list[str]:
@@ -195,9 +223,11 @@ def _request_hash(body: SettlementIn) -> str:
 
 
 def canonical_json(body: SettlementIn) -> str:
-    """``json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
-    ensure_ascii=False)``, written out for the body's fixed shape: the same text, several times
-    faster for a long bill (tests/api/test_settlements.py holds it to the reference)."""
+    """``json.dumps(body.model_dump(mode="json", exclude={"replaces"}), sort_keys=True,
+    separators=(",", ":"), ensure_ascii=False)``, written out for the body's fixed shape: the same
+    text, several times faster for a long bill (tests/api/test_settlements.py holds it to the
+    reference). ``replaces`` is an instruction, not the bill's content: it is left out, so a
+    replay is recognised with or without it and bodies from before it existed hash as they did."""
     text = _json_text
     patient = body.patient
     name = "null" if patient.name is None else text(patient.name)
@@ -235,6 +265,7 @@ def _out_from_computed(
         hospital_code=body.hospital_code,
         bill_no=body.bill_no,
         settled_at=settled_at,
+        replaces=body.replaces if settlement_id is not None else None,
         admission_date=body.admission_date,
         discharge_date=body.discharge_date,
         accumulator_year=prepared.year,
@@ -267,6 +298,7 @@ def _out_from_row(
         policy_hash=row.policy_hash,
         settled_at=row.settled_at,
         reversed_at=reversal.reversed_at if reversal is not None else None,
+        replaces=row.replaces_id,
         admission_date=row.admission_date,
         discharge_date=row.discharge_date,
         accumulator_year=row.accumulator_year,
@@ -309,6 +341,7 @@ async def preview(
     prepared = await _prepare(session, body, policies, facts)
     accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
     computed = settle(prepared.claim, prepared.policy, accumulators)
+    _deltas(computed, accumulators, prepared.year)  # the person-year bound, as settling would
     return _out_from_computed(
         body, prepared, computed, status="preview", settlement_id=None, settled_at=None
     )
@@ -352,9 +385,11 @@ async def settle_bill(
         if row is None:  # held by the bill lock: cannot vanish
             raise RuntimeError(f"settlement {state.active_id} vanished")
         return await _read(session, row, None), False
+    _check_replaces(body, state.last_id)
     prepared = await _prepare(session, body, policies, facts)
     person_id = prepared.person_id
     computed = settle(prepared.claim, prepared.policy, state.accumulators)
+    deltas = _deltas(computed, state.accumulators, year)
     settlement_id = uuid.uuid4()
     audit = staged_params(
         caller,
@@ -369,6 +404,7 @@ async def settle_bill(
             "fund_paid_fen": computed.fund_paid_fen,
             "self_pay_fen": computed.self_pay_fen,
             "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
+            "replaces": None if body.replaces is None else str(body.replaces),
         },
     )
     settled_at = await repo.insert_settlement(
@@ -390,8 +426,10 @@ async def settle_bill(
             "person_county_code": prepared.person_county_code,
             "categories": sorted(prepared.claim.categories),
             "created_by_key_id": caller.key_id,
+            "replaces_id": body.replaces,
         },
         computed,
+        deltas,
         prepared.claim.lines,
         {item.seq: item.name for item in body.items},
         audit,  # staged in the same statement; chained at COMMIT
@@ -414,6 +452,38 @@ async def settle_bill(
         settled_at=settled_at,
     )
     return out, True
+
+
+def _check_replaces(body: SettlementIn, last_id: uuid.UUID | None) -> None:
+    """A bill with no active settlement: settle it only if ``replaces`` names what it must.
+
+    ``last_id`` is the bill's latest settlement (all of them are reversed here), or ``None`` for
+    a bill never settled. After a reversal, settling again must be asked for by naming the
+    reversed settlement, so that a late retry of the old body never settles the bill twice."""
+    if last_id is not None and body.replaces is None:
+        raise Conflict(
+            f"Bill {body.bill_no} was settled as {last_id} and that settlement was reversed. "
+            f'To settle the bill again, send it with "replaces": "{last_id}".',
+            code="bill_reversed",
+            errors=[
+                {
+                    "loc": ["body", "replaces"],
+                    "msg": f"the bill's settlement {last_id} is reversed; name it to settle again",
+                }
+            ],
+        )
+    if body.replaces is not None and body.replaces != last_id:
+        msg = (
+            "the bill has no settlement to replace"
+            if last_id is None
+            else f"the bill's latest reversed settlement is {last_id}"
+        )
+        raise Conflict(
+            f"replaces {body.replaces} is not the latest reversed settlement of bill "
+            f"{body.bill_no}: {msg}.",
+            code="replaces_mismatch",
+            errors=[{"loc": ["body", "replaces"], "msg": msg}],
+        )
 
 
 async def _load(session: AsyncSession, caller: Caller, settlement_id: uuid.UUID) -> Settlement:

@@ -261,7 +261,9 @@ async def test_totals_equal_sum_of_details_across_hospitals_days_and_the_shangha
             await move(engine, settlement["settlement_id"], reversed_at=rev_at)
             reversed_.append((settlement, rev_at))
             if rng.random() < 0.5:  # settled again: a new settlement id for the same bill
-                again = await settle_ok(client, key, body)
+                again = await settle_ok(
+                    client, key, {**body, "replaces": settlement["settlement_id"]}
+                )
                 again_at = rng.choice([i for i in instants if i >= rev_at])
                 await move(engine, again["settlement_id"], settled_at=again_at)
                 settled.append((again, again_at))

@@ -284,8 +284,10 @@ async def test_example_4_and_reversal_of_the_second(client: AsyncClient) -> None
     reversed_ = await reverse(client, second)
     assert reversed_.status_code == 200, reversed_.text
     assert reversed_.json()["status"] == "reversed"
-    again = await _settled(client, second_body)  # the same bill may be settled again
+    # the same bill may be settled again, when the body names the reversed settlement
+    again = await _settled(client, {**second_body, "replaces": second["settlement_id"]})
     assert again["settlement_id"] != second["settlement_id"]
+    assert again["replaces"] == second["settlement_id"]
     assert_settlement(again, EXAMPLE_4, id_number=person, categories=POOR, in_county=True)
     assert (await find(client, "H510402001", second_body["bill_no"])).json()[
         "settlement_id"
@@ -420,9 +422,9 @@ async def test_different_body_for_active_bill_is_409(client: AsyncClient) -> Non
     ]
     caps = await _cap_remaining(client, person)
     assert (caps["basic"], caps["critical_base_before"]) == ("135360.00", "3860.00")
-    # after a reversal the changed bill may be settled
+    # after a reversal the changed bill may be settled, naming the reversed settlement
     await reverse(client, first)
-    settled = await _settled(client, changed, 201)
+    settled = await _settled(client, {**changed, "replaces": first["settlement_id"]}, 201)
     assert settled["totals"]["total"] == "18720.00"  # 20000 − 1280
 
 

@@ -17,10 +17,10 @@ class ItemIn:
     Attributes:
         seq (int): Line number (明细序号), unique in the bill
         code (str): Catalogue code (医保目录编码); must be in the catalogue on the discharge date
-        unit_price (str): Unit price in yuan (单价), at most 4 decimals
-        quantity (str): Quantity (数量), at most 3 decimals, positive
+        unit_price (str): Unit price in yuan (单价), at most 4 decimals and 9999999.9999
+        quantity (str): Quantity (数量), at most 3 decimals, positive, at most 9999999.999
         amount (str): Line amount in yuan (金额); must equal round(unit_price × quantity) to the fen, else 422
-            amount_mismatch
+            amount_mismatch; at most 9999999.99, else 422 amount_out_of_range
         name (str | Unset): Item name as the HIS prints it (项目名称); informative only Default: ''.
         hospital_borne (bool | Unset): Non-compliant charge borne by the hospital (不合规费用, 医院承担): neither the funds nor
             the patient pay it Default: False.

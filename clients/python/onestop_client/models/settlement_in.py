@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 
@@ -28,9 +29,13 @@ class SettlementIn:
         admission_date (datetime.date): Admission date (入院日期)
         discharge_date (datetime.date): Discharge date (出院日期); chooses the policy version in force and the accumulator
             year (年度累计)
-        items (list[ItemIn]): Bill lines (费用明细), 1 to 5000
+        items (list[ItemIn]): Bill lines (费用明细), 1 to 5000; their amounts add up to at most 99999999.99 (422
+            amount_out_of_range), and with the person's other standing bills of the accumulator year to at most 999999999.99
         referral (bool | Unset): Referred (转诊): out-of-county treatment with a referral keeps the full reimbursement
             ratio Default: False.
+        replaces (None | Unset | UUID): To settle a reversed bill again (重新结算): the id of its reversed settlement, the
+            bill's latest. Without it a reversed bill answers 409 bill_reversed, so a late retry never settles it twice. Not
+            part of the bill's content: a replay is recognised with or without it.
     """
 
     hospital_code: str
@@ -40,6 +45,7 @@ class SettlementIn:
     discharge_date: datetime.date
     items: list[ItemIn]
     referral: bool | Unset = False
+    replaces: None | Unset | UUID = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         hospital_code = self.hospital_code
@@ -59,6 +65,14 @@ class SettlementIn:
 
         referral = self.referral
 
+        replaces: None | str | Unset
+        if isinstance(self.replaces, Unset):
+            replaces = UNSET
+        elif isinstance(self.replaces, UUID):
+            replaces = str(self.replaces)
+        else:
+            replaces = self.replaces
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -73,6 +87,8 @@ class SettlementIn:
         )
         if referral is not UNSET:
             field_dict["referral"] = referral
+        if replaces is not UNSET:
+            field_dict["replaces"] = replaces
 
         return field_dict
 
@@ -101,6 +117,23 @@ class SettlementIn:
 
         referral = d.pop("referral", UNSET)
 
+        def _parse_replaces(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                replaces_type_0 = UUID(data)
+
+                return replaces_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        replaces = _parse_replaces(d.pop("replaces", UNSET))
+
         settlement_in = cls(
             hospital_code=hospital_code,
             bill_no=bill_no,
@@ -109,6 +142,7 @@ class SettlementIn:
             discharge_date=discharge_date,
             items=items,
             referral=referral,
+            replaces=replaces,
         )
 
         return settlement_in

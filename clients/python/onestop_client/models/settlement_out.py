@@ -43,6 +43,8 @@ class SettlementOut:
         in_policy_self_pay (str): The patient's share of the in-policy amount (政策范围内个人自付), yuan
         in_policy_self_pay_ratio (str): in_policy_self_pay / in_policy (政策范围内自付比例), 4 decimals
         reversed_at (datetime.datetime | None | Unset): Reversal time (撤销时间) when reversed
+        replaces (None | Unset | UUID): The reversed settlement of the same bill this one settled again (被重结的结算流水号),
+            else null
     """
 
     settlement_id: None | UUID
@@ -63,6 +65,7 @@ class SettlementOut:
     in_policy_self_pay: str
     in_policy_self_pay_ratio: str
     reversed_at: datetime.datetime | None | Unset = UNSET
+    replaces: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,6 +122,14 @@ class SettlementOut:
         else:
             reversed_at = self.reversed_at
 
+        replaces: None | str | Unset
+        if isinstance(self.replaces, Unset):
+            replaces = UNSET
+        elif isinstance(self.replaces, UUID):
+            replaces = str(self.replaces)
+        else:
+            replaces = self.replaces
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -144,6 +155,8 @@ class SettlementOut:
         )
         if reversed_at is not UNSET:
             field_dict["reversed_at"] = reversed_at
+        if replaces is not UNSET:
+            field_dict["replaces"] = replaces
 
         return field_dict
 
@@ -237,6 +250,23 @@ class SettlementOut:
 
         reversed_at = _parse_reversed_at(d.pop("reversed_at", UNSET))
 
+        def _parse_replaces(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                replaces_type_0 = UUID(data)
+
+                return replaces_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        replaces = _parse_replaces(d.pop("replaces", UNSET))
+
         settlement_out = cls(
             settlement_id=settlement_id,
             status=status,
@@ -256,6 +286,7 @@ class SettlementOut:
             in_policy_self_pay=in_policy_self_pay,
             in_policy_self_pay_ratio=in_policy_self_pay_ratio,
             reversed_at=reversed_at,
+            replaces=replaces,
         )
 
         settlement_out.additional_properties = d

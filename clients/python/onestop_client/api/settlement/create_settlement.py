@@ -96,12 +96,21 @@ def sync_detailed(
 
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
-    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
-    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
-    commit); send the same body again, which is safe. 503 ``overloaded`` (with
-    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
-    the delay.
+    active bill is 409 ``bill_conflict`` (reverse it first). Once the bill's settlement is
+    reversed, settling it again is explicit: the body carries ``"replaces": "<the reversed
+    settlement_id>"`` and gets a new settlement (201); without it the bill answers 409
+    ``bill_reversed`` naming the reversed settlement (a late retry never settles a reversed bill
+    again), and a ``replaces`` that is not the bill's latest reversed settlement is 409
+    ``replaces_mismatch``. After a lost answer, look the bill up with ``findSettlement`` or send
+    the same body again.
+
+    An amount past its bound (see ``items``, and a person's standing bills of one accumulator
+    year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
+
+    503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
+    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
+    after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -136,12 +145,21 @@ def sync(
 
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
-    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
-    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
-    commit); send the same body again, which is safe. 503 ``overloaded`` (with
-    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
-    the delay.
+    active bill is 409 ``bill_conflict`` (reverse it first). Once the bill's settlement is
+    reversed, settling it again is explicit: the body carries ``"replaces": "<the reversed
+    settlement_id>"`` and gets a new settlement (201); without it the bill answers 409
+    ``bill_reversed`` naming the reversed settlement (a late retry never settles a reversed bill
+    again), and a ``replaces`` that is not the bill's latest reversed settlement is 409
+    ``replaces_mismatch``. After a lost answer, look the bill up with ``findSettlement`` or send
+    the same body again.
+
+    An amount past its bound (see ``items``, and a person's standing bills of one accumulator
+    year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
+
+    503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
+    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
+    after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -171,12 +189,21 @@ async def asyncio_detailed(
 
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
-    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
-    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
-    commit); send the same body again, which is safe. 503 ``overloaded`` (with
-    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
-    the delay.
+    active bill is 409 ``bill_conflict`` (reverse it first). Once the bill's settlement is
+    reversed, settling it again is explicit: the body carries ``"replaces": "<the reversed
+    settlement_id>"`` and gets a new settlement (201); without it the bill answers 409
+    ``bill_reversed`` naming the reversed settlement (a late retry never settles a reversed bill
+    again), and a ``replaces`` that is not the bill's latest reversed settlement is 409
+    ``replaces_mismatch``. After a lost answer, look the bill up with ``findSettlement`` or send
+    the same body again.
+
+    An amount past its bound (see ``items``, and a person's standing bills of one accumulator
+    year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
+
+    503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
+    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
+    after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.
@@ -209,12 +236,21 @@ async def asyncio(
 
     ``(hospital_code, bill_no)`` is the idempotency key: 201 for a new settlement; the same body
     again returns the same settlement with 200 (accumulators touched once); another body for an
-    active bill is 409 ``bill_conflict`` (reverse it first). After a lost answer, look the bill up
-    with ``findSettlement`` or send the same body again. 503 ``commit_failed`` or
-    ``database_unavailable``: the outcome may be unknown (the connection can drop during the
-    commit); send the same body again, which is safe. 503 ``overloaded`` (with
-    ``Retry-After``): the instance is at capacity and did not look at the request; retry after
-    the delay.
+    active bill is 409 ``bill_conflict`` (reverse it first). Once the bill's settlement is
+    reversed, settling it again is explicit: the body carries ``"replaces": "<the reversed
+    settlement_id>"`` and gets a new settlement (201); without it the bill answers 409
+    ``bill_reversed`` naming the reversed settlement (a late retry never settles a reversed bill
+    again), and a ``replaces`` that is not the bill's latest reversed settlement is 409
+    ``replaces_mismatch``. After a lost answer, look the bill up with ``findSettlement`` or send
+    the same body again.
+
+    An amount past its bound (see ``items``, and a person's standing bills of one accumulator
+    year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
+
+    503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
+    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
+    after the delay.
 
     Args:
         body (SettlementIn): An inpatient bill at discharge (出院结算单), for preview and settlement.

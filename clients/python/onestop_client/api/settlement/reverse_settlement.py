@@ -97,8 +97,8 @@ def sync_detailed(
     """Reverse a settlement (撤销)
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
-    it is a no-op returning the same result. The bill may then be settled again (a new
-    ``settlement_id``).
+    it is a no-op returning the same result. The bill may then be settled again by a body that
+    carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``).
 
     Args:
         settlement_id (UUID):
@@ -133,8 +133,8 @@ def sync(
     """Reverse a settlement (撤销)
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
-    it is a no-op returning the same result. The bill may then be settled again (a new
-    ``settlement_id``).
+    it is a no-op returning the same result. The bill may then be settled again by a body that
+    carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``).
 
     Args:
         settlement_id (UUID):
@@ -164,8 +164,8 @@ async def asyncio_detailed(
     """Reverse a settlement (撤销)
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
-    it is a no-op returning the same result. The bill may then be settled again (a new
-    ``settlement_id``).
+    it is a no-op returning the same result. The bill may then be settled again by a body that
+    carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``).
 
     Args:
         settlement_id (UUID):
@@ -198,8 +198,8 @@ async def asyncio(
     """Reverse a settlement (撤销)
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
-    it is a no-op returning the same result. The bill may then be settled again (a new
-    ``settlement_id``).
+    it is a no-op returning the same result. The bill may then be settled again by a body that
+    carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``).
 
     Args:
         settlement_id (UUID):

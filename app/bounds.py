@@ -1,0 +1,54 @@
+"""How large an amount the service accepts: a line, a bill, a person-year (issue 11, item 2).
+
+The national interface's amount fields are ``N16,2`` (14 integer digits), and BIGINT holds
+±9.2 × 10^18 fen: a field that wide admits bills whose sums overflow. These bounds are far above
+anything a hospital bills and far below what any sum can overflow:
+
+- **a line** (``amount``, and a ``unit_price``): at most 9,999,999.99 yuan. The dearest single
+  items on Chinese inpatient bills are one-off cell and gene therapies at about 1.2-1.3 million
+  yuan a dose (the CAR-T products listed in 2021-2022); the bound leaves almost tenfold room.
+- **a bill**: at most 99,999,999.99 yuan. Reported extreme inpatient stays (months of intensive
+  care with ECMO) run to a few million yuan; tenfold the dearest line, twentyfold those stays.
+- **a person-year**: the bills of one person that stand in one accumulator year add up to at
+  most 999,999,999.99 yuan (tenfold the largest bill).
+- **a quantity**: at most 9,999,999.999 units (a line's quantity × its price must still give an
+  amount within the line bound).
+
+What follows (the arithmetic the service relies on; tests/api/test_bounds.py and the hypothesis
+test in tests/test_bounds_property.py check it):
+
+- every stored amount of a settlement (totals, layer base/paid/left, fund paid, self-pay) is at
+  most :data:`BILL_MAX_FEN` = 9,999,999,999 fen < 2^34, and every accumulator at most
+  :data:`PERSON_YEAR_MAX_FEN` = 99,999,999,999 fen < 2^37: a BIGINT column cannot overflow;
+- the engine multiplies an amount by a ratio in basis points (≤ 10,000): at most
+  9,999,999,999 × 10,000 ≈ 10^14, Python integers anyway;
+- reports add up any number of settlements: they sum in ``numeric`` and return Python integers
+  (``app.reconciliation.service``), never cast to BIGINT, so a range of any size answers; at
+  2^63 / 2^34 ≈ 5 × 10^8 largest bills per range the figures would still fit in BIGINT.
+
+The bounds are safety limits of this service, not policy: no policy document sets them, and
+they are the same for every region and year. A value above one is refused with 422
+``amount_out_of_range`` naming the field; nothing is stored.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BILL_MAX_FEN",
+    "LINE_MAX_FEN",
+    "PERSON_YEAR_MAX_FEN",
+    "PERSON_YEAR_TOTAL_KEY",
+    "QUANTITY_MAX_E3",
+    "UNIT_PRICE_MAX_E4",
+]
+
+LINE_MAX_FEN = 9_999_999_99  # 9,999,999.99 yuan
+UNIT_PRICE_MAX_E4 = 9_999_999_9999  # 9,999,999.9999 yuan
+QUANTITY_MAX_E3 = 9_999_999_999  # 9,999,999.999 units
+BILL_MAX_FEN = 99_999_999_99  # 99,999,999.99 yuan
+PERSON_YEAR_MAX_FEN = 999_999_999_99  # 999,999,999.99 yuan
+
+PERSON_YEAR_TOTAL_KEY = "bills:total_fen"
+"""The accumulator that holds a person-year's standing bill totals, for :data:`PERSON_YEAR_MAX_FEN`.
+Each settlement stores it among its accumulator deltas, so a reversal takes it back like any
+other. Settlements stored before it existed do not count toward it."""
