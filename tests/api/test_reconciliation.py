@@ -8,9 +8,11 @@ no other test uses, so an agency query without ``hospital_code`` sees only this 
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
+import json
 import random
 import uuid
 from collections import Counter
@@ -418,6 +420,82 @@ async def test_cursor_is_bound_to_its_filters(client: AsyncClient) -> None:
         f"{BASE}/settlements", params={**params, "cursor": "garbage!"}, headers=headers(key)
     )
     assert_problem(response, 422, "invalid_cursor", [["query", "cursor"]])
+
+
+def _raw_cursor(fields: dict[str, str]) -> str:
+    """A cursor from raw JSON member texts (so values Python would not write, like ``1e400``)."""
+    raw = "{" + ",".join(f'"{name}":{value}' for name, value in fields.items()) + "}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+# (member, raw JSON value): the types and ranges a position may not take. xact ids are xid8 and
+# bigint in the query: 0..2**63-1, and -1 marks the start; the kind is 0 (settlement) or 1
+# (reversal); the settlement id is a UUID string.
+FORGED = [
+    ("x", str(2**63)),  # one past bigint: PostgreSQL cannot compare it
+    ("x", str(2**64 + 5)),
+    ("x", "1e400"),  # a float, infinite in Python
+    ("x", "Infinity"),
+    ("x", "-Infinity"),
+    ("x", "NaN"),
+    ("x", "-2"),  # below the start sentinel
+    ("x", "1.0"),
+    ("x", "true"),
+    ("x", '"5"'),
+    ("x", "null"),
+    ("k", "2"),
+    ("k", "-1"),
+    ("k", str(2**15)),  # past smallint
+    ("k", "false"),
+    ("k", "0.5"),
+    ("s", "0"),
+    ("s", '"not-a-uuid"'),
+    ("s", "null"),
+    ("v", "true"),  # == 1 in Python, but not the version number 1
+    ("v", "1.0"),
+    ("f", "0"),
+]
+
+
+@pytest.mark.parametrize(("member", "value"), FORGED, ids=[f"{m}={v}" for m, v in FORGED])
+async def test_forged_cursor_values_are_invalid_cursor(
+    client: AsyncClient, member: str, value: str
+) -> None:
+    params = scope_params(dt.date(1999, 3, 1), dt.date(1999, 3, 31))
+    first = await client.get(f"{BASE}/settlements", params=params, headers=headers(AGENCY))
+    assert first.status_code == 200, first.text
+    cursor = first.json()["next_cursor"]
+    issued = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    fields = {name: json.dumps(v) for name, v in issued.items()}
+    assert set(fields) == {"v", "f", "x", "k", "s"}
+    # The cursor rebuilt from its own members is accepted: only the forged member differs.
+    same = {**params, "cursor": _raw_cursor(fields)}
+    response = await client.get(f"{BASE}/settlements", params=same, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    forged = {**params, "cursor": _raw_cursor({**fields, member: value})}
+    response = await client.get(f"{BASE}/settlements", params=forged, headers=headers(AGENCY))
+    assert_problem(response, 422, "invalid_cursor", [["query", "cursor"]])
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"x": str(2**63 - 1), "k": "1"},  # the largest xact id bigint holds
+        {"x": "0", "k": "0"},
+    ],
+)
+async def test_cursor_positions_at_the_ends_of_the_range_are_accepted(
+    client: AsyncClient, members: dict[str, str]
+) -> None:
+    params = scope_params(dt.date(1999, 3, 1), dt.date(1999, 3, 31))
+    first = await client.get(f"{BASE}/settlements", params=params, headers=headers(AGENCY))
+    cursor = first.json()["next_cursor"]
+    issued = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    fields = {**{name: json.dumps(v) for name, v in issued.items()}, **members}
+    query = {**params, "cursor": _raw_cursor(fields)}
+    response = await client.get(f"{BASE}/settlements", params=query, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []  # no test settles in 1999
 
 
 # -- downloads ----------------------------------------------------------------------------------
