@@ -143,17 +143,22 @@ class DatabaseUnavailable(ServiceUnavailable):
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}  # noqa: RUF012 - read-only default
 
 
-AUTH_CODES: dict[int, list[str]] = {401: ["unauthorized"], 403: ["forbidden"]}
+AUTH_CODES: dict[int, list[str]] = {
+    400: ["ambiguous_credentials"],  # app.middleware: more than one Authorization header
+    401: ["unauthorized"],
+    403: ["forbidden"],
+}
 """The codes every authenticated endpoint may answer, for ``problem_responses(codes=...)``."""
 
 
 def problem_responses(
     *statuses: int, codes: Mapping[int, Sequence[str]] | None = None
 ) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses;
-    ``codes`` lists, per status, the machine codes an integrator may meet."""
+    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses and
+    every status ``codes`` names; ``codes`` lists, per status, the machine codes an integrator
+    may meet."""
     responses: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
+    for status in sorted({*statuses, *(codes or {})}):
         description = HTTPStatus(status).phrase
         if listed := (codes or {}).get(status):
             description += " (problem+json). `code`: " + ", ".join(f"`{c}`" for c in listed)

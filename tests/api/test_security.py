@@ -221,6 +221,44 @@ async def test_role_matrix(
             assert "settlement_id" not in response.text  # never the data
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/v1/hospitals/{OWN}"),
+        ("POST", "/v1/settlements/preview"),
+    ],
+)
+@pytest.mark.parametrize(
+    "keys",
+    [
+        (ADMIN, "garbage"),  # authentication took the first, the request log the last
+        ("garbage", ADMIN),
+        (ADMIN, ADMIN),  # even twice the same key: one credential is one header
+    ],
+    ids=["valid-first", "valid-last", "same-twice"],
+)
+async def test_two_authorization_headers_are_refused_before_authentication(
+    client: AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    path: str,
+    keys: tuple[str, str],
+) -> None:
+    caplog.set_level(logging.INFO, logger="onestop.request")
+    sent = [("Authorization", f"Bearer {key}") for key in keys]
+    response = await client.request(method, path, headers=sent, json={})
+    assert [v for k, v in response.request.headers.multi_items() if k == "authorization"] == [
+        f"Bearer {key}" for key in keys
+    ]
+    problem = assert_problem(response, 400, "ambiguous_credentials")
+    assert "Authorization" in problem["detail"]
+    logged = [r for r in caplog.records if r.name == "onestop.request"]
+    # One line, with no key fingerprint: no key was looked at.
+    assert [(getattr(r, "status", None), getattr(r, "key_fp", None)) for r in logged] == [
+        (400, None)
+    ]
+
+
 async def test_other_hospital_cannot_read_or_reverse(client: AsyncClient) -> None:
     settled = await _settled(client)
     other = headers(f"demo-{OTHER}")
