@@ -16,18 +16,22 @@ import json
 import random
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
 from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.service import Caller
+from app.config import Settings
+from app.main import create_app
 from app.settlement import service as settlement_service
 from app.settlement.schemas import SettlementIn
 
@@ -496,6 +500,76 @@ async def test_cursor_positions_at_the_ends_of_the_range_are_accepted(
     response = await client.get(f"{BASE}/settlements", params=query, headers=headers(AGENCY))
     assert response.status_code == 200, response.text
     assert response.json()["items"] == []  # no test settles in 1999
+
+
+# -- statement timeout --------------------------------------------------------------------------
+
+TIMEOUT_MS = 300
+
+
+@pytest.fixture
+async def impatient(database_url: str) -> AsyncIterator[AsyncClient]:
+    """The app with a statement timeout of TIMEOUT_MS (the demo data is already loaded)."""
+    application = create_app(
+        Settings(db_statement_timeout_ms=TIMEOUT_MS), database_url=database_url
+    )
+    async with (
+        application.router.lifespan_context(application),
+        AsyncClient(transport=ASGITransport(app=application), base_url="http://t") as c,
+    ):
+        yield c
+
+
+@asynccontextmanager
+async def settlements_locked(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Hold an ACCESS EXCLUSIVE lock on ``settlements``: every statement that reads or writes it
+    waits, until the statement timeout cancels it (SQLSTATE 57014): a query that takes too long."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await conn.execute(text("LOCK TABLE settlements IN ACCESS EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            await transaction.rollback()
+
+
+async def test_a_report_past_the_statement_timeout_is_query_timeout(
+    impatient: AsyncClient, engine: AsyncEngine
+) -> None:
+    days = scope_params(dt.date(1999, 4, 1), dt.date(1999, 4, 30))
+    books = {"hospital_code": "H510402001", **days, "funds": []}
+    async with settlements_locked(engine):
+        answers = [
+            await impatient.get(f"{BASE}/totals", params=days, headers=headers(AGENCY)),
+            await impatient.get(f"{BASE}/settlements", params=days, headers=headers(AGENCY)),
+            await impatient.get(f"{BASE}/poverty-ledger", params=days, headers=headers(AGENCY)),
+            # A read sent as POST: the read-only session marks it, not the method.
+            await impatient.post(f"{BASE}/check", json=books, headers=headers(AGENCY)),
+        ]
+    for response in answers:
+        problem = assert_problem(response, 503, "query_timeout")
+        assert f"({TIMEOUT_MS} ms)" in problem["detail"], problem
+        assert "shorter range" in problem["detail"]
+        assert "settlement" not in problem["detail"]  # not "the same settlement body is safe"
+        assert "retry-after" not in response.headers  # the same range would time out again
+    # Unlocked, the same report answers (nothing in April 1999: no test settles in 1999).
+    response = await impatient.get(f"{BASE}/totals", params=days, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    assert response.json()["count"] == 0
+
+
+async def test_a_settlement_past_the_statement_timeout_is_still_database_unavailable(
+    impatient: AsyncClient, client: AsyncClient, engine: AsyncEngine
+) -> None:
+    """A write that timed out stored nothing: 503 database_unavailable, safe to send again."""
+    body = make_bill(bill_no(), await new_person(client))
+    async with settlements_locked(engine):
+        response = await settle(impatient, body)
+    problem = assert_problem(response, 503, "database_unavailable")
+    assert response.headers["retry-after"] == "2"
+    assert "safe to send again" in problem["detail"]
+    again = await settle(impatient, body)  # the same body, once the database answers in time
+    assert again.status_code == 201, again.text
 
 
 # -- downloads ----------------------------------------------------------------------------------
