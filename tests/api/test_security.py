@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -19,9 +20,10 @@ import uvicorn
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from app.auth.service import LastAdminKey, revoke_key
 from app.bootstrap import startup
 from app.config import Settings
 from app.db.migrate import upgrade_to_head
@@ -610,3 +612,84 @@ async def test_keys_cli_create_list_revoke(own_database: tuple[str, AsyncClient]
         await client.get("/v1/audit", params={"entity_id": key["id"]}, headers=headers(ADMIN))
     ).json()
     assert [e["action"] for e in audit["entries"]] == ["api_key.create", "api_key.revoke"]
+
+
+# --- the last admin key -------------------------------------------------------------------------
+
+
+async def _active_admin_ids(client: AsyncClient, key: str) -> list[str]:
+    listing = await client.get("/v1/api-keys", headers=headers(key))
+    assert listing.status_code == 200, listing.text
+    return [k["id"] for k in listing.json() if k["role"] == "admin" and k["revoked_at"] is None]
+
+
+async def test_the_last_admin_key_cannot_be_revoked(
+    own_database: tuple[str, AsyncClient],
+) -> None:
+    url, client = own_database
+    # The demo data of a database of its own has one admin key, demo-admin.
+    [demo_admin] = await _active_admin_ids(client, ADMIN)
+    refused = await client.delete(f"/v1/api-keys/{demo_admin}", headers=headers(ADMIN))
+    assert_problem(refused, 409, "last_admin_key", locs=[["path", "key_id"]])
+    assert await _active_admin_ids(client, ADMIN) == [demo_admin]  # and it still works
+    # With a second admin key, the first can go; then the second is the last.
+    second = await client.post("/v1/api-keys", headers=headers(ADMIN), json={"role": "admin"})
+    assert second.status_code == 201, second.text
+    gone = await client.delete(f"/v1/api-keys/{demo_admin}", headers=headers(ADMIN))
+    assert gone.status_code == 200 and gone.json()["revoked_at"] is not None
+    new_admin = second.json()["key"]
+    refused = await client.delete(f"/v1/api-keys/{second.json()['id']}", headers=headers(new_admin))
+    assert_problem(refused, 409, "last_admin_key")
+    assert await _active_admin_ids(client, new_admin) == [second.json()["id"]]
+    # The CLI refuses too, and changes nothing.
+    cli = _cli(url, "keys", "revoke", second.json()["id"])
+    assert cli.returncode == 1 and "last active admin key" in cli.stderr, cli
+    assert await _active_admin_ids(client, new_admin) == [second.json()["id"]]
+    audit = await client.get(
+        "/v1/audit", params={"action": "api_key.revoke"}, headers=headers(new_admin)
+    )
+    assert [e["entity_id"] for e in audit.json()["entries"]] == [demo_admin]  # refusals: none
+
+
+async def test_two_concurrent_revocations_of_the_last_two_admin_keys_leave_one(
+    own_database: tuple[str, AsyncClient],
+) -> None:
+    """Each revocation alone would leave an admin key; together they would leave none. The
+    first holds the admin-key lock until it commits; the second waits for it, then counts the
+    first's revocation and is refused."""
+    url, client = own_database
+    [first] = await _active_admin_ids(client, ADMIN)
+    created = await client.post("/v1/api-keys", headers=headers(ADMIN), json={"role": "admin"})
+    assert created.status_code == 201, created.text
+    second = created.json()["id"]
+    engine = create_async_engine(url, poolclass=NullPool)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        async with sessions() as one:
+            await one.begin()
+            assert (await revoke_key(one, uuid.UUID(first)))[1]  # revoked, not yet committed
+
+            async def revoke_the_other() -> bool:
+                async with sessions() as other, other.begin():
+                    return (await revoke_key(other, uuid.UUID(second)))[1]
+
+            racing = asyncio.create_task(revoke_the_other())
+            # Until the second revocation waits for the lock (or, unlocked, has finished).
+            for _ in range(200):
+                async with sessions() as probe:
+                    waiting = await probe.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid ="
+                            " l.database WHERE d.datname = current_database()"
+                            " AND l.locktype = 'advisory' AND NOT l.granted"
+                        )
+                    )
+                if waiting or racing.done():
+                    break
+                await asyncio.sleep(0.05)
+            await one.commit()
+        with pytest.raises(LastAdminKey):
+            await racing
+    finally:
+        await engine.dispose()
+    assert await _active_admin_ids(client, created.json()["key"]) == [second]
