@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from app.audit.service import record, verify
-from app.auth.service import ROLES, create_key, list_keys, revoke_key
+from app.auth.service import ROLES, LastAdminKey, create_key, list_keys, revoke_key
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
 
@@ -94,7 +94,11 @@ async def run_admin(url: str, settings: Settings, args: argparse.Namespace) -> i
                         )
                     )
                 return 0
-            key, changed = await revoke_key(session, args.key_id)
+            try:
+                key, changed = await revoke_key(session, args.key_id)
+            except LastAdminKey as refused:
+                print(refused.detail, file=sys.stderr)
+                return 1
             if key is None:
                 print(f"no key {args.key_id}", file=sys.stderr)
                 return 1

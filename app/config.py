@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default=None, validation_alias="PROMETHEUS_MULTIPROC_DIR"
     )
     """Aggregate ``/metrics`` over ``--workers``; prometheus-client also reads it itself."""
+    metrics_business: bool = False
+    """Also show money per fund (``onestop_fund_*_fen_total``) on ``/metrics``, which asks for no
+    key: only where nobody but the monitoring system reaches it."""
     db_pool_size: int = Field(default=10, ge=1)
     db_statement_timeout_ms: int = Field(default=5000, ge=0)
     db_connect_timeout_s: float = Field(default=5.0, gt=0)

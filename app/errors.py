@@ -9,7 +9,11 @@ errors (unknown route, wrong method) and unhandled exceptions in the same shape:
 
 A database that cannot be reached (down, restarting, refusing connections, the pool exhausted, a
 statement past its timeout) is not a bug: it is 503 ``database_unavailable`` with
-``Retry-After``, logged as one warning line, and the request's transaction is rolled back. The
+``Retry-After``, logged as one warning line, and the request's transaction is rolled back. A
+statement past its timeout in a read-only report (a request that :func:`mark_read_only` marked:
+the reconciliation endpoints, through ``app.db.session.get_read_session``) is 503
+``query_timeout`` instead, without ``Retry-After``: the database answers, the question was too
+big for the timeout, and the same range would time out again. The
 pool never hands out a connection the server closed (``app.db.session._drop_closed``), so the
 service recovers by itself once the database answers again. A text value PostgreSQL cannot hold
 (U+0000, valid in JSON and in a Python string) is the request's fault: 422
@@ -54,6 +58,8 @@ __all__ = [
     "internal_error_response",
     "is_database_unavailable",
     "is_invalid_character",
+    "is_statement_timeout",
+    "mark_read_only",
     "problem_response",
     "problem_responses",
 ]
@@ -144,17 +150,22 @@ class DatabaseUnavailable(ServiceUnavailable):
     headers = {"Retry-After": str(DATABASE_RETRY_AFTER_S)}  # noqa: RUF012 - read-only default
 
 
-AUTH_CODES: dict[int, list[str]] = {401: ["unauthorized"], 403: ["forbidden"]}
+AUTH_CODES: dict[int, list[str]] = {
+    400: ["ambiguous_credentials"],  # app.middleware: more than one Authorization header
+    401: ["unauthorized"],
+    403: ["forbidden"],
+}
 """The codes every authenticated endpoint may answer, for ``problem_responses(codes=...)``."""
 
 
 def problem_responses(
     *statuses: int, codes: Mapping[int, Sequence[str]] | None = None
 ) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses;
-    ``codes`` lists, per status, the machine codes an integrator may meet."""
+    """OpenAPI ``responses=`` entries documenting :class:`Problem` for the given statuses and
+    every status ``codes`` names; ``codes`` lists, per status, the machine codes an integrator
+    may meet."""
     responses: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
+    for status in sorted({*statuses, *(codes or {})}):
         description = HTTPStatus(status).phrase
         if listed := (codes or {}).get(status):
             description += " (problem+json). `code`: " + ", ".join(f"`{c}`" for c in listed)
@@ -337,6 +348,27 @@ def _sqlstates(exc: BaseException) -> set[str]:
     return states
 
 
+def is_statement_timeout(exc: BaseException) -> bool:
+    """Whether PostgreSQL cancelled a statement (57014 query_canceled: ``statement_timeout``,
+    or an operator's ``pg_cancel_backend``)."""
+    return "57014" in _sqlstates(exc)
+
+
+_READ_ONLY = "onestop.read_only"
+
+
+def mark_read_only(request: Request) -> None:
+    """Say that ``request`` only reads (its transaction is read-only): a statement timeout is
+    then ``query_timeout``, not ``database_unavailable``."""
+    request.scope[_READ_ONLY] = True
+
+
+def _statement_timeout_ms(request: Request) -> int | None:
+    settings = getattr(request.app.state, "settings", None)
+    timeout_ms = getattr(settings, "db_statement_timeout_ms", None)
+    return timeout_ms if isinstance(timeout_ms, int) else None
+
+
 def is_invalid_character(exc: BaseException) -> bool:
     """Whether PostgreSQL refused a text or JSON value of the request: U+0000 (NUL) is valid
     JSON and a valid Python string, but neither ``text`` nor ``jsonb`` can hold it."""
@@ -354,18 +386,33 @@ async def _database_error(request: Request, exc: Exception) -> Response:
             detail="A text value in the request contains U+0000 (NUL), which cannot be stored "
             "or searched for.",
         )
+    if request.scope.get(_READ_ONLY) and is_statement_timeout(exc):
+        logger.warning(
+            "query timeout on %s %s: %s", request.method, request.url.path, _one_line(exc)
+        )
+        timeout_ms = _statement_timeout_ms(request)
+        return _problem(
+            request,
+            status=503,
+            code="query_timeout",
+            title="Service Unavailable",
+            detail="The query took longer than the statement timeout"
+            + (f" ({timeout_ms} ms)" if timeout_ms is not None else "")
+            + " and was cancelled: the range is too large to answer in time. Ask for a shorter "
+            "range (fewer days, or one hospital).",
+        )
     if not is_database_unavailable(exc):
         return await _unhandled(request, exc)
     logger.warning(
         "database unavailable on %s %s: %s", request.method, request.url.path, _one_line(exc)
     )
-    return await _app_error(
-        request,
-        DatabaseUnavailable(
-            "The database is unavailable or did not answer in time; nothing was stored by this "
-            "request. Retry after a moment (the same settlement body is safe to send again)."
-        ),
+    detail = (
+        "The database is unavailable or did not answer in time. Retry after a moment."
+        if request.scope.get(_READ_ONLY)
+        else "The database is unavailable or did not answer in time; nothing was stored by this "
+        "request. Retry after a moment (the same settlement body is safe to send again)."
     )
+    return await _app_error(request, DatabaseUnavailable(detail))
 
 
 def _one_line(exc: BaseException) -> str:

@@ -7,9 +7,13 @@
   ``outcome`` is ``created`` (201, or a first reversal), ``replayed`` (the same settlement or
   reversal again), ``conflict`` (409 ``bill_conflict``), ``rejected`` (any other 4xx) or
   ``error`` (5xx, including a failed commit).
-- ``onestop_fund_paid_fen_total{fund_code, layer}`` and ``onestop_fund_reversed_fen_total``:
-  what each fund paid on new settlements and gave back on reversals, in fen (0.01 yuan), so the
-  sums are exact. Paid minus reversed is the fund's net outlay.
+- business figures, only with ``ONESTOP_METRICS_BUSINESS=true`` (``/metrics`` asks for no key,
+  so by default it shows no money): ``onestop_fund_paid_fen_total{fund_code, layer}`` and
+  ``onestop_fund_reversed_fen_total``, what each fund paid on new settlements and gave back on
+  reversals, in fen (0.01 yuan), so the sums are exact. Paid minus reversed is the fund's net
+  outlay. Off, they are neither counted nor shown (nor what other workers counted, in
+  multiprocess mode). Reconciliation (``/v1/reconciliation/totals``, with a key) has the same
+  figures per day range.
 - ``onestop_db_pool_connections{pool, state}`` (``checked_out``, ``idle``, ``overflow``) and
   ``onestop_db_pool_size{pool}`` for the ``primary`` and (when configured) ``read`` pools, read
   from SQLAlchemy at scrape time (in multiprocess mode also after each request, since a scrape
@@ -27,6 +31,7 @@ Without it, each scrape sees the one worker that answered it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +48,15 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.engine.money import parse_scaled
 from app.settlement.schemas import SettlementOut
 
 __all__ = [
+    "BUSINESS_METRICS",
     "RequestMetrics",
     "begin_request",
     "finish_request",
@@ -92,6 +100,8 @@ FUND_REVERSED_FEN = Counter(
     "Given back to each fund by reversals, in fen (0.01 yuan).",
     ["fund_code", "layer"],
 )
+BUSINESS_METRICS = frozenset({"onestop_fund_paid_fen", "onestop_fund_reversed_fen"})
+"""Families with business figures (money): off ``/metrics`` unless ONESTOP_METRICS_BUSINESS."""
 POOL_CONNECTIONS = Gauge(
     "onestop_db_pool_connections",
     "Database connections of the SQLAlchemy pool by state.",
@@ -163,10 +173,16 @@ def finish_request(
         return
     outcome = _outcome(operation, status, state)
     SETTLEMENTS.labels(operation, outcome).inc()
-    if outcome == "created" and state.settlement is not None:
+    if outcome == "created" and state.settlement is not None and _business(app):
         counter = FUND_PAID_FEN if operation == "settle" else FUND_REVERSED_FEN
         for layer in state.settlement.layers:
             counter.labels(layer.fund_code, layer.layer).inc(parse_scaled(layer.paid, 2))
+
+
+def _business(app: FastAPI | None) -> bool:
+    """Whether the app's settings turn the business figures on (ONESTOP_METRICS_BUSINESS)."""
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    return getattr(settings, "metrics_business", False) is True
 
 
 def _outcome(operation: str, status: int, state: RequestMetrics) -> str:
@@ -202,12 +218,23 @@ def process_stopped() -> None:
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
-def _render() -> bytes:
-    if multiprocess_dir() is None:
-        return generate_latest(REGISTRY)
-    registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-    return generate_latest(registry)
+class _Without(Collector):
+    """``source``'s metric families but those named in ``names``."""
+
+    def __init__(self, source: Collector, names: frozenset[str]) -> None:
+        self.source = source
+        self.names = names
+
+    def collect(self) -> Iterable[Metric]:
+        return (family for family in self.source.collect() if family.name not in self.names)
+
+
+def _render(*, business: bool) -> bytes:
+    source: Collector = REGISTRY
+    if multiprocess_dir() is not None:
+        source = CollectorRegistry()
+        multiprocess.MultiProcessCollector(source)  # type: ignore[no-untyped-call]
+    return generate_latest(source if business else _Without(source, BUSINESS_METRICS))
 
 
 router = APIRouter(tags=["operations"])
@@ -223,4 +250,4 @@ router = APIRouter(tags=["operations"])
 async def metrics(request: Request) -> Response:
     """Metrics in the Prometheus text format (see the README, "Operations")."""
     observe_pools(request.app)
-    return Response(_render(), media_type=CONTENT_TYPE_PLAIN_0_0_4)
+    return Response(_render(business=_business(request.app)), media_type=CONTENT_TYPE_PLAIN_0_0_4)

@@ -5,13 +5,16 @@ For every HTTP request it
 - takes the request id from ``X-Request-ID`` when that is 1-64 characters of
   ``[A-Za-z0-9._-]``, or makes one; puts it in :data:`app.context.request_id_var` (log records,
   problem+json bodies, audit entries read it there) and returns it as ``X-Request-ID``;
+- refuses a request with more than one ``Authorization`` header with 400
+  ``ambiguous_credentials``, before anything looks at a key: authentication (Starlette's
+  ``Headers.get``) would take one and a reader of the log could be shown another;
 - refuses ``/v1/…`` requests with 503 ``shutting_down`` and ``Retry-After`` once the
   application is draining (:mod:`app.drain`);
 - turns an unhandled exception into a 500 problem+json (logged once, with the traceback);
 - logs one line: method, route template, masked path, status, duration_ms and ``key_fp``, the
   first 12 hex digits of the SHA-256 of the bearer key, which is the start of that key's
-  ``api_keys.key_hash`` (the key itself is never logged). ``/healthz``, ``/readyz`` and
-  ``/metrics`` are logged at DEBUG so probes do not flood the log;
+  ``api_keys.key_hash`` (the key itself is never logged; an ambiguous request has none).
+  ``/healthz``, ``/readyz`` and ``/metrics`` are logged at DEBUG so probes do not flood the log;
 - records the request in :mod:`app.metrics`.
 """
 
@@ -49,7 +52,7 @@ class RequestMiddleware:
             await self.app(scope, receive, send)
             return
         started_at = time.perf_counter()
-        headers = _headers(scope)
+        headers, authorizations = _headers(scope)
         request_id = valid_request_id(headers.get("x-request-id")) or uuid.uuid4().hex
         token = request_id_var.set(request_id)
         state = metrics.begin_request()
@@ -71,7 +74,9 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            if self.drain.active and scope["path"].startswith("/v1/"):
+            if authorizations > 1:
+                await _ambiguous_credentials(scope, receive, send_with_id, authorizations)
+            elif self.drain.active and scope["path"].startswith("/v1/"):
                 await _shutting_down(scope, receive, send_with_id)
             else:
                 await self.app(scope, receive, send_with_id)
@@ -95,12 +100,35 @@ class RequestMiddleware:
                 status=status,
                 duration_s=duration_s,
             )
-            _log(scope, headers, template, status, duration_s)
+            credential = headers.get("authorization") if authorizations == 1 else None
+            _log(scope, credential, template, status, duration_s)
             request_id_var.reset(token)
 
 
-def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+def _headers(scope: Scope) -> tuple[dict[str, str], int]:
+    """The request headers by (lower-case) name, the first of repeated ones, and how many
+    ``Authorization`` headers there are."""
+    headers: dict[str, str] = {}
+    authorizations = 0
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1")
+        if name == "authorization":
+            authorizations += 1
+        headers.setdefault(name, raw_value.decode("latin-1"))
+    return headers, authorizations
+
+
+async def _ambiguous_credentials(scope: Scope, receive: Receive, send: Send, count: int) -> None:
+    response = problem_response(
+        status=400,
+        code="ambiguous_credentials",
+        title="Bad Request",
+        detail=f"The request has {count} Authorization headers; send exactly one: "
+        "'Authorization: Bearer <key>'.",
+        errors=[{"loc": ["header", "authorization"], "msg": "more than one"}],
+        request_id=request_id_var.get(),
+    )
+    await response(scope, receive, send)
 
 
 async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
@@ -116,7 +144,7 @@ async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-def _log(scope: Scope, headers: dict[str, str], route: str, status: int, duration_s: float) -> None:
+def _log(scope: Scope, credential: str | None, route: str, status: int, duration_s: float) -> None:
     path: str = scope["path"]
     level = logging.DEBUG if path in _QUIET_PATHS else logging.INFO
     if not logger.isEnabledFor(level):
@@ -128,7 +156,7 @@ def _log(scope: Scope, headers: dict[str, str], route: str, status: int, duratio
         "status": status,
         "duration_ms": round(duration_s * 1000, 1),
     }
-    scheme, _, key = headers.get("authorization", "").partition(" ")
+    scheme, _, key = (credential or "").partition(" ")
     if scheme.lower() == "bearer" and key.strip():
         fields["key_fp"] = hash_key(key.strip())[:12]
     logger.log(

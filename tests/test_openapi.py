@@ -13,3 +13,21 @@ def test_committed_openapi_matches_the_app() -> None:
     assert committed == create_app().openapi(), (
         "openapi/openapi.json is out of date with the app: run `make openapi` and commit it"
     )
+
+
+def test_every_authenticated_operation_documents_ambiguous_credentials() -> None:
+    """Two Authorization headers are refused before authentication on every endpoint
+    (app.middleware), so every operation that documents 401 also documents that 400."""
+    paths = create_app().openapi()["paths"]
+    authenticated = [
+        (method, path, operation["responses"])
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if "401" in operation["responses"]
+    ]
+    assert len(authenticated) > 10  # the whole /v1 API, not an empty selection
+    for method, path, responses in authenticated:
+        assert "`ambiguous_credentials`" in responses.get("400", {}).get("description", ""), (
+            method,
+            path,
+        )

@@ -110,8 +110,14 @@ async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
         401,
         403,
         404,
+        409,
         422,
-        codes={**AUTH_CODES, 404: ["api_key_not_found"], 422: ["validation_error"]},
+        codes={
+            **AUTH_CODES,
+            404: ["api_key_not_found"],
+            409: ["last_admin_key"],
+            422: ["validation_error"],
+        },
     ),
 )
 async def revoke(

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Unauthorized
+from app.errors import Conflict, Unauthorized
 
 from .models import ApiKey
 
 __all__ = [
+    "ADMIN_KEYS_LOCK",
     "ROLES",
     "Caller",
     "KeyCache",
+    "LastAdminKey",
     "authenticate",
     "create_key",
     "ensure_bootstrap_admin",
@@ -147,8 +149,42 @@ async def list_keys(session: AsyncSession) -> list[ApiKey]:
     )
 
 
+ADMIN_KEYS_LOCK = (0x6F6E6573, 0x61646D6E)  # "ones", "admn"
+"""The transaction-level advisory lock (two-int form: never the same as the one-bigint bill,
+person-year and migration locks) that serializes revocations while they count admin keys."""
+
+
+class LastAdminKey(Conflict):
+    code = "last_admin_key"
+
+
 async def revoke_key(session: AsyncSession, key_id: uuid.UUID) -> tuple[ApiKey | None, bool]:
-    """Revoke a key; returns it and whether this call revoked it (a repeat changes nothing)."""
+    """Revoke a key; returns it and whether this call revoked it (a repeat changes nothing).
+
+    The last active admin key is not revoked (:class:`LastAdminKey`, 409): nobody could manage
+    keys and registries any more. Revocations take :data:`ADMIN_KEYS_LOCK` until the end of the
+    transaction before they count, so two that revoke the last two admin keys at once run one
+    after the other, and the second (under READ COMMITTED, counting after the first committed)
+    is refused.
+    """
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(:a, :b)"),
+        {"a": ADMIN_KEYS_LOCK[0], "b": ADMIN_KEYS_LOCK[1]},
+    )
+    active_admin = ApiKey.role == "admin", ApiKey.revoked_at.is_(None)
+    target_is_active_admin = await session.scalar(
+        select(func.count()).where(ApiKey.id == key_id, *active_admin)
+    )
+    if target_is_active_admin:
+        others = await session.scalar(
+            select(func.count()).where(ApiKey.id != key_id, *active_admin)
+        )
+        if not others:
+            raise LastAdminKey(
+                "This is the last active admin key: revoked, it would leave nobody able to "
+                "manage keys and registries. Create another admin key first.",
+                errors=[{"loc": ["path", "key_id"], "msg": "the last active admin key"}],
+            )
     result = await session.execute(
         update(ApiKey)
         .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))

@@ -32,7 +32,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
-from app.errors import DATABASE_RETRY_AFTER_S, ServiceUnavailable, is_invalid_character
+from app.errors import (
+    DATABASE_RETRY_AFTER_S,
+    ServiceUnavailable,
+    is_invalid_character,
+    mark_read_only,
+)
 
 __all__ = [
     "CommitFailed",
@@ -108,6 +113,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    mark_read_only(request)  # a statement timeout here is 503 query_timeout (app.errors)
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
     async with sessionmaker() as session:
         yield session  # closing rolls back: read-only by construction

@@ -37,19 +37,29 @@ HospitalFilter = Annotated[
 DateFrom = Annotated[dt.date, Query(description="First day (Asia/Shanghai), inclusive")]
 DateTo = Annotated[dt.date, Query(description="Last day (Asia/Shanghai), inclusive")]
 
+# 503: `query_timeout` (the range took longer than ONESTOP_DB_STATEMENT_TIMEOUT_MS: ask for a
+# shorter one) or `database_unavailable` (unreachable: retry after Retry-After).
+_UNAVAILABLE = ["query_timeout", "database_unavailable", "shutting_down"]
 _PROBLEMS = problem_responses(
     401,
     403,
     422,
-    codes={**AUTH_CODES, 422: ["validation_error", "dates_out_of_order", "unknown_hospital"]},
+    503,
+    codes={
+        **AUTH_CODES,
+        422: ["validation_error", "dates_out_of_order", "unknown_hospital"],
+        503: _UNAVAILABLE,
+    },
 )
 _PAGE_PROBLEMS = problem_responses(
     401,
     403,
     422,
+    503,
     codes={
         **AUTH_CODES,
         422: ["validation_error", "dates_out_of_order", "unknown_hospital", "invalid_cursor"],
+        503: _UNAVAILABLE,
     },
 )
 

@@ -407,7 +407,22 @@ def _encode_cursor(scope: Scope, position: _Position) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+_CURSOR_MEMBERS = frozenset({"v", "f", "x", "k", "s"})
+_XACT_ID_MIN, _XACT_ID_MAX = _START.xact_id, 2**63 - 1  # the start; xid8 and bigint hold 2**63-1
+_KINDS = frozenset({SETTLEMENT, REVERSAL})
+
+
+def _json_int(value: object, low: int, high: int) -> int:
+    """``value`` when it is a JSON integer (not a boolean, not a float) in ``low..high``."""
+    if type(value) is not int or not low <= value <= high:
+        raise ValueError(value)
+    return value
+
+
 def _decode_cursor(scope: Scope, cursor: str | None) -> _Position:
+    """The position a cursor of :func:`_encode_cursor` names. It comes from the client, so every
+    member is checked for its exact type and the range the query can bind (a forged
+    ``"x": 2**63`` must be 422, not a driver error): anything else is 422 ``invalid_cursor``."""
     if cursor is None:
         return _START
 
@@ -420,12 +435,20 @@ def _decode_cursor(scope: Scope, cursor: str | None) -> _Position:
 
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if data.get("v") != 1:
-            raise ValueError
-        position = _Position(int(data["x"]), int(data["k"]), uuid.UUID(data["s"]))
-        fingerprint = data["f"]
-    except (ValueError, TypeError, KeyError, AttributeError, binascii.Error):
+        if not isinstance(data, dict) or data.keys() != _CURSOR_MEMBERS:
+            raise ValueError(data)
+        _json_int(data["v"], 1, 1)
+        kind = _json_int(data["k"], min(_KINDS), max(_KINDS))
+        settlement_id, fingerprint = data["s"], data["f"]
+        if not isinstance(settlement_id, str) or not isinstance(fingerprint, str):
+            raise ValueError(data)
+        position = _Position(
+            _json_int(data["x"], _XACT_ID_MIN, _XACT_ID_MAX), kind, uuid.UUID(settlement_id)
+        )
+    except (ValueError, binascii.Error):  # UnicodeDecodeError and JSONDecodeError included
         raise invalid("not a cursor returned by this endpoint") from None
+    if kind not in _KINDS or str(position.settlement_id) != settlement_id:
+        raise invalid("not a cursor returned by this endpoint")
     if fingerprint != scope.fingerprint():
         raise invalid("it was issued for another hospital_code, date_from or date_to")
     return position

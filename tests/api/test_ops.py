@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.config import Settings
 from app.engine.money import parse_scaled
 from app.logs import JsonFormatter, MaskIdNumbers
 from app.main import create_app
@@ -71,6 +72,10 @@ def fen_by_fund(settlement: dict[str, Any]) -> dict[tuple[str, str], int]:
 # --- metrics ------------------------------------------------------------------------------------
 
 
+BUSINESS = Settings(metrics_business=True)  # ONESTOP_METRICS_BUSINESS=true
+
+
+@pytest.mark.parametrize("settings", [BUSINESS], ids=["metrics_business"])
 async def test_metrics_count_settlements_by_outcome_and_money_by_fund(
     app: FastAPI, client: AsyncClient
 ) -> None:
@@ -122,6 +127,28 @@ async def test_metrics_count_settlements_by_outcome_and_money_by_fund(
     assert value(after, "onestop_db_pool_connections", pool="primary", state="idle") >= 1
 
 
+async def test_metrics_show_no_money_by_default(app: FastAPI, client: AsyncClient) -> None:
+    """/metrics asks for no key: without ONESTOP_METRICS_BUSINESS it carries no fund figures,
+    neither counted by this app nor by any other (the counters are process-wide)."""
+    assert app.state.settings.metrics_business is False
+    person = await new_person(client, ["registered_poor"])
+    before = await scrape(client)
+    created = await settle(client, make_bill(bill_no(), person))
+    assert created.status_code == 201, created.text
+    assert parse_scaled(created.json()["fund_paid"], 2) > 0  # there was money to show
+    assert (await reverse(client, created.json())).status_code == 200
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert "onestop_fund_" not in response.text
+    assert "fund_code" not in response.text
+    after = await scrape(client)
+    for operation in ("settle", "reverse"):  # the operational counts are still there
+        labels = {"operation": operation, "outcome": "created"}
+        assert value(after, "onestop_settlements_total", **labels) == (
+            value(before, "onestop_settlements_total", **labels) + 1
+        )
+
+
 async def test_metrics_use_route_templates_not_raw_paths(client: AsyncClient) -> None:
     missing = "00000000-0000-0000-0000-000000000000"
     await client.get(f"/v1/settlements/{missing}", headers=headers(ADMIN))
@@ -144,23 +171,32 @@ def test_metrics_add_up_worker_processes_in_multiprocess_mode(tmp_path: Path) ->
     for _ in range(2):
         subprocess.run([sys.executable, "-c", worker], env=env, check=True, timeout=60)
     scrape_code = (
-        "import sys; from app import metrics; sys.stdout.write(metrics._render().decode())"
+        "import sys; from app import metrics; "
+        "sys.stdout.write(metrics._render(business=sys.argv[1] == 'on').decode())"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", scrape_code],
-        env=env,
-        check=True,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    ).stdout
-    samples = {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(out)
-        for s in family.samples
-    }
+
+    def scrape_workers(business: str) -> Samples:
+        out = subprocess.run(
+            [sys.executable, "-c", scrape_code, business],
+            env=env,
+            check=True,
+            timeout=60,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return {
+            (s.name, frozenset(s.labels.items())): s.value
+            for family in text_string_to_metric_families(out)
+            for s in family.samples
+        }
+
+    samples = scrape_workers("on")
     assert value(samples, "onestop_settlements_total", operation="settle", outcome="created") == 2
     assert value(samples, "onestop_fund_paid_fen_total", fund_code="390100", layer="basic") == 300
+    # Off, what the workers counted is not shown either.
+    samples = scrape_workers("off")
+    assert value(samples, "onestop_settlements_total", operation="settle", outcome="created") == 2
+    assert not [name for name, _ in samples if name.startswith("onestop_fund_")]
 
 
 # --- request ids --------------------------------------------------------------------------------

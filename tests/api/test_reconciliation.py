@@ -8,24 +8,30 @@ no other test uses, so an agency query without ``hospital_code`` sees only this 
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
+import json
 import random
 import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
 from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.service import Caller
+from app.config import Settings
+from app.main import create_app
 from app.settlement import service as settlement_service
 from app.settlement.schemas import SettlementIn
 
@@ -420,6 +426,152 @@ async def test_cursor_is_bound_to_its_filters(client: AsyncClient) -> None:
         f"{BASE}/settlements", params={**params, "cursor": "garbage!"}, headers=headers(key)
     )
     assert_problem(response, 422, "invalid_cursor", [["query", "cursor"]])
+
+
+def _raw_cursor(fields: dict[str, str]) -> str:
+    """A cursor from raw JSON member texts (so values Python would not write, like ``1e400``)."""
+    raw = "{" + ",".join(f'"{name}":{value}' for name, value in fields.items()) + "}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+# (member, raw JSON value): the types and ranges a position may not take. xact ids are xid8 and
+# bigint in the query: 0..2**63-1, and -1 marks the start; the kind is 0 (settlement) or 1
+# (reversal); the settlement id is a UUID string.
+FORGED = [
+    ("x", str(2**63)),  # one past bigint: PostgreSQL cannot compare it
+    ("x", str(2**64 + 5)),
+    ("x", "1e400"),  # a float, infinite in Python
+    ("x", "Infinity"),
+    ("x", "-Infinity"),
+    ("x", "NaN"),
+    ("x", "-2"),  # below the start sentinel
+    ("x", "1.0"),
+    ("x", "true"),
+    ("x", '"5"'),
+    ("x", "null"),
+    ("k", "2"),
+    ("k", "-1"),
+    ("k", str(2**15)),  # past smallint
+    ("k", "false"),
+    ("k", "0.5"),
+    ("s", "0"),
+    ("s", '"not-a-uuid"'),
+    ("s", "null"),
+    ("v", "true"),  # == 1 in Python, but not the version number 1
+    ("v", "1.0"),
+    ("f", "0"),
+]
+
+
+@pytest.mark.parametrize(("member", "value"), FORGED, ids=[f"{m}={v}" for m, v in FORGED])
+async def test_forged_cursor_values_are_invalid_cursor(
+    client: AsyncClient, member: str, value: str
+) -> None:
+    params = scope_params(dt.date(1999, 3, 1), dt.date(1999, 3, 31))
+    first = await client.get(f"{BASE}/settlements", params=params, headers=headers(AGENCY))
+    assert first.status_code == 200, first.text
+    cursor = first.json()["next_cursor"]
+    issued = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    fields = {name: json.dumps(v) for name, v in issued.items()}
+    assert set(fields) == {"v", "f", "x", "k", "s"}
+    # The cursor rebuilt from its own members is accepted: only the forged member differs.
+    same = {**params, "cursor": _raw_cursor(fields)}
+    response = await client.get(f"{BASE}/settlements", params=same, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    forged = {**params, "cursor": _raw_cursor({**fields, member: value})}
+    response = await client.get(f"{BASE}/settlements", params=forged, headers=headers(AGENCY))
+    assert_problem(response, 422, "invalid_cursor", [["query", "cursor"]])
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"x": str(2**63 - 1), "k": "1"},  # the largest xact id bigint holds
+        {"x": "0", "k": "0"},
+    ],
+)
+async def test_cursor_positions_at_the_ends_of_the_range_are_accepted(
+    client: AsyncClient, members: dict[str, str]
+) -> None:
+    params = scope_params(dt.date(1999, 3, 1), dt.date(1999, 3, 31))
+    first = await client.get(f"{BASE}/settlements", params=params, headers=headers(AGENCY))
+    cursor = first.json()["next_cursor"]
+    issued = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    fields = {**{name: json.dumps(v) for name, v in issued.items()}, **members}
+    query = {**params, "cursor": _raw_cursor(fields)}
+    response = await client.get(f"{BASE}/settlements", params=query, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []  # no test settles in 1999
+
+
+# -- statement timeout --------------------------------------------------------------------------
+
+TIMEOUT_MS = 300
+
+
+@pytest.fixture
+async def impatient(database_url: str) -> AsyncIterator[AsyncClient]:
+    """The app with a statement timeout of TIMEOUT_MS (the demo data is already loaded)."""
+    application = create_app(
+        Settings(db_statement_timeout_ms=TIMEOUT_MS), database_url=database_url
+    )
+    async with (
+        application.router.lifespan_context(application),
+        AsyncClient(transport=ASGITransport(app=application), base_url="http://t") as c,
+    ):
+        yield c
+
+
+@asynccontextmanager
+async def settlements_locked(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Hold an ACCESS EXCLUSIVE lock on ``settlements``: every statement that reads or writes it
+    waits, until the statement timeout cancels it (SQLSTATE 57014): a query that takes too long."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        await conn.execute(text("LOCK TABLE settlements IN ACCESS EXCLUSIVE MODE"))
+        try:
+            yield
+        finally:
+            await transaction.rollback()
+
+
+async def test_a_report_past_the_statement_timeout_is_query_timeout(
+    impatient: AsyncClient, engine: AsyncEngine
+) -> None:
+    days = scope_params(dt.date(1999, 4, 1), dt.date(1999, 4, 30))
+    books = {"hospital_code": "H510402001", **days, "funds": []}
+    async with settlements_locked(engine):
+        answers = [
+            await impatient.get(f"{BASE}/totals", params=days, headers=headers(AGENCY)),
+            await impatient.get(f"{BASE}/settlements", params=days, headers=headers(AGENCY)),
+            await impatient.get(f"{BASE}/poverty-ledger", params=days, headers=headers(AGENCY)),
+            # A read sent as POST: the read-only session marks it, not the method.
+            await impatient.post(f"{BASE}/check", json=books, headers=headers(AGENCY)),
+        ]
+    for response in answers:
+        problem = assert_problem(response, 503, "query_timeout")
+        assert f"({TIMEOUT_MS} ms)" in problem["detail"], problem
+        assert "shorter range" in problem["detail"]
+        assert "settlement" not in problem["detail"]  # not "the same settlement body is safe"
+        assert "retry-after" not in response.headers  # the same range would time out again
+    # Unlocked, the same report answers (nothing in April 1999: no test settles in 1999).
+    response = await impatient.get(f"{BASE}/totals", params=days, headers=headers(AGENCY))
+    assert response.status_code == 200, response.text
+    assert response.json()["count"] == 0
+
+
+async def test_a_settlement_past_the_statement_timeout_is_still_database_unavailable(
+    impatient: AsyncClient, client: AsyncClient, engine: AsyncEngine
+) -> None:
+    """A write that timed out stored nothing: 503 database_unavailable, safe to send again."""
+    body = make_bill(bill_no(), await new_person(client))
+    async with settlements_locked(engine):
+        response = await settle(impatient, body)
+    problem = assert_problem(response, 503, "database_unavailable")
+    assert response.headers["retry-after"] == "2"
+    assert "safe to send again" in problem["detail"]
+    again = await settle(impatient, body)  # the same body, once the database answers in time
+    assert again.status_code == 201, again.text
 
 
 # -- downloads ----------------------------------------------------------------------------------

@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from app.auth.service import LastAdminKey, revoke_key
 from app.bootstrap import startup
 from app.config import Settings
 from app.db.migrate import upgrade_to_head
+from app.limits import DRAIN_FACTOR
 from app.main import create_app
 
 from .conftest import (
@@ -215,6 +223,44 @@ async def test_role_matrix(
             assert "settlement_id" not in response.text  # never the data
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/v1/hospitals/{OWN}"),
+        ("POST", "/v1/settlements/preview"),
+    ],
+)
+@pytest.mark.parametrize(
+    "keys",
+    [
+        (ADMIN, "garbage"),  # authentication took the first, the request log the last
+        ("garbage", ADMIN),
+        (ADMIN, ADMIN),  # even twice the same key: one credential is one header
+    ],
+    ids=["valid-first", "valid-last", "same-twice"],
+)
+async def test_two_authorization_headers_are_refused_before_authentication(
+    client: AsyncClient,
+    caplog: pytest.LogCaptureFixture,
+    method: str,
+    path: str,
+    keys: tuple[str, str],
+) -> None:
+    caplog.set_level(logging.INFO, logger="onestop.request")
+    sent = [("Authorization", f"Bearer {key}") for key in keys]
+    response = await client.request(method, path, headers=sent, json={})
+    assert [v for k, v in response.request.headers.multi_items() if k == "authorization"] == [
+        f"Bearer {key}" for key in keys
+    ]
+    problem = assert_problem(response, 400, "ambiguous_credentials")
+    assert "Authorization" in problem["detail"]
+    logged = [r for r in caplog.records if r.name == "onestop.request"]
+    # One line, with no key fingerprint: no key was looked at.
+    assert [(getattr(r, "status", None), getattr(r, "key_fp", None)) for r in logged] == [
+        (400, None)
+    ]
+
+
 async def test_other_hospital_cannot_read_or_reverse(client: AsyncClient) -> None:
     settled = await _settled(client)
     other = headers(f"demo-{OTHER}")
@@ -305,6 +351,101 @@ async def test_oversized_body_is_413_and_changes_nothing(app: FastAPI, client: A
         headers=headers(f"demo-{OWN}"),
     )
     assert found.status_code == 404
+
+
+async def _chunks(body: bytes, size: int = 64 * 1024) -> AsyncIterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def _oversized_bill(limit: int, person: str) -> bytes:
+    """A settlement body of more than ``limit`` bytes (each line's name is 150 characters, so
+    ``limit // 150 + 10`` lines are more than ``limit`` bytes by themselves)."""
+    body = make_bill(bill_no(), person)
+    body["items"][0]["name"] = "x" * 150
+    body["items"] = [dict(body["items"][0], seq=i + 1) for i in range(limit // 150 + 10)]
+    raw = json.dumps(body).encode()
+    assert len(raw) > limit
+    return raw
+
+
+async def test_oversized_chunked_body_is_413_and_changes_nothing(
+    app: FastAPI, client: AsyncClient
+) -> None:
+    """Without Content-Length (Transfer-Encoding: chunked, as httpx sends a generator body) the
+    body is counted as it arrives: 413, as with a declared length, not FastAPI's 400 "error
+    parsing the body"."""
+    limit = app.state.settings.max_body_bytes
+    raw = _oversized_bill(limit, await new_person(client))
+    response = await client.post(
+        "/v1/settlements",
+        content=_chunks(raw),
+        headers={**headers(f"demo-{OWN}"), "content-type": "application/json"},
+    )
+    assert "content-length" not in response.request.headers
+    assert response.request.headers["transfer-encoding"] == "chunked"
+    assert_problem(response, 413, "payload_too_large", locs=[["body"]])
+    found = await client.get(
+        "/v1/settlements",
+        params={"hospital_code": OWN, "bill_no": json.loads(raw)["bill_no"]},
+        headers=headers(f"demo-{OWN}"),
+    )
+    assert found.status_code == 404
+
+
+async def test_chunked_body_within_the_limit_is_served(client: AsyncClient) -> None:
+    body = make_bill(bill_no(), await new_person(client))
+    response = await client.post(
+        "/v1/settlements/preview",
+        content=_chunks(json.dumps(body).encode(), size=100),  # many small chunks
+        headers={**headers(f"demo-{OWN}"), "content-type": "application/json"},
+    )
+    assert response.request.headers["transfer-encoding"] == "chunked"
+    assert response.status_code == 200, response.text
+    assert response.json()["bill_no"] == body["bill_no"]
+
+
+@asynccontextmanager
+async def _served(app: FastAPI) -> AsyncIterator[str]:
+    """``app`` (its lifespan already running) behind a real uvicorn on a free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_config=None)
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            await asyncio.sleep(0.05)
+        assert server.started, "uvicorn did not start"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 30)
+
+
+@pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "content-length"])
+async def test_oversized_body_is_413_through_a_real_server(
+    app: FastAPI, client: AsyncClient, chunked: bool
+) -> None:
+    """Through uvicorn the 413 reaches a client that writes the whole body before it reads the
+    answer (httpx, like most): the body (here about 1.6 times the limit: 150 of a line's ~240
+    bytes are its name) is read and dropped before the answer, so closing the connection does
+    not reset it."""
+    limit = app.state.settings.max_body_bytes
+    raw = _oversized_bill(limit, await new_person(client))
+    assert len(raw) <= DRAIN_FACTOR * limit
+    async with _served(app) as base_url, AsyncClient(base_url=base_url, timeout=30) as http:
+        response = await http.post(
+            "/v1/settlements",
+            content=_chunks(raw) if chunked else raw,
+            headers={**headers(f"demo-{OWN}"), "content-type": "application/json"},
+        )
+    assert ("transfer-encoding" in response.request.headers) == chunked
+    assert_problem(response, 413, "payload_too_large", locs=[["body"]])
+    assert response.headers["connection"] == "close"
 
 
 async def test_too_many_lines_is_a_validation_error(client: AsyncClient) -> None:
@@ -450,8 +591,6 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def test_keys_cli_create_list_revoke(own_database: tuple[str, AsyncClient]) -> None:
-    import json
-
     url, client = own_database
     created = _cli(url, "keys", "create", "--role", "hospital", "--hospital", OWN, "--label", "cli")
     assert created.returncode == 0, created.stderr
@@ -473,3 +612,84 @@ async def test_keys_cli_create_list_revoke(own_database: tuple[str, AsyncClient]
         await client.get("/v1/audit", params={"entity_id": key["id"]}, headers=headers(ADMIN))
     ).json()
     assert [e["action"] for e in audit["entries"]] == ["api_key.create", "api_key.revoke"]
+
+
+# --- the last admin key -------------------------------------------------------------------------
+
+
+async def _active_admin_ids(client: AsyncClient, key: str) -> list[str]:
+    listing = await client.get("/v1/api-keys", headers=headers(key))
+    assert listing.status_code == 200, listing.text
+    return [k["id"] for k in listing.json() if k["role"] == "admin" and k["revoked_at"] is None]
+
+
+async def test_the_last_admin_key_cannot_be_revoked(
+    own_database: tuple[str, AsyncClient],
+) -> None:
+    url, client = own_database
+    # The demo data of a database of its own has one admin key, demo-admin.
+    [demo_admin] = await _active_admin_ids(client, ADMIN)
+    refused = await client.delete(f"/v1/api-keys/{demo_admin}", headers=headers(ADMIN))
+    assert_problem(refused, 409, "last_admin_key", locs=[["path", "key_id"]])
+    assert await _active_admin_ids(client, ADMIN) == [demo_admin]  # and it still works
+    # With a second admin key, the first can go; then the second is the last.
+    second = await client.post("/v1/api-keys", headers=headers(ADMIN), json={"role": "admin"})
+    assert second.status_code == 201, second.text
+    gone = await client.delete(f"/v1/api-keys/{demo_admin}", headers=headers(ADMIN))
+    assert gone.status_code == 200 and gone.json()["revoked_at"] is not None
+    new_admin = second.json()["key"]
+    refused = await client.delete(f"/v1/api-keys/{second.json()['id']}", headers=headers(new_admin))
+    assert_problem(refused, 409, "last_admin_key")
+    assert await _active_admin_ids(client, new_admin) == [second.json()["id"]]
+    # The CLI refuses too, and changes nothing.
+    cli = _cli(url, "keys", "revoke", second.json()["id"])
+    assert cli.returncode == 1 and "last active admin key" in cli.stderr, cli
+    assert await _active_admin_ids(client, new_admin) == [second.json()["id"]]
+    audit = await client.get(
+        "/v1/audit", params={"action": "api_key.revoke"}, headers=headers(new_admin)
+    )
+    assert [e["entity_id"] for e in audit.json()["entries"]] == [demo_admin]  # refusals: none
+
+
+async def test_two_concurrent_revocations_of_the_last_two_admin_keys_leave_one(
+    own_database: tuple[str, AsyncClient],
+) -> None:
+    """Each revocation alone would leave an admin key; together they would leave none. The
+    first holds the admin-key lock until it commits; the second waits for it, then counts the
+    first's revocation and is refused."""
+    url, client = own_database
+    [first] = await _active_admin_ids(client, ADMIN)
+    created = await client.post("/v1/api-keys", headers=headers(ADMIN), json={"role": "admin"})
+    assert created.status_code == 201, created.text
+    second = created.json()["id"]
+    engine = create_async_engine(url, poolclass=NullPool)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    try:
+        async with sessions() as one:
+            await one.begin()
+            assert (await revoke_key(one, uuid.UUID(first)))[1]  # revoked, not yet committed
+
+            async def revoke_the_other() -> bool:
+                async with sessions() as other, other.begin():
+                    return (await revoke_key(other, uuid.UUID(second)))[1]
+
+            racing = asyncio.create_task(revoke_the_other())
+            # Until the second revocation waits for the lock (or, unlocked, has finished).
+            for _ in range(200):
+                async with sessions() as probe:
+                    waiting = await probe.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid ="
+                            " l.database WHERE d.datname = current_database()"
+                            " AND l.locktype = 'advisory' AND NOT l.granted"
+                        )
+                    )
+                if waiting or racing.done():
+                    break
+                await asyncio.sleep(0.05)
+            await one.commit()
+        with pytest.raises(LastAdminKey):
+            await racing
+    finally:
+        await engine.dispose()
+    assert await _active_admin_ids(client, created.json()["key"]) == [second]
