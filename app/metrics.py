@@ -5,8 +5,9 @@
 - ``onestop_http_requests_in_flight``.
 - ``onestop_settlements_total{operation, outcome}``: ``operation`` is ``settle`` or ``reverse``;
   ``outcome`` is ``created`` (201, or a first reversal), ``replayed`` (the same settlement or
-  reversal again), ``conflict`` (409 ``bill_conflict``), ``rejected`` (any other 4xx) or
-  ``error`` (5xx, including a failed commit).
+  reversal again), ``conflict`` (409 ``bill_conflict``, ``bill_reversed``,
+  ``replaces_mismatch``), ``rejected`` (any other 4xx) or ``error`` (5xx, including a failed
+  commit).
 - business figures, only with ``ONESTOP_METRICS_BUSINESS=true`` (``/metrics`` asks for no key,
   so by default it shows no money): ``onestop_fund_paid_fen_total{fund_code, layer}`` and
   ``onestop_fund_reversed_fen_total``, what each fund paid on new settlements and gave back on
