@@ -71,6 +71,31 @@ def test_fast_path_equals_general_path_on_text(value: str) -> None:
         assert outcome(parse, value) == expected  # again, from the memo if it was accepted
 
 
+# Issue 11 items 1 and 3: every digit of Unicode category Nd outside 0-9 (Arabic-Indic ٥,
+# fullwidth ５, Devanagari ५, ...) is a digit to str.isdigit() and int(), so "٥٠٠٠" once read as
+# 5000; and "$" let a trailing newline through ("100\n"). Anywhere in a decimal, each is refused.
+non_ascii_digits = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@given(decimal_text, non_ascii_digits, st.data())
+@example("5000", "٥", None)
+@example("5000.00", "５", None)
+def test_text_with_a_non_ascii_digit_is_refused(text: str, digit: str, data: Any) -> None:
+    at = len(text) if data is None else data.draw(st.integers(0, len(text)))
+    value = text[:at] + digit + text[at:]
+    for parse in PARSERS:
+        assert outcome(parse, value)[0] == "error", value
+        assert outcome(parse.general, value)[0] == "error", value
+
+
+@given(decimal_text, st.sampled_from(["\n", "\r\n", " ", "\t", "\u3000", "\x00"]))
+@example("100", "\n")
+@example("5000.00", "\n")
+def test_text_with_trailing_whitespace_or_nul_is_refused(text: str, tail: str) -> None:
+    for parse in PARSERS:
+        assert outcome(parse, text + tail)[0] == "error"
+
+
 @given(
     st.one_of(
         st.integers(),

@@ -361,7 +361,10 @@ def test_format_ratio_bp(ratio_bp: int) -> None:
 
 
 def test_parse_scaled_rejects_what_is_not_a_plain_decimal() -> None:
-    for text in ("1e3", " 1", "1,000.00", "", "1.", ".5", "+1", "0x10", "1.234"):
+    # Issue 11 item 3: other scripts' digits (Arabic-Indic, fullwidth), which int() reads, and a
+    # trailing newline, which a regex's $ lets through, are not plain decimals either.
+    odd = ("٥٠٠٠", "５０００.００", "5000.00\n", "100\n", "1\n", "１")
+    for text in ("1e3", " 1", "1,000.00", "", "1.", ".5", "+1", "0x10", "1.234", *odd):
         try:
             parse_scaled(text, 2)
         except ValueError:
