@@ -124,7 +124,7 @@ Money = Annotated[
     int,
     BeforeValidator(_AMOUNT),
     _schema(
-        r"^\d+(\.\d{1,2})?$",
+        r"^[0-9]+(\.[0-9]{1,2})?$",
         "25.00",
         "Amount in yuan, at most 2 decimals (a JSON number is accepted too).",
     ),
@@ -134,7 +134,7 @@ OptionalMoney = Annotated[
     BeforeValidator(lambda v: None if v is None else _AMOUNT(v)),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "null"}],
+            "anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}, {"type": "null"}],
             "description": "Amount in yuan, or null for none.",
         }
     ),
@@ -142,14 +142,14 @@ OptionalMoney = Annotated[
 Price = Annotated[
     int,
     BeforeValidator(_scaled(4, "unit price", maximum=_MAX * 10_000)),
-    _schema(r"^\d+(\.\d{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
+    _schema(r"^[0-9]+(\.[0-9]{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
 ]
 OptionalPrice = Annotated[
     int | None,
     BeforeValidator(lambda v: None if v is None else _PRICE(v)),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,4})?$"}, {"type": "null"}],
+            "anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,4})?$"}, {"type": "null"}],
             "description": "Price in yuan (at most 4 decimals), or null for none.",
         }
     ),
@@ -157,26 +157,28 @@ OptionalPrice = Annotated[
 Quantity = Annotated[
     int,
     BeforeValidator(_scaled(3, "quantity", maximum=10**9 * 1000, positive=True)),
-    _schema(r"^\d+(\.\d{1,3})?$", "2", "Quantity, positive, at most 3 decimals."),
+    _schema(r"^[0-9]+(\.[0-9]{1,3})?$", "2", "Quantity, positive, at most 3 decimals."),
 ]
 Ratio = Annotated[
     int,
     BeforeValidator(_scaled(4, "ratio", maximum=10_000)),
-    _schema(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
+    _schema(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
 ]
 CountyCode = Annotated[
-    str, Field(pattern=r"^\d{6}$", examples=["510402"], description="县级行政区划代码")
+    str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only, the whole text: \d would take any script's digits (int() reads "５" as 5, so
+# a fullwidth ID passed the checksum and registered the same person twice) and $ a final "\n".
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def id_number_problem(value: str) -> str | None:
     """Why ``value`` is not a valid 18-digit resident ID (GB 11643-1999), or ``None``."""
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         return "must be 18 characters: 17 digits and a digit or X"
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != value[17]:

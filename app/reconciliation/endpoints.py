@@ -178,7 +178,7 @@ async def poverty_ledger(
     date_from: DateFrom,
     date_to: DateTo,
     county_code: Annotated[
-        str | None, Query(pattern=r"^\d{6}$", description="The person's county (参保地)")
+        str | None, Query(pattern=r"^[0-9]{6}$", description="The person's county (参保地)")
     ] = None,
 ) -> LedgerOut:
     """管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),

@@ -40,7 +40,7 @@ TIME_ZONE = "Asia/Shanghai"
 MAX_CHECK_FUNDS = 100
 MAX_CHECK_IDS = 50_000
 
-_SIGNED = r"^-?\d+(\.\d{1,2})?$"
+_SIGNED = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 
 
 def _signed_fen(value: object) -> int:
@@ -251,7 +251,7 @@ class LedgerInCounty(BaseModel):
 
 class LedgerRow(BaseModel):
     county_code: str = Field(description="The person's county (参保地)")
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2018-06"])
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2018-06"])
     count: int = Field(description="Registered-poor inpatient settlements that stand")
     in_policy: Amount
     self_pay: Amount

@@ -34,7 +34,7 @@ CatalogCode = Annotated[
 IdNumber = Annotated[
     str,
     Path(
-        pattern=r"^\d{17}[\dX]$",
+        pattern=r"^[0-9]{17}[0-9X]$",
         description="18-digit resident ID number (公民身份号码, GB 11643), checksum verified",
         examples=["510402195001010014"],
     ),

@@ -67,7 +67,7 @@ class PatientIn(_In):
     """The insured patient (参保人)."""
 
     id_number: str = Field(
-        pattern=r"^\d{17}[\dX]$",
+        pattern=r"^[0-9]{17}[0-9X]$",
         description="18-digit resident ID number (公民身份号码, GB 11643); must be in the person "
         "registry and enrolled (参保) for the discharge year",
         examples=["510402195001010014"],

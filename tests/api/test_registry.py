@@ -9,11 +9,14 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .conftest import (
     ADMIN,
     AGENCY,
     assert_problem,
+    bill_no,
     headers,
     hospital_key,
     make_bill,
@@ -157,6 +160,43 @@ async def test_person_id_of_wrong_shape(client: AsyncClient) -> None:
         "/v1/persons/51040219500101001", headers=headers(ADMIN), json=person_body()
     )
     assert_problem(response, 422, "validation_error", [["path", "id_number"]])
+
+
+def _in_other_digits(id_number: str, zero: str) -> str:
+    """The same ID with its 17 leading digits written in another script (``zero`` is that
+    script's 0), the check character kept: ``５１０４…4`` for fullwidth."""
+    return "".join(chr(ord(zero) + int(d)) for d in id_number[:17]) + id_number[17]
+
+
+async def test_person_id_in_other_digits_is_refused_and_nothing_is_stored(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    # Issue 11 item 1: the fullwidth twin of a registered ID passed \d{17} and, since int()
+    # reads "５" as 5, the checksum too: 201, a second person with fresh caps for the same ID.
+    # Only ASCII 0-9 (and X last) are ID digits, so each twin is 422 at the path.
+    id_number = await new_person(client)
+    twins = [
+        _in_other_digits(id_number, "\uff10"),  # fullwidth ０
+        _in_other_digits(id_number, "\u0660"),  # Arabic-Indic ٠
+        id_number[:17] + "\uff38" if id_number[17] == "X" else id_number[:17] + "\uff14",
+    ]
+    for twin in twins:
+        assert twin != id_number and len(twin) == 18
+        url = f"/v1/persons/{twin}"
+        response = await client.put(url, headers=headers(ADMIN), json=person_body())
+        assert_problem(response, 422, "validation_error", [["path", "id_number"]])
+        response = await client.get(url, headers=headers(ADMIN))
+        assert_problem(response, 422, "validation_error", [["path", "id_number"]])
+        # nor can a bill name the person that way
+        bill = make_bill(bill_no(), twin)
+        assert_problem(
+            await preview(client, bill), 422, "validation_error", [["body", "patient", "id_number"]]
+        )
+    async with engine.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM persons WHERE id_number = ANY(:twins)"), {"twins": twins}
+        )
+    assert stored == 0
 
 
 async def test_person_bad_fields_are_named(client: AsyncClient) -> None:
