@@ -38,6 +38,7 @@ from app.engine import (
 from app.engine.report import settlement_dict
 from app.engine.spec import CATEGORIES, LEVELS
 from app.policy import POLICY_DIR, load_directory
+from app.types import ExponentNumber, loads
 
 __all__ = ["BillFile", "BillFileError", "add_parser", "main", "parse_bill", "run"]
 
@@ -119,7 +120,10 @@ class _Errors:
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             self.add(where, f"must be a decimal number or string, got {type(value).__name__}")
             return default
-        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        if isinstance(value, ExponentNumber):  # 5e1, 1E+3: a number, but not a plain decimal
+            self.add(where, "must be a plain decimal, written without an exponent")
+            return default
+        text = str(value)  # a JSON number is a Decimal of the text written: "12.50" stays 12.50
         try:
             number = parse_scaled(text, places)
         except ValueError:
@@ -279,7 +283,7 @@ def load_bill(path: Path) -> BillFile:
     except OSError as exc:
         raise BillFileError([f"{path}: cannot read: {exc.strerror}"]) from exc
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         raise BillFileError([f"{path}: not valid JSON: {exc}"]) from exc
     return parse_bill(data)

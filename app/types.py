@@ -1,13 +1,23 @@
 """Pydantic field types at the HTTP edge: money, prices, quantities and ratios become integers.
 
 RULEBOOK §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit prices
-up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. A
-number is taken by its shortest decimal text, so ``12.5`` is 12.50 while ``1e30``, ``NaN``,
-booleans and anything with too many decimals are rejected, never rounded or coerced.
+up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. Only
+plain decimals: ASCII digits ``0-9``, an optional ``.`` and nothing else, the whole text (no
+exponent, sign, spaces, trailing newline, other scripts' digits such as ``٥`` or ``５``).
+
+A JSON number is taken by the text the client wrote: request bodies are read with :func:`loads`
+(every route is an ``app.routing.JSONRoute``), which keeps a number with a fraction as a
+``Decimal`` of that text and marks one with an exponent, so ``12.5`` is 12.50 while ``5e1``,
+``5.0e3``, ``5000e0``, ``1e30`` and anything with too many decimals are rejected, never rounded
+or coerced. A Python ``float`` (what pydantic's JSON mode
+makes of such a number) is always rejected, since it no longer says how it was written; JSON
+integers, ``Decimal`` and strings are the accepted inputs. Booleans, ``NaN`` and infinities are
+rejected too.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any
@@ -18,6 +28,7 @@ from app.engine import parse_scaled
 
 __all__ = [
     "CountyCode",
+    "ExponentNumber",
     "Money",
     "OptionalMoney",
     "OptionalPrice",
@@ -25,7 +36,26 @@ __all__ = [
     "Quantity",
     "Ratio",
     "Year",
+    "loads",
 ]
+
+
+class ExponentNumber(Decimal):
+    """A JSON number written with an exponent (``5e1``, ``5000e0``, ``125e-2``): :func:`loads`
+    marks it, since its value alone may look plain (``Decimal("5000e0")`` is ``5000``)."""
+
+    __slots__ = ()
+
+
+def _json_number(text: str) -> Decimal:
+    return ExponentNumber(text) if "e" in text or "E" in text else Decimal(text)
+
+
+def loads(body: bytes | str) -> Any:
+    """``json.loads`` for request bodies: a JSON number with a fraction or an exponent is a
+    :class:`~decimal.Decimal` holding exactly the text sent (an :class:`ExponentNumber` when it
+    has an exponent), never a float; integers stay ``int``."""
+    return json.loads(body, parse_float=_json_number)
 
 
 # Texts already converted, per type: bills repeat their prices, quantities and amounts, and a
@@ -79,12 +109,14 @@ def _scaled(places: int, what: str, *, maximum: int, positive: bool = False) -> 
     def general(value: Any) -> int:
         if isinstance(value, bool):
             raise ValueError(f"{what} must be a decimal string or number, not a boolean")
-        if isinstance(value, int):
-            text = str(value)
-        elif isinstance(value, float | Decimal):
-            text = repr(value) if isinstance(value, float) else str(value)
-            if text.endswith(".0"):
-                text = text[:-2]
+        if isinstance(value, float):
+            # The client's text is gone: 5e1 and 50.0 are one float. JSON numbers reach here as
+            # Decimal (loads below); a float is pydantic's JSON mode, or a Python caller.
+            raise ValueError(f"{what} must be a decimal string or number, not a binary float")
+        if isinstance(value, ExponentNumber):
+            raise ValueError(f"{what} must be a plain decimal with at most {places} decimal places")
+        if isinstance(value, int | Decimal):
+            text = str(value)  # a Decimal keeps the text it was read from: 5e1 is "5E+1"
         elif isinstance(value, str):
             text = value
         else:

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
 
 from .models import AuditEntry
 from .service import verify
 
-router = APIRouter(prefix="/v1/audit", tags=["audit 审计"])
+router = APIRouter(prefix="/v1/audit", tags=["audit 审计"], route_class=JSONRoute)
 
 
 class AuditEntryOut(BaseModel):

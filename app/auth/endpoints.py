@@ -14,11 +14,12 @@ from app.auth.deps import AdminCaller, forget_key
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, NotFound, Unprocessable, problem_responses
 from app.registry.models import Hospital
+from app.routing import JSONRoute
 
 from .models import ApiKey
 from .service import create_key, list_keys, revoke_key
 
-router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"])
+router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"], route_class=JSONRoute)
 
 
 class ApiKeyIn(BaseModel):

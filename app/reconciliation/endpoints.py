@@ -15,13 +15,14 @@ from app.auth.deps import ReaderCaller, require
 from app.auth.service import Caller
 from app.db.session import ReadSessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
 
 from . import export, service
 from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, ReconciliationTotals
 
 __all__ = ["MAX_EXPORT_ROWS", "router"]
 
-router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation 对账"])
+router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation 对账"], route_class=JSONRoute)
 
 MAX_EXPORT_ROWS = 100_000
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Response
 from app.auth.deps import AdminCaller, AnyCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
 
 from . import service
 from .schemas import CatalogItemIn, CatalogItemOut, HospitalIn, HospitalOut, PersonIn, PersonOut
 
-router = APIRouter(prefix="/v1", tags=["registries 登记"])
+router = APIRouter(prefix="/v1", tags=["registries 登记"], route_class=JSONRoute)
 
 Code = Annotated[
     str,

@@ -3,6 +3,7 @@ bad input is a 422 naming the field; only admin keys write; API keys."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -265,6 +266,23 @@ async def test_catalog_put_creates_then_replaces(client: AsyncClient) -> None:
     assert Decimal(got["self_pay_ratio"]) == 0
     assert got["price_cap"] is None
     assert got["valid_to"] == "2018-12-31"
+
+
+async def test_catalog_numbers_are_read_by_their_text(client: AsyncClient) -> None:
+    # Issue 11 item 3 beyond bills: a JSON number keeps its text on every route, so 8e2 (800.0
+    # as a float) is refused as not a plain decimal, while 800.50 and 0.1 are taken as written.
+    url = f"/v1/catalog/{_code('XT')}"
+    raw_headers = {**headers(ADMIN), "content-type": "application/json"}
+    template = json.dumps(_catalog(price_cap="__CAP__", self_pay_ratio="__RATIO__"))
+    for cap, ratio, loc in (("8e2", "0.1", "price_cap"), ("800.50", "1e-1", "self_pay_ratio")):
+        raw = template.replace('"__CAP__"', cap).replace('"__RATIO__"', ratio)
+        response = await client.put(url, content=raw, headers=raw_headers)
+        assert_problem(response, 422, "validation_error", [["body", loc]])
+    assert_problem(await client.get(url, headers=headers(ADMIN)), 404, "catalog_item_not_found")
+    raw = template.replace('"__CAP__"', "800.50").replace('"__RATIO__"', "0.1")
+    created = await client.put(url, content=raw, headers=raw_headers)
+    assert created.status_code == 201, created.text
+    assert (created.json()["price_cap"], created.json()["self_pay_ratio"]) == ("800.50", "0.10")
 
 
 @pytest.mark.parametrize(

@@ -708,10 +708,13 @@ async def test_settlement_not_found(client: AsyncClient) -> None:
     assert_problem(await find(client, "H510402001", bill_no()), 404, "settlement_not_found")
 
 
-def _raw_with_amount(body: dict[str, Any], raw_amount: str) -> str:
-    """The JSON text of ``body`` with the first line's amount written exactly as ``raw_amount``."""
+def _raw_with_amount(
+    body: dict[str, Any], raw_amount: str, line: int = 0, field: str = "amount"
+) -> str:
+    """The JSON text of ``body`` with one line's ``field`` (the first line's amount unless
+    told) written exactly as ``raw_amount``."""
     body = json.loads(json.dumps(body))
-    body["items"][0]["amount"] = "__AMOUNT__"
+    body["items"][line][field] = "__AMOUNT__"
     return json.dumps(body, ensure_ascii=False).replace('"__AMOUNT__"', raw_amount)
 
 
@@ -740,6 +743,34 @@ async def test_bad_amount_is_a_validation_error(client: AsyncClient, raw_amount:
         headers={**headers(hospital_key("H510402001")), "content-type": "application/json"},
     )
     assert_problem(response, 422, "validation_error", [["body", "items", 0, "amount"]])
+    await _assert_untouched(client, person, body)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        # Issue 11 item 3, on the XB01 line (50.00 × 100 = 5000.00): each reads as that line's
+        # own value, so the bill used to settle (201); none is a plain decimal as written.
+        ("amount", '"٥٠٠٠"'),  # Arabic-Indic digits: int() reads 5000
+        ("amount", '"５０００.００"'),  # fullwidth digits (and an ASCII point)
+        ("amount", '"5000.00\\n"'),  # a trailing newline, which "$" let through
+        ("quantity", '"100\\n"'),
+        ("unit_price", "5e1"),  # JSON numbers with an exponent: 50 and 5000 as floats
+        ("amount", "5.0e3"),
+        ("amount", "5000e0"),
+    ],
+)
+async def test_money_text_that_is_not_a_plain_decimal_is_refused(
+    client: AsyncClient, field: str, raw: str
+) -> None:
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person)
+    response = await client.post(
+        "/v1/settlements",
+        content=_raw_with_amount(body, raw, line=1, field=field),
+        headers={**headers(hospital_key("H510402001")), "content-type": "application/json"},
+    )
+    assert_problem(response, 422, "validation_error", [["body", "items", 1, field]])
     await _assert_untouched(client, person, body)
 
 
