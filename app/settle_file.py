@@ -32,6 +32,7 @@ from app.engine import (
     format_fen,
     in_force,
     paid_key,
+    parse_date,
     parse_scaled,
     settle,
 )
@@ -146,7 +147,7 @@ class _Errors:
 def _date(value: Any, errors: _Errors) -> dt.date:
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return parse_date(value)
         except ValueError:
             pass
     errors.add("discharge_date", "required, a date YYYY-MM-DD")

@@ -1,34 +1,43 @@
-"""Pydantic field types at the HTTP edge: money, prices, quantities and ratios become integers.
+"""Pydantic field types at the HTTP edge: money, dates and codes as the contract writes them.
 
 RULEBOOK §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit prices
 up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. Only
-plain decimals: ASCII digits ``0-9``, an optional ``.`` and nothing else, the whole text (no
-exponent, sign, spaces, trailing newline, other scripts' digits such as ``٥`` or ``５``).
+plain decimals, the whole text: ASCII digits ``0-9`` with at most one ``.``; no exponent, no
+spaces or trailing newline, no other scripts' digits (``٥``, ``５``, which ``int()`` would read).
 
 A JSON number is taken by the text the client wrote: request bodies are read with :func:`loads`
 (every route is an ``app.routing.JSONRoute``), which keeps a number with a fraction as a
 ``Decimal`` of that text and marks one with an exponent, so ``12.5`` is 12.50 while ``5e1``,
 ``5.0e3``, ``5000e0``, ``1e30`` and anything with too many decimals are rejected, never rounded
-or coerced. A Python ``float`` (what pydantic's JSON mode
-makes of such a number) is always rejected, since it no longer says how it was written; JSON
-integers, ``Decimal`` and strings are the accepted inputs. Booleans, ``NaN`` and infinities are
-rejected too.
+or coerced. A Python ``float`` (what pydantic's JSON mode makes of such a number, and so what
+the settlement endpoint's fast parse meets) is always rejected: it no longer says how it was
+written. JSON integers, ``Decimal`` and strings are the inputs; booleans, ``NaN`` and
+infinities are rejected.
+
+Dates are strings ``YYYY-MM-DD`` naming a real day (:data:`IsoDate`), never a number or a
+datetime; ID numbers and county codes are ASCII digits too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
-from app.engine import parse_scaled
+from app import clock
+from app.engine import parse_date, parse_scaled
 
 __all__ = [
+    "EARLIEST_ADMISSION",
+    "AdmissionDate",
     "CountyCode",
+    "DischargeDate",
     "ExponentNumber",
+    "IsoDate",
     "Money",
     "OptionalMoney",
     "OptionalPrice",
@@ -200,6 +209,42 @@ CountyCode = Annotated[
     str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        return parse_date(value)  # its ValueError says what is wrong
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # a Python caller's date; JSON and query strings are text
+    raise ValueError("must be a date written YYYY-MM-DD (a string), not a number or a datetime")
+
+
+# Issue 11 item 4: an admission before this is a typing error, not a patient (1900 is the
+# issue's bound, not a policy parameter).
+EARLIEST_ADMISSION = dt.date(1900, 1, 1)
+
+
+def _not_before_1900(value: dt.date) -> dt.date:
+    if value < EARLIEST_ADMISSION:
+        raise ValueError(f"must not be before {EARLIEST_ADMISSION.isoformat()}")
+    return value
+
+
+def _not_after_today(value: dt.date) -> dt.date:
+    today = clock.today()
+    if value > today:
+        raise ValueError(f"must not be after today ({today.isoformat()}, {clock.TIME_ZONE})")
+    return value
+
+
+# Only a string ``YYYY-MM-DD`` in ASCII digits that names a real day: pydantic's own date also
+# takes 0 (Unix time: 1970-01-01) and "2018-06-01T00:00:00". Every date of a request body or a
+# query parameter is one of these.
+IsoDate = Annotated[
+    dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
+AdmissionDate = Annotated[IsoDate, AfterValidator(_not_before_1900)]
+DischargeDate = Annotated[IsoDate, AfterValidator(_not_after_today)]
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"

@@ -6,7 +6,6 @@ Agency and admin keys see every hospital (``hospital_code`` narrows); a hospital
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -16,6 +15,7 @@ from app.auth.service import Caller
 from app.db.session import ReadSessionDep
 from app.errors import AUTH_CODES, problem_responses
 from app.routing import JSONRoute
+from app.types import IsoDate
 
 from . import export, service
 from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, ReconciliationTotals
@@ -35,8 +35,8 @@ HospitalFilter = Annotated[
         "key's own hospital; another hospital is 403.",
     ),
 ]
-DateFrom = Annotated[dt.date, Query(description="First day (Asia/Shanghai), inclusive")]
-DateTo = Annotated[dt.date, Query(description="Last day (Asia/Shanghai), inclusive")]
+DateFrom = Annotated[IsoDate, Query(description="First day (Asia/Shanghai), inclusive")]
+DateTo = Annotated[IsoDate, Query(description="Last day (Asia/Shanghai), inclusive")]
 
 _PROBLEMS = problem_responses(
     401,

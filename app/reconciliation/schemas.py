@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from app.engine import parse_scaled
+from app.types import IsoDate
 
 __all__ = [
     "TIME_ZONE",
@@ -167,8 +168,8 @@ class CheckIn(_In):
     """A hospital's own books for a range (对账申请)."""
 
     hospital_code: str = Field(pattern=r"^[A-Za-z0-9._-]{1,32}$", examples=["H510402001"])
-    date_from: dt.date = Field(description="First day, Asia/Shanghai")
-    date_to: dt.date = Field(description="Last day (inclusive), Asia/Shanghai")
+    date_from: IsoDate = Field(description="First day, Asia/Shanghai")
+    date_to: IsoDate = Field(description="Last day (inclusive), Asia/Shanghai")
     funds: list[CheckFundIn] = Field(
         max_length=MAX_CHECK_FUNDS,
         description="Net count and paid per fund; a fund left out counts as 0 and 0.00",

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from app.engine.money import format_bp, format_e4
 from app.registry.models import CatalogItem
-from app.types import CountyCode, OptionalPrice, Ratio, Year
+from app.types import CountyCode, IsoDate, OptionalPrice, Ratio, Year
 
 __all__ = [
     "CatalogItemIn",
@@ -31,10 +31,10 @@ class _In(BaseModel):
 
 
 class _DateRange(_In):
-    valid_from: dt.date = Field(
+    valid_from: IsoDate = Field(
         description="First day of validity (生效日期)", examples=["2018-01-01"]
     )
-    valid_to: dt.date | None = Field(
+    valid_to: IsoDate | None = Field(
         default=None, description="Last day of validity (失效日期), inclusive; null: open-ended"
     )
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.types import Money, Price, Quantity, id_number_problem
+from app.types import AdmissionDate, DischargeDate, Money, Price, Quantity, id_number_problem
 
 __all__ = [
     "ItemIn",
@@ -151,12 +151,13 @@ class SettlementIn(_In):
         examples=["ZY2018060001"],
     )
     patient: PatientIn
-    admission_date: dt.date = Field(
-        description="Admission date (入院日期)", examples=["2018-06-01"]
+    admission_date: AdmissionDate = Field(
+        description="Admission date (入院日期), YYYY-MM-DD, not before 1900-01-01",
+        examples=["2018-06-01"],
     )
-    discharge_date: dt.date = Field(
-        description="Discharge date (出院日期); chooses the policy version in force and the "
-        "accumulator year (年度累计)",
+    discharge_date: DischargeDate = Field(
+        description="Discharge date (出院日期), YYYY-MM-DD, not after today (Asia/Shanghai); "
+        "chooses the policy version in force and the accumulator year (年度累计)",
         examples=["2018-06-12"],
     )
     referral: StrictBool = Field(

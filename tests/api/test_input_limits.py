@@ -6,7 +6,18 @@ from __future__ import annotations
 import pytest
 from httpx import AsyncClient
 
-from .conftest import ADMIN, assert_problem, headers, hospital_key
+from .conftest import (
+    ADMIN,
+    assert_problem,
+    bill_no,
+    headers,
+    hospital_key,
+    make_bill,
+    new_person,
+    person_body,
+    preview,
+    random_id_number,
+)
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -52,3 +63,49 @@ async def test_reconciliation_dates_out_of_range_are_422(
 async def test_audit_after_id_beyond_bigint_is_422(client: AsyncClient) -> None:
     response = await client.get("/v1/audit", headers=headers(ADMIN), params={"after_id": 2**63})
     assert_problem(response, 422, "validation_error", locs=[["query", "after_id"]])
+
+
+# Issue 11 item 4: pydantic's lax date took 0 as 1970-01-01 (Unix time) and a datetime at
+# midnight as its day; a date is a string YYYY-MM-DD in ASCII digits naming a real day, nowhere
+# anything else (body or query).
+NOT_DATES = [
+    0,
+    1527811200,
+    "2018-06-01T00:00:00",
+    "20180601",
+    "2018-6-1",
+    "２０18-06-01",
+    "2018-02-30",
+]
+
+
+@pytest.mark.parametrize("not_a_date", NOT_DATES)
+async def test_a_date_is_a_yyyy_mm_dd_string_everywhere(
+    client: AsyncClient, not_a_date: object
+) -> None:
+    person = await new_person(client)
+    for field in ("admission_date", "discharge_date"):
+        bill = make_bill(bill_no(), person) | {field: not_a_date}
+        assert_problem(await preview(client, bill), 422, "validation_error", [["body", field]])
+
+    id_number = random_id_number()
+    category = {"category": "dibao", "valid_from": not_a_date, "valid_to": None}
+    response = await client.put(
+        f"/v1/persons/{id_number}", headers=headers(ADMIN), json=person_body([category])
+    )
+    assert_problem(response, 422, "validation_error", [["body", "categories", 0, "valid_from"]])
+    got = await client.get(f"/v1/persons/{id_number}", headers=headers(ADMIN))
+    assert_problem(got, 404, "person_not_found")  # nothing stored
+    entry = {"name": "x", "grade": "A", "valid_from": "2018-01-01", "valid_to": not_a_date}
+    response = await client.put("/v1/catalog/DATE1", headers=headers(ADMIN), json=entry)
+    assert_problem(response, 422, "validation_error", [["body", "valid_to"]])
+
+    key = headers("demo-agency")
+    for name in ("date_from", "date_to"):
+        days = {"date_from": "2018-01-01", "date_to": "2018-12-31", name: str(not_a_date)}
+        for path in ("totals", "settlements", "poverty-ledger"):
+            response = await client.get(f"/v1/reconciliation/{path}", headers=key, params=days)
+            assert_problem(response, 422, "validation_error", [["query", name]])
+        books = {"hospital_code": "H510402001", **days, name: not_a_date, "funds": []}
+        response = await client.post("/v1/reconciliation/check", headers=key, json=books)
+        assert_problem(response, 422, "validation_error", [["body", name]])

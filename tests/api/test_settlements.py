@@ -6,12 +6,16 @@ worked out by hand in a comment next to it. Every test uses fresh persons and bi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
+
+from app import clock
 
 from .conftest import (
     ADMIN,
@@ -658,6 +662,43 @@ async def test_dates_out_of_order(client: AsyncClient) -> None:
     await _assert_untouched(client, person, body)
     same_day = make_bill(bill_no(), person, discharge="2018-06-12", admission="2018-06-12")
     assert (await preview(client, same_day)).status_code == 200
+
+
+async def test_discharge_after_today_is_refused(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11 item 4: "today" is the server's day in Asia/Shanghai (app.clock.today). Moved back
+    # to 2018-06-11, a discharge on 2018-06-12 is tomorrow: 422 naming discharge_date, nothing
+    # stored; on the day itself it settles.
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person, discharge="2018-06-12")
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2018, 6, 11))
+    problem = assert_problem(
+        await settle(client, body), 422, "validation_error", [["body", "discharge_date"]]
+    )
+    assert "after today (2018-06-11, Asia/Shanghai)" in problem["errors"][0]["msg"]
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2018, 6, 12))
+    await _assert_untouched(client, person, body)  # (its preview discharges on 2018-06-12)
+    assert (await settle(client, body)).status_code == 201
+    monkeypatch.undo()
+    # and with the real clock: tomorrow in Shanghai (whatever the host's own time zone)
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=1)
+    late = make_bill(bill_no(), person, discharge=tomorrow.isoformat())
+    assert_problem(
+        await preview(client, late), 422, "validation_error", [["body", "discharge_date"]]
+    )
+
+
+async def test_admission_before_1900_is_refused(client: AsyncClient) -> None:
+    # Issue 11 item 4: 1899-12-31 is a typing error, not a stay; 1900-01-01 is the first day taken.
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person, admission="1899-12-31")
+    assert_problem(
+        await settle(client, body), 422, "validation_error", [["body", "admission_date"]]
+    )
+    await _assert_untouched(client, person, body)
+    first = make_bill(bill_no(), person, admission="1900-01-01")
+    assert (await preview(client, first)).status_code == 200
 
 
 async def test_no_policy_in_force(client: AsyncClient) -> None:
