@@ -12,9 +12,10 @@ statement past its timeout) is not a bug: it is 503 ``database_unavailable`` wit
 ``Retry-After``, logged as one warning line, and the request's transaction is rolled back. The
 pool never hands out a connection the server closed (``app.db.session._drop_closed``), so the
 service recovers by itself once the database answers again. A text value PostgreSQL cannot hold
-(U+0000, valid in JSON and in a Python string) is the request's fault: 422
-``invalid_character``. Any other database error is a bug: 500 ``internal_error``, logged with its
-traceback.
+(U+0000, valid in JSON and in a Python string) is the request's fault: 422 ``invalid_character``.
+The request models refuse it first, naming the field in ``errors`` (``app.types.Text``); the
+database's refusal is the backstop, with no field to name. Any other database error is a bug:
+500 ``internal_error``, logged with its traceback.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from app.context import request_id_var, valid_request_id
 __all__ = [
     "AUTH_CODES",
     "DATABASE_RETRY_AFTER_S",
+    "INVALID_CHARACTER",
     "PROBLEM_CONTENT_TYPE",
     "AppError",
     "Conflict",
@@ -235,8 +237,24 @@ async def _app_error(request: Request, exc: AppError) -> Response:
     )
 
 
+INVALID_CHARACTER = "invalid_character"
+"""The code of a text value holding U+0000 (NUL): a pydantic error type (``app.types.Text``) and
+the problem code when it is the request's only fault."""
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
-    errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in exc.errors()]
+    found = exc.errors()
+    errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in found]
+    if found and all(e["type"] == INVALID_CHARACTER for e in found):
+        return _problem(
+            request,
+            status=422,
+            code=INVALID_CHARACTER,
+            title="Unprocessable Content",
+            detail="A text value in the request contains U+0000 (NUL), which cannot be stored "
+            "or searched for; see errors.",
+            errors=errors,
+        )
     return _problem(
         request,
         status=422,
@@ -340,7 +358,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
         return _problem(
             request,
             status=422,
-            code="invalid_character",
+            code=INVALID_CHARACTER,
             title="Unprocessable Content",
             detail="A text value in the request contains U+0000 (NUL), which cannot be stored "
             "or searched for.",

@@ -23,10 +23,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
 from app import clock
 from app.engine import parse_date, parse_scaled
@@ -44,6 +52,7 @@ __all__ = [
     "Price",
     "Quantity",
     "Ratio",
+    "Text",
     "Year",
     "loads",
 ]
@@ -245,6 +254,48 @@ IsoDate = Annotated[
 ]
 AdmissionDate = Annotated[IsoDate, AfterValidator(_not_before_1900)]
 DischargeDate = Annotated[IsoDate, AfterValidator(_not_after_today)]
+
+
+def _nul() -> PydanticCustomError:
+    # U+0000 is valid JSON and a valid Python string, but PostgreSQL cannot store or search for
+    # it; the type is the problem code app.errors gives a request whose only fault it is.
+    return PydanticCustomError("invalid_character", "must not contain U+0000 (NUL)")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """``Annotated[str, Text(200)]``: free text (a name, a label, a reason), at most
+    ``max_length`` characters as sent, never U+0000.
+
+    The request models strip surrounding whitespace (``str_strip_whitespace``) before pydantic's
+    own length checks, so ``max_length`` alone would measure what is left, and 200 letters with
+    padding would pass a documented ``maxLength`` of 200. This checks the text as sent first;
+    ``min_length`` still applies after stripping, so blank is empty.
+    """
+
+    max_length: int
+    min_length: int = 0
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        inner = core_schema.str_schema(
+            min_length=self.min_length or None, max_length=self.max_length
+        )
+        return core_schema.no_info_before_validator_function(self._as_sent, inner)
+
+    def _as_sent(self, value: Any) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise _nul()
+            if len(value) > self.max_length:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": self.max_length},
+                )
+        return value
+
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"

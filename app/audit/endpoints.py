@@ -14,6 +14,7 @@ from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
 from app.routing import JSONRoute
+from app.types import Text
 
 from .models import AuditEntry
 from .service import verify
@@ -57,9 +58,9 @@ class AuditVerification(BaseModel):
 async def list_entries(
     session: SessionDep,
     caller: AdminCaller,
-    action: str | None = None,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
+    action: Annotated[str | None, Query(), Text(64)] = None,  # the columns' lengths: longer
+    entity_type: Annotated[str | None, Query(), Text(32)] = None,  # matches nothing
+    entity_id: Annotated[str | None, Query(), Text(128)] = None,
     after_id: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # BIGINT: larger is no id
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 
-from app.types import AdmissionDate, DischargeDate, Money, Price, Quantity, id_number_problem
+from app.types import (
+    AdmissionDate,
+    DischargeDate,
+    Money,
+    Price,
+    Quantity,
+    Text,
+    id_number_problem,
+)
 
 __all__ = [
     "ItemIn",
@@ -44,9 +52,8 @@ class ItemIn(_In):
         description="Catalogue code (医保目录编码); must be in the catalogue on the discharge date",
         examples=["XB01"],
     )
-    name: str = Field(
+    name: Annotated[str, Text(200)] = Field(
         default="",
-        max_length=200,
         description="Item name as the HIS prints it (项目名称); informative only",
         examples=["注射用头孢曲松钠 1g"],
     )
@@ -72,9 +79,8 @@ class PatientIn(_In):
         "registry and enrolled (参保) for the discharge year",
         examples=["510402195001010014"],
     )
-    name: str | None = Field(
+    name: Annotated[str, Text(100)] | None = Field(
         default=None,
-        max_length=100,
         description="Patient name (姓名); informative only",
         examples=["张三"],
     )
@@ -187,9 +193,8 @@ class SettlementIn(_In):
 class ReversalIn(_In):
     """Optional body of a reversal (撤销)."""
 
-    reason: str | None = Field(
+    reason: Annotated[str, Text(500)] | None = Field(
         default=None,
-        max_length=500,
         description="Why the settlement is reversed (撤销原因); kept in the audit trail",
         examples=["费用录入错误，重新结算"],
     )
