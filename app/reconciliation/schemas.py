@@ -1,7 +1,8 @@
 """Reconciliation request and response bodies (API.md "Reconciliation").
 
-Amounts are 2-decimal strings. Figures of a reversal are negative (it takes back what its
-settlement paid), so every net figure is the plain sum of the events behind it.
+Amounts are 2-decimal strings, in requests too (``paid`` of a check). Figures of a reversal are
+negative (it takes back what its settlement paid), so every net figure is the plain sum of the
+events behind it.
 """
 
 from __future__ import annotations
@@ -45,10 +46,12 @@ _SIGNED = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 
 
 def _signed_fen(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    # A string only, as the schema says (money is text in this API): a JSON number, even an
+    # integer, is refused (issue 11 item 10).
+    if not isinstance(value, str):
         raise ValueError('amount must be a decimal string such as "-12.50"')
     try:
-        number = parse_scaled(str(value), 2)
+        number = parse_scaled(value, 2)
     except ValueError:
         raise ValueError("amount must be a plain decimal with at most 2 decimal places") from None
     if abs(number) > 10**14 * 100:
