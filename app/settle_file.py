@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -144,6 +145,11 @@ class _Errors:
         return value
 
 
+def _is_county_code(value: Any) -> bool:
+    """Six ASCII digits (``\\d`` would take any script's digits)."""
+    return isinstance(value, str) and re.fullmatch(r"[0-9]{6}", value) is not None
+
+
 def _date(value: Any, errors: _Errors) -> dt.date:
     if isinstance(value, str):
         try:
@@ -249,9 +255,11 @@ def parse_bill(data: Any) -> BillFile:
     if level not in LEVELS:
         errors.add("hospital.level", f"must be one of {', '.join(LEVELS)}")
     person_county = person.get("county_code")
-    if person_county is not None and not (isinstance(person_county, str) and person_county):
+    if person_county is not None and not _is_county_code(person_county):
         errors.add("person.county_code", "must be a county code string such as 510411")
         person_county = None
+    if "county_code" in hospital and not _is_county_code(hospital["county_code"]):
+        errors.add("hospital.county_code", "must be a county code string such as 510411")
     if "in_county" in hospital:
         in_county = errors.flag(hospital["in_county"], "hospital.in_county")
     elif "county_code" in hospital and person_county is not None:

@@ -244,6 +244,19 @@ def test_every_problem_is_reported_at_once() -> None:
             lambda d: d["person"].update(county_code=510411),
             "person.county_code: must be a county code string",
         ),
+        (  # fullwidth digits (issue 11 item 1): 6 ASCII digits only
+            lambda d: d["person"].update(county_code="５１０４１１"),
+            "person.county_code: must be a county code string",
+        ),
+        (
+            lambda d: d["hospital"].update(county_code="510411\n"),
+            "hospital.county_code: must be a county code string",
+        ),
+        (
+            lambda d: d.update(discharge_date="2018-06-30T00:00:00"),  # issue 11 item 4
+            "discharge_date: required, a date",
+        ),
+        (lambda d: d.update(discharge_date="20180630"), "discharge_date: required, a date"),
         (
             lambda d: d.update(accumulators={"basic": {"paid": "-1.00"}}),
             "accumulators.basic.paid: must not be negative",
