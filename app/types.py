@@ -279,6 +279,8 @@ class Text:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        if source is not str:  # on ``str | None`` it would drop None: Annotated[str, Text] | None
+            raise TypeError(f"Text applies to str, not {source!r}")
         inner = core_schema.str_schema(
             min_length=self.min_length or None, max_length=self.max_length
         )

@@ -4,14 +4,14 @@ path does: same integer, or the same error message; and so does its memo of conv
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from app.types import MEMO_SIZE, Money, Price, Quantity, Ratio, _scaled
+from app.types import MEMO_SIZE, Money, Price, Quantity, Ratio, Text, _scaled
 
 PARSERS = [
     _scaled(2, "amount", maximum=10**14),
@@ -154,3 +154,33 @@ def test_values(type_: Any, value: Any, expected: int) -> None:
 def test_errors(type_: Any, value: Any, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         TypeAdapter(type_).validate_python(value)
+
+
+class _Named(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: Annotated[str, Text(5, min_length=1)]
+    note: Annotated[str, Text(3)] | None = None
+
+
+def _problems(data: Any) -> list[tuple[Any, str]]:
+    try:
+        _Named.model_validate(data)
+    except ValidationError as exc:
+        return [(e["loc"], e["type"]) for e in exc.errors()]
+    return []
+
+
+def test_text_is_measured_as_sent_then_stripped_and_never_holds_nul() -> None:
+    # Issue 11 items 8 and 10: 5 letters and a space are 6 sent (too long, though 5 once
+    # stripped); 4 and a space are 5 (taken, kept as 4); blank is empty; NUL names its field.
+    assert _Named.model_validate({"name": " abcd"}).name == "abcd"
+    assert _Named.model_validate_json('{"name": "abcd ", "note": null}').note is None
+    assert _problems({"name": "abcde "}) == [(("name",), "string_too_long")]
+    assert _problems({"name": "   "}) == [(("name",), "string_too_short")]
+    assert _problems({"name": "a\x00b"}) == [(("name",), "invalid_character")]
+    assert _problems({"name": "ab", "note": "\x00"}) == [(("note",), "invalid_character")]
+    with pytest.raises(TypeError, match="Text applies to str"):
+
+        class _Misused(BaseModel):
+            note: Annotated[str | None, Text(3)] = None

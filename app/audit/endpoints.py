@@ -58,9 +58,10 @@ class AuditVerification(BaseModel):
 async def list_entries(
     session: SessionDep,
     caller: AdminCaller,
-    action: Annotated[str | None, Query(), Text(64)] = None,  # the columns' lengths: longer
-    entity_type: Annotated[str | None, Query(), Text(32)] = None,  # matches nothing
-    entity_id: Annotated[str | None, Query(), Text(128)] = None,
+    # At most the columns' lengths (a longer filter matches nothing), and never U+0000.
+    action: Annotated[Annotated[str, Text(64)] | None, Query()] = None,
+    entity_type: Annotated[Annotated[str, Text(32)] | None, Query()] = None,
+    entity_id: Annotated[Annotated[str, Text(128)] | None, Query()] = None,
     after_id: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # BIGINT: larger is no id
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:
