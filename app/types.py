@@ -249,9 +249,7 @@ def _not_after_today(value: dt.date) -> dt.date:
 # Only a string ``YYYY-MM-DD`` in ASCII digits that names a real day: pydantic's own date also
 # takes 0 (Unix time: 1970-01-01) and "2018-06-01T00:00:00". Every date of a request body or a
 # query parameter is one of these.
-IsoDate = Annotated[
-    dt.date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})
-]
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]  # documented as pydantic's date
 AdmissionDate = Annotated[IsoDate, AfterValidator(_not_before_1900)]
 DischargeDate = Annotated[IsoDate, AfterValidator(_not_after_today)]
 
