@@ -22,15 +22,17 @@ settles, reads and reverses its own bills), `agency` (医保经办机构, read-o
 or hospital is 403 `forbidden`.
 
 **Money.** Amounts are decimal strings in yuan with 2 decimals (`"14640.00"`); requests accept
-strings or JSON numbers with at most 2 decimals (unit prices 4, quantities 3).
+strings or JSON numbers with at most 2 decimals (unit prices 4, quantities 3), plain decimals in
+ASCII digits only, taken as written: no exponent (`5e1`), no other scripts' digits (`"５０"`).
+Dates are strings `YYYY-MM-DD`; a discharge date may not be after today (Asia/Shanghai).
 
 **Errors.** Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`,
 `detail`, a stable machine `code` (listed on each response below), `errors: [{"loc", "msg"}]`
 pointing at each bad field, and `request_id`. Besides the listed ones, any operation may answer
-413 `payload_too_large`, 422 `invalid_character` (a text value holds U+0000), 500
-`internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping; retry) and
-503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not answer in
-time; nothing was stored, retry).
+413 `payload_too_large`, 422 `invalid_character` (a text value holds U+0000; `errors` names it),
+500 `internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping; retry)
+and 503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not answer
+in time; nothing was stored, retry).
 
 **Request ids.** Send `X-Request-ID` (1-64 of `A-Z a-z 0-9 . _ -`) to correlate; otherwise one is
 made. It comes back as `X-Request-ID` and in problem bodies, and is in the service's logs and

@@ -16,9 +16,10 @@ the reconciliation endpoints, through ``app.db.session.get_read_session``) is 50
 big for the timeout, and the same range would time out again. The
 pool never hands out a connection the server closed (``app.db.session._drop_closed``), so the
 service recovers by itself once the database answers again. A text value PostgreSQL cannot hold
-(U+0000, valid in JSON and in a Python string) is the request's fault: 422
-``invalid_character``. Any other database error is a bug: 500 ``internal_error``, logged with its
-traceback.
+(U+0000, valid in JSON and in a Python string) is the request's fault: 422 ``invalid_character``.
+The request models refuse it first, naming the field in ``errors`` (``app.types.Text``); the
+database's refusal is the backstop, with no field to name. Any other database error is a bug:
+500 ``internal_error``, logged with its traceback.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ __all__ = [
     "AUTH_CODES",
     "CODED_VALIDATION_ERRORS",
     "DATABASE_RETRY_AFTER_S",
+    "INVALID_CHARACTER",
     "PROBLEM_CONTENT_TYPE",
     "AppError",
     "Conflict",
@@ -247,9 +249,14 @@ async def _app_error(request: Request, exc: AppError) -> Response:
     )
 
 
+INVALID_CHARACTER = "invalid_character"
+"""The code of a text value holding U+0000 (NUL): a pydantic error type (``app.types.Text``) and
+the problem code when it is the request's only fault."""
+
 # Validation error types that are problem codes of their own: when every error of a request is
-# of one of these, the problem carries it (a line above app.bounds is ``amount_out_of_range``).
-CODED_VALIDATION_ERRORS = frozenset({"amount_out_of_range"})
+# of one such type, the problem carries it as its code (a line above app.bounds is
+# ``amount_out_of_range``, a NUL in a text ``invalid_character``); else ``validation_error``.
+CODED_VALIDATION_ERRORS = frozenset({"amount_out_of_range", INVALID_CHARACTER})
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -257,12 +264,18 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
     errors = [{"loc": list(e["loc"]), "msg": str(e["msg"])} for e in found]
     types = {e["type"] for e in found}
     code = types.pop() if len(types) == 1 and types <= CODED_VALIDATION_ERRORS else None
+    detail = (
+        "A text value in the request contains U+0000 (NUL), which cannot be stored or searched "
+        "for; see errors."
+        if code == INVALID_CHARACTER
+        else f"The request has {len(errors)} invalid field(s); see errors."
+    )
     return _problem(
         request,
         status=422,
         code=code or "validation_error",
         title="Unprocessable Content",
-        detail=f"The request has {len(errors)} invalid field(s); see errors.",
+        detail=detail,
         errors=errors,
     )
 
@@ -381,7 +394,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
         return _problem(
             request,
             status=422,
-            code="invalid_character",
+            code=INVALID_CHARACTER,
             title="Unprocessable Content",
             detail="A text value in the request contains U+0000 (NUL), which cannot be stored "
             "or searched for.",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -32,12 +33,14 @@ from app.engine import (
     format_fen,
     in_force,
     paid_key,
+    parse_date,
     parse_scaled,
     settle,
 )
 from app.engine.report import settlement_dict
 from app.engine.spec import CATEGORIES, LEVELS
 from app.policy import POLICY_DIR, load_directory
+from app.types import ExponentNumber, loads
 
 __all__ = ["BillFile", "BillFileError", "add_parser", "main", "parse_bill", "run"]
 
@@ -119,7 +122,10 @@ class _Errors:
         if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
             self.add(where, f"must be a decimal number or string, got {type(value).__name__}")
             return default
-        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        if isinstance(value, ExponentNumber):  # 5e1, 1E+3: a number, but not a plain decimal
+            self.add(where, "must be a plain decimal, written without an exponent")
+            return default
+        text = str(value)  # a JSON number is a Decimal of the text written: "12.50" stays 12.50
         try:
             number = parse_scaled(text, places)
         except ValueError:
@@ -139,10 +145,15 @@ class _Errors:
         return value
 
 
+def _is_county_code(value: Any) -> bool:
+    """Six ASCII digits (``\\d`` would take any script's digits)."""
+    return isinstance(value, str) and re.fullmatch(r"[0-9]{6}", value) is not None
+
+
 def _date(value: Any, errors: _Errors) -> dt.date:
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return parse_date(value)
         except ValueError:
             pass
     errors.add("discharge_date", "required, a date YYYY-MM-DD")
@@ -244,9 +255,11 @@ def parse_bill(data: Any) -> BillFile:
     if level not in LEVELS:
         errors.add("hospital.level", f"must be one of {', '.join(LEVELS)}")
     person_county = person.get("county_code")
-    if person_county is not None and not (isinstance(person_county, str) and person_county):
+    if person_county is not None and not _is_county_code(person_county):
         errors.add("person.county_code", "must be a county code string such as 510411")
         person_county = None
+    if "county_code" in hospital and not _is_county_code(hospital["county_code"]):
+        errors.add("hospital.county_code", "must be a county code string such as 510411")
     if "in_county" in hospital:
         in_county = errors.flag(hospital["in_county"], "hospital.in_county")
     elif "county_code" in hospital and person_county is not None:
@@ -279,7 +292,7 @@ def load_bill(path: Path) -> BillFile:
     except OSError as exc:
         raise BillFileError([f"{path}: cannot read: {exc.strerror}"]) from exc
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         raise BillFileError([f"{path}: not valid JSON: {exc}"]) from exc
     return parse_bill(data)

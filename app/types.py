@@ -1,34 +1,81 @@
-"""Pydantic field types at the HTTP edge: money, prices, quantities and ratios become integers.
+"""Pydantic field types at the HTTP edge: money, dates and codes as the contract writes them.
 
 RULEBOOK §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit prices
-up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. A
-number is taken by its shortest decimal text, so ``12.5`` is 12.50 while ``1e30``, ``NaN``,
-booleans and anything with too many decimals are rejected, never rounded or coerced.
+up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. Only
+plain decimals, the whole text: ASCII digits ``0-9`` with at most one ``.``; no exponent, no
+spaces or trailing newline, no other scripts' digits (``٥``, ``５``, which ``int()`` would read).
+
+A JSON number is taken by the text the client wrote: request bodies are read with :func:`loads`
+(every route is an ``app.routing.JSONRoute``), which keeps a number with a fraction as a
+``Decimal`` of that text and marks one with an exponent, so ``12.5`` is 12.50 while ``5e1``,
+``5.0e3``, ``5000e0``, ``1e30`` and anything with too many decimals are rejected, never rounded
+or coerced. A Python ``float`` (what pydantic's JSON mode makes of such a number, and so what
+the settlement endpoint's fast parse meets) is always rejected: it no longer says how it was
+written. JSON integers, ``Decimal`` and strings are the inputs; booleans, ``NaN`` and
+infinities are rejected.
+
+Dates are strings ``YYYY-MM-DD`` naming a real day (:data:`IsoDate`), never a number or a
+datetime; ID numbers and county codes are ASCII digits too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    GetCoreSchemaHandler,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError, core_schema
 
+from app import clock
 from app.bounds import LINE_MAX_FEN, QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
-from app.engine import parse_scaled
+from app.engine import parse_date, parse_scaled
 from app.engine.money import format_e4
 
 __all__ = [
+    "EARLIEST_ADMISSION",
+    "AdmissionDate",
     "CountyCode",
+    "DischargeDate",
+    "ExponentNumber",
+    "IsoDate",
     "Money",
     "OptionalMoney",
     "OptionalPrice",
     "Price",
     "Quantity",
     "Ratio",
+    "Text",
     "Year",
+    "loads",
 ]
+
+
+class ExponentNumber(Decimal):
+    """A JSON number written with an exponent (``5e1``, ``5000e0``, ``125e-2``): :func:`loads`
+    marks it, since its value alone may look plain (``Decimal("5000e0")`` is ``5000``)."""
+
+    __slots__ = ()
+
+
+def _json_number(text: str) -> Decimal:
+    return ExponentNumber(text) if "e" in text or "E" in text else Decimal(text)
+
+
+def loads(body: bytes | str) -> Any:
+    """``json.loads`` for request bodies: a JSON number with a fraction or an exponent is a
+    :class:`~decimal.Decimal` holding exactly the text sent (an :class:`ExponentNumber` when it
+    has an exponent), never a float; integers stay ``int``."""
+    return json.loads(body, parse_float=_json_number)
 
 
 # Texts already converted, per type: bills repeat their prices, quantities and amounts, and a
@@ -86,12 +133,14 @@ def _scaled(
     def general(value: Any) -> int:
         if isinstance(value, bool):
             raise ValueError(f"{what} must be a decimal string or number, not a boolean")
-        if isinstance(value, int):
-            text = str(value)
-        elif isinstance(value, float | Decimal):
-            text = repr(value) if isinstance(value, float) else str(value)
-            if text.endswith(".0"):
-                text = text[:-2]
+        if isinstance(value, float):
+            # The client's text is gone: 5e1 and 50.0 are one float. JSON numbers reach here as
+            # Decimal (loads below); a float is pydantic's JSON mode, or a Python caller.
+            raise ValueError(f"{what} must be a decimal string or number, not a binary float")
+        if isinstance(value, ExponentNumber):
+            raise ValueError(f"{what} must be a plain decimal with at most {places} decimal places")
+        if isinstance(value, int | Decimal):
+            text = str(value)  # a Decimal keeps the text it was read from: 5e1 is "5E+1"
         elif isinstance(value, str):
             text = value
         else:
@@ -136,7 +185,7 @@ Money = Annotated[
     int,
     BeforeValidator(_AMOUNT),
     _schema(
-        r"^\d+(\.\d{1,2})?$",
+        r"^[0-9]+(\.[0-9]{1,2})?$",
         "25.00",
         "Amount in yuan, at most 2 decimals (a JSON number is accepted too).",
     ),
@@ -146,7 +195,7 @@ OptionalMoney = Annotated[
     BeforeValidator(lambda v: None if v is None else _AMOUNT(v)),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"}, {"type": "null"}],
+            "anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"}, {"type": "null"}],
             "description": "Amount in yuan, or null for none.",
         }
     ),
@@ -154,14 +203,14 @@ OptionalMoney = Annotated[
 Price = Annotated[
     int,
     BeforeValidator(_UNIT_PRICE),
-    _schema(r"^\d+(\.\d{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
+    _schema(r"^[0-9]+(\.[0-9]{1,4})?$", "12.50", "Unit price in yuan, at most 4 decimals."),
 ]
 OptionalPrice = Annotated[
     int | None,
     BeforeValidator(lambda v: None if v is None else _PRICE(v)),
     WithJsonSchema(
         {
-            "anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,4})?$"}, {"type": "null"}],
+            "anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,4})?$"}, {"type": "null"}],
             "description": "Price in yuan (at most 4 decimals), or null for none.",
         }
     ),
@@ -169,26 +218,106 @@ OptionalPrice = Annotated[
 Quantity = Annotated[
     int,
     BeforeValidator(_scaled(3, "quantity", maximum=QUANTITY_MAX_E3, positive=True, bounded=True)),
-    _schema(r"^\d+(\.\d{1,3})?$", "2", "Quantity, positive, at most 3 decimals."),
+    _schema(r"^[0-9]+(\.[0-9]{1,3})?$", "2", "Quantity, positive, at most 3 decimals."),
 ]
 Ratio = Annotated[
     int,
     BeforeValidator(_scaled(4, "ratio", maximum=10_000)),
-    _schema(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
+    _schema(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
 ]
 CountyCode = Annotated[
-    str, Field(pattern=r"^\d{6}$", examples=["510402"], description="县级行政区划代码")
+    str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
 
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        return parse_date(value)  # its ValueError says what is wrong
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # a Python caller's date; JSON and query strings are text
+    raise ValueError("must be a date written YYYY-MM-DD (a string), not a number or a datetime")
+
+
+# Issue 11 item 4: an admission before this is a typing error, not a patient (1900 is the
+# issue's bound, not a policy parameter).
+EARLIEST_ADMISSION = dt.date(1900, 1, 1)
+
+
+def _not_before_1900(value: dt.date) -> dt.date:
+    if value < EARLIEST_ADMISSION:
+        raise ValueError(f"must not be before {EARLIEST_ADMISSION.isoformat()}")
+    return value
+
+
+def _not_after_today(value: dt.date) -> dt.date:
+    today = clock.today()
+    if value > today:
+        raise ValueError(f"must not be after today ({today.isoformat()}, {clock.TIME_ZONE})")
+    return value
+
+
+# Only a string ``YYYY-MM-DD`` in ASCII digits that names a real day: pydantic's own date also
+# takes 0 (Unix time: 1970-01-01) and "2018-06-01T00:00:00". Every date of a request body or a
+# query parameter is one of these.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]  # documented as pydantic's date
+AdmissionDate = Annotated[IsoDate, AfterValidator(_not_before_1900)]
+DischargeDate = Annotated[IsoDate, AfterValidator(_not_after_today)]
+
+
+def _nul() -> PydanticCustomError:
+    # U+0000 is valid JSON and a valid Python string, but PostgreSQL cannot store or search for
+    # it; the type is the problem code app.errors gives a request whose only fault it is.
+    return PydanticCustomError("invalid_character", "must not contain U+0000 (NUL)")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """``Annotated[str, Text(200)]``: free text (a name, a label, a reason), at most
+    ``max_length`` characters as sent, never U+0000.
+
+    The request models strip surrounding whitespace (``str_strip_whitespace``) before pydantic's
+    own length checks, so ``max_length`` alone would measure what is left, and 200 letters with
+    padding would pass a documented ``maxLength`` of 200. This checks the text as sent first;
+    ``min_length`` still applies after stripping, so blank is empty.
+    """
+
+    max_length: int
+    min_length: int = 0
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        if source is not str:  # on ``str | None`` it would drop None: Annotated[str, Text] | None
+            raise TypeError(f"Text applies to str, not {source!r}")
+        inner = core_schema.str_schema(
+            min_length=self.min_length or None, max_length=self.max_length
+        )
+        return core_schema.no_info_before_validator_function(self._as_sent, inner)
+
+    def _as_sent(self, value: Any) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise _nul()
+            if len(value) > self.max_length:
+                raise PydanticCustomError(
+                    "string_too_long",
+                    "String should have at most {max_length} characters",
+                    {"max_length": self.max_length},
+                )
+        return value
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only, the whole text: \d would take any script's digits (int() reads "５" as 5, so
+# a fullwidth ID passed the checksum and registered the same person twice) and $ a final "\n".
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def id_number_problem(value: str) -> str | None:
     """Why ``value`` is not a valid 18-digit resident ID (GB 11643-1999), or ``None``."""
-    if not _ID_SHAPE.match(value):
+    if not _ID_SHAPE.fullmatch(value):
         return "must be 18 characters: 17 digits and a digit or X"
     total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != value[17]:

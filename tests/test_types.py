@@ -4,14 +4,14 @@ path does: same integer, or the same error message; and so does its memo of conv
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from app.types import MEMO_SIZE, Money, Price, Quantity, Ratio, _scaled
+from app.types import MEMO_SIZE, Money, Price, Quantity, Ratio, Text, _scaled
 
 PARSERS = [
     _scaled(2, "amount", maximum=10**14),
@@ -71,6 +71,31 @@ def test_fast_path_equals_general_path_on_text(value: str) -> None:
         assert outcome(parse, value) == expected  # again, from the memo if it was accepted
 
 
+# Issue 11 items 1 and 3: every digit of Unicode category Nd outside 0-9 (Arabic-Indic ٥,
+# fullwidth ５, Devanagari ५, ...) is a digit to str.isdigit() and int(), so "٥٠٠٠" once read as
+# 5000; and "$" let a trailing newline through ("100\n"). Anywhere in a decimal, each is refused.
+non_ascii_digits = st.characters(categories=["Nd"]).filter(lambda c: not c.isascii())
+
+
+@given(decimal_text, non_ascii_digits, st.data())
+@example("5000", "٥", None)
+@example("5000.00", "５", None)
+def test_text_with_a_non_ascii_digit_is_refused(text: str, digit: str, data: Any) -> None:
+    at = len(text) if data is None else data.draw(st.integers(0, len(text)))
+    value = text[:at] + digit + text[at:]
+    for parse in PARSERS:
+        assert outcome(parse, value)[0] == "error", value
+        assert outcome(parse.general, value)[0] == "error", value
+
+
+@given(decimal_text, st.sampled_from(["\n", "\r\n", " ", "\t", "\u3000", "\x00"]))
+@example("100", "\n")
+@example("5000.00", "\n")
+def test_text_with_trailing_whitespace_or_nul_is_refused(text: str, tail: str) -> None:
+    for parse in PARSERS:
+        assert outcome(parse, text + tail)[0] == "error"
+
+
 @given(
     st.one_of(
         st.integers(),
@@ -90,7 +115,9 @@ def test_fast_path_equals_general_path_on_other_values(value: Any) -> None:
     [
         (Money, "25.00", 2500),
         (Money, "25", 2500),
-        (Money, 12.5, 1250),
+        (Money, 12, 1200),  # a JSON integer
+        (Money, Decimal("12.5"), 1250),  # a JSON number, as app.routing.loads reads it
+        (Money, Decimal("12.50"), 1250),
         (Money, Decimal("0.01"), 1),
         (Price, "12.3456", 123456),
         (Quantity, "2.5", 2500),
@@ -114,8 +141,46 @@ def test_values(type_: Any, value: Any, expected: int) -> None:
         (Quantity, "0.000", "quantity must be positive"),
         (Quantity, 0, "quantity must be positive"),
         (Quantity, "-0.001", "quantity must not be negative"),
+        # Issue 11 item 3: JSON numbers 5e1 and 5.0e3 keep their text as Decimals, refused for
+        # the exponent; as floats (pydantic's JSON mode) they no longer say how they were
+        # written (5e1 == 50.0), so a float is refused whatever it holds.
+        (Money, Decimal("5e1"), "amount must be a plain decimal with at most 2 decimal places"),
+        (Money, Decimal("5.0e3"), "amount must be a plain decimal with at most 2 decimal places"),
+        (Money, 50.0, "amount must be a decimal string or number, not a binary float"),
+        (Money, 12.5, "amount must be a decimal string or number, not a binary float"),
+        (Price, "５０", "unit price must be a plain decimal with at most 4 decimal places"),
     ],
 )
 def test_errors(type_: Any, value: Any, message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         TypeAdapter(type_).validate_python(value)
+
+
+class _Named(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    name: Annotated[str, Text(5, min_length=1)]
+    note: Annotated[str, Text(3)] | None = None
+
+
+def _problems(data: Any) -> list[tuple[Any, str]]:
+    try:
+        _Named.model_validate(data)
+    except ValidationError as exc:
+        return [(e["loc"], e["type"]) for e in exc.errors()]
+    return []
+
+
+def test_text_is_measured_as_sent_then_stripped_and_never_holds_nul() -> None:
+    # Issue 11 items 8 and 10: 5 letters and a space are 6 sent (too long, though 5 once
+    # stripped); 4 and a space are 5 (taken, kept as 4); blank is empty; NUL names its field.
+    assert _Named.model_validate({"name": " abcd"}).name == "abcd"
+    assert _Named.model_validate_json('{"name": "abcd ", "note": null}').note is None
+    assert _problems({"name": "abcde "}) == [(("name",), "string_too_long")]
+    assert _problems({"name": "   "}) == [(("name",), "string_too_short")]
+    assert _problems({"name": "a\x00b"}) == [(("name",), "invalid_character")]
+    assert _problems({"name": "ab", "note": "\x00"}) == [(("note",), "invalid_character")]
+    with pytest.raises(TypeError, match="Text applies to str"):
+
+        class _Misused(BaseModel):
+            note: Annotated[str | None, Text(3)] = None

@@ -13,11 +13,13 @@ from sqlalchemy import select
 from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
+from app.types import Text
 
 from .models import AuditEntry
 from .service import verify
 
-router = APIRouter(prefix="/v1/audit", tags=["audit 审计"])
+router = APIRouter(prefix="/v1/audit", tags=["audit 审计"], route_class=JSONRoute)
 
 
 class AuditEntryOut(BaseModel):
@@ -56,9 +58,10 @@ class AuditVerification(BaseModel):
 async def list_entries(
     session: SessionDep,
     caller: AdminCaller,
-    action: str | None = None,
-    entity_type: str | None = None,
-    entity_id: str | None = None,
+    # At most the columns' lengths (a longer filter matches nothing), and never U+0000.
+    action: Annotated[Annotated[str, Text(64)] | None, Query()] = None,
+    entity_type: Annotated[Annotated[str, Text(32)] | None, Query()] = None,
+    entity_id: Annotated[Annotated[str, Text(128)] | None, Query()] = None,
     after_id: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # BIGINT: larger is no id
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> AuditPage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -14,11 +14,13 @@ from app.auth.deps import AdminCaller, forget_key
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, NotFound, Unprocessable, problem_responses
 from app.registry.models import Hospital
+from app.routing import JSONRoute
+from app.types import Text
 
 from .models import ApiKey
 from .service import create_key, list_keys, revoke_key
 
-router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"])
+router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"], route_class=JSONRoute)
 
 
 class ApiKeyIn(BaseModel):
@@ -26,9 +28,12 @@ class ApiKeyIn(BaseModel):
 
     role: Literal["hospital", "agency", "admin"]
     hospital_code: str | None = Field(
-        default=None, validate_default=True, description="Required for (and only for) role hospital"
+        default=None,
+        validate_default=True,
+        pattern=r"^[A-Za-z0-9._-]{1,32}$",
+        description="Required for (and only for) role hospital",
     )
-    label: str | None = Field(default=None, max_length=200)
+    label: Annotated[str, Text(200)] | None = None
 
     @field_validator("hospital_code")
     @classmethod

@@ -1,6 +1,7 @@
 """The settlement engine: pure, standard library only (no I/O, clock, randomness or settings)."""
 
 from .bill import BillLine, LineSplit, Totals, classify, classify_line, expected_amount_fen
+from .dates import parse_date
 from .layers import LayerLine, base_key, paid_key
 from .money import InvariantViolation, format_bp, format_fen, format_ratio_bp, parse_scaled
 from .pipeline import Claim, Settlement, settle
@@ -26,6 +27,7 @@ __all__ = [
     "format_ratio_bp",
     "in_force",
     "paid_key",
+    "parse_date",
     "parse_scaled",
     "settle",
 ]

@@ -58,16 +58,19 @@ def apply_ratio(amount_fen: int, ratio_bp: int) -> int:
     return div_half_up(amount_fen * ratio_bp, BP)
 
 
-_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
+# ASCII digits only, and the whole text (``\d`` would take any Unicode digit, which ``int()``
+# reads too, and ``$`` would allow a trailing newline).
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 
 
 def parse_scaled(text: str, places: int) -> int:
     """Parse a plain decimal string into an integer scaled by ``10**places``.
 
     Raises ``ValueError`` for anything that is not a plain decimal with at most ``places``
-    decimals (no exponent, no spaces, no thousands separators).
+    decimals: ASCII digits ``0-9`` with an optional leading ``-`` and one ``.``; no exponent, no
+    spaces or newlines, no thousands separators, no other scripts' digits (``٥``, ``５``).
     """
-    match = _DECIMAL.match(text)
+    match = _DECIMAL.fullmatch(text)
     if match is None:
         raise ValueError(f"not a plain decimal number: {text!r}")
     sign, whole, frac = match.groups()

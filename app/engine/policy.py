@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .dates import parse_date
 from .layers import KINDS, Layer, LayerMeta, Params
 from .spec import PolicyError, Reader
 
@@ -36,7 +37,7 @@ def _date(value: Any, read: Reader) -> dt.date:
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            return parse_date(value)
         except ValueError:
             pass
     read.fail(("effective_from",), "must be a date YYYY-MM-DD")

@@ -6,7 +6,6 @@ Agency and admin keys see every hospital (``hospital_code`` narrows); a hospital
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -15,13 +14,15 @@ from app.auth.deps import ReaderCaller, require
 from app.auth.service import Caller
 from app.db.session import ReadSessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
+from app.types import IsoDate
 
 from . import export, service
 from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, ReconciliationTotals
 
 __all__ = ["MAX_EXPORT_ROWS", "router"]
 
-router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation 对账"])
+router = APIRouter(prefix="/v1/reconciliation", tags=["reconciliation 对账"], route_class=JSONRoute)
 
 MAX_EXPORT_ROWS = 100_000
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
@@ -34,8 +35,8 @@ HospitalFilter = Annotated[
         "key's own hospital; another hospital is 403.",
     ),
 ]
-DateFrom = Annotated[dt.date, Query(description="First day (Asia/Shanghai), inclusive")]
-DateTo = Annotated[dt.date, Query(description="Last day (Asia/Shanghai), inclusive")]
+DateFrom = Annotated[IsoDate, Query(description="First day (Asia/Shanghai), inclusive")]
+DateTo = Annotated[IsoDate, Query(description="Last day (Asia/Shanghai), inclusive")]
 
 # 503: `query_timeout` (the range took longer than ONESTOP_DB_STATEMENT_TIMEOUT_MS: ask for a
 # shorter one) or `database_unavailable` (unreachable: retry after Retry-After).
@@ -188,7 +189,7 @@ async def poverty_ledger(
     date_from: DateFrom,
     date_to: DateTo,
     county_code: Annotated[
-        str | None, Query(pattern=r"^\d{6}$", description="The person's county (参保地)")
+        str | None, Query(pattern=r"^[0-9]{6}$", description="The person's county (参保地)")
     ] = None,
 ) -> LedgerOut:
     """管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),

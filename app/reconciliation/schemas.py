@@ -1,7 +1,8 @@
 """Reconciliation request and response bodies (API.md "Reconciliation").
 
-Amounts are 2-decimal strings. Figures of a reversal are negative (it takes back what its
-settlement paid), so every net figure is the plain sum of the events behind it.
+Amounts are 2-decimal strings, in requests too (``paid`` of a check). Figures of a reversal are
+negative (it takes back what its settlement paid), so every net figure is the plain sum of the
+events behind it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from app.engine import parse_scaled
+from app.types import IsoDate
 
 __all__ = [
     "TIME_ZONE",
@@ -40,14 +42,16 @@ TIME_ZONE = "Asia/Shanghai"
 MAX_CHECK_FUNDS = 100
 MAX_CHECK_IDS = 50_000
 
-_SIGNED = r"^-?\d+(\.\d{1,2})?$"
+_SIGNED = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 
 
 def _signed_fen(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    # A string only, as the schema says (money is text in this API): a JSON number, even an
+    # integer, is refused (issue 11 item 10).
+    if not isinstance(value, str):
         raise ValueError('amount must be a decimal string such as "-12.50"')
     try:
-        number = parse_scaled(str(value), 2)
+        number = parse_scaled(value, 2)
     except ValueError:
         raise ValueError("amount must be a plain decimal with at most 2 decimal places") from None
     if abs(number) > 10**14 * 100:
@@ -167,8 +171,8 @@ class CheckIn(_In):
     """A hospital's own books for a range (对账申请)."""
 
     hospital_code: str = Field(pattern=r"^[A-Za-z0-9._-]{1,32}$", examples=["H510402001"])
-    date_from: dt.date = Field(description="First day, Asia/Shanghai")
-    date_to: dt.date = Field(description="Last day (inclusive), Asia/Shanghai")
+    date_from: IsoDate = Field(description="First day, Asia/Shanghai")
+    date_to: IsoDate = Field(description="Last day (inclusive), Asia/Shanghai")
     funds: list[CheckFundIn] = Field(
         max_length=MAX_CHECK_FUNDS,
         description="Net count and paid per fund; a fund left out counts as 0 and 0.00",
@@ -251,7 +255,7 @@ class LedgerInCounty(BaseModel):
 
 class LedgerRow(BaseModel):
     county_code: str = Field(description="The person's county (参保地)")
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2018-06"])
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$", examples=["2018-06"])
     count: int = Field(description="Registered-poor inpatient settlements that stand")
     in_policy: Amount
     self_pay: Amount

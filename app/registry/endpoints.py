@@ -9,11 +9,12 @@ from fastapi import APIRouter, Path, Response
 from app.auth.deps import AdminCaller, AnyCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.routing import JSONRoute
 
 from . import service
 from .schemas import CatalogItemIn, CatalogItemOut, HospitalIn, HospitalOut, PersonIn, PersonOut
 
-router = APIRouter(prefix="/v1", tags=["registries 登记"])
+router = APIRouter(prefix="/v1", tags=["registries 登记"], route_class=JSONRoute)
 
 Code = Annotated[
     str,
@@ -34,7 +35,7 @@ CatalogCode = Annotated[
 IdNumber = Annotated[
     str,
     Path(
-        pattern=r"^\d{17}[\dX]$",
+        pattern=r"^[0-9]{17}[0-9X]$",
         description="18-digit resident ID number (公民身份号码, GB 11643), checksum verified",
         examples=["510402195001010014"],
     ),

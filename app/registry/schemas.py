@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from app.engine.money import format_bp, format_e4
 from app.registry.models import CatalogItem
-from app.types import CountyCode, OptionalPrice, Ratio, Year
+from app.types import CountyCode, IsoDate, OptionalPrice, Ratio, Text, Year
 
 __all__ = [
     "CatalogItemIn",
@@ -31,10 +31,10 @@ class _In(BaseModel):
 
 
 class _DateRange(_In):
-    valid_from: dt.date = Field(
+    valid_from: IsoDate = Field(
         description="First day of validity (生效日期)", examples=["2018-01-01"]
     )
-    valid_to: dt.date | None = Field(
+    valid_to: IsoDate | None = Field(
         default=None, description="Last day of validity (失效日期), inclusive; null: open-ended"
     )
 
@@ -50,8 +50,8 @@ class _DateRange(_In):
 class HospitalIn(_In):
     """A hospital (医疗机构)."""
 
-    name: str = Field(
-        min_length=1, max_length=200, description="Name (机构名称)", examples=["米易县人民医院"]
+    name: Annotated[str, Text(200, min_length=1)] = Field(
+        description="Name (机构名称)", examples=["米易县人民医院"]
     )
     level: Level = Field(
         description="Level (医院等级): primary 一级/乡镇卫生院/社区, secondary 二级, "
@@ -92,7 +92,9 @@ class CategoryIn(_DateRange):
 class PersonIn(_In):
     """An insured person (参保人)."""
 
-    name: str = Field(min_length=1, max_length=100, description="Name (姓名)", examples=["张三"])
+    name: Annotated[str, Text(100, min_length=1)] = Field(
+        description="Name (姓名)", examples=["张三"]
+    )
     county_code: CountyCode = Field(description="Insured county (参保地区划代码)")
     enrolments: list[EnrolmentIn] = Field(
         default_factory=list,
@@ -129,9 +131,7 @@ class PersonOut(BaseModel):
 class CatalogItemIn(_DateRange):
     """A catalogue entry (医保目录条目): drug, service or material."""
 
-    name: str = Field(
-        min_length=1,
-        max_length=200,
+    name: Annotated[str, Text(200, min_length=1)] = Field(
         description="Name (项目名称)",
         examples=["注射用头孢曲松钠 1g"],
     )

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
 from app import metrics
@@ -16,18 +14,21 @@ from app.auth.deps import HospitalCaller, ReaderCaller, check_hospital
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
 from app.policy.store import PolicyStore
+from app.routing import JSONRequest, JSONRoute, loads
 
 from . import service
 from .schemas import ReversalIn, SettlementIn, SettlementOut
 
 
-class _BillRequest(Request):
+class _BillRequest(JSONRequest):
     """A request whose JSON body is a bill: :meth:`json` validates it in pydantic's JSON mode, one
     pass over the bytes with no intermediate dicts and strings (a long bill parses in well under
     half the time). Only a bill that passes is taken this way; anything else is parsed the way
-    FastAPI parses every body (``json.loads``, then the model), so every error, with its ``loc``
-    and ``msg``, is exactly what it always was (tests/test_bill_parsing.py holds the two ways to
-    the same reading)."""
+    every body is parsed (:func:`app.routing.loads`, then the model), so every error, with its
+    ``loc`` and ``msg``, is exactly what it always was (tests/test_bill_parsing.py holds the two
+    ways to the same reading). A JSON number with a fraction or an exponent is a float in JSON
+    mode, which the money types refuse (its text is lost), so such a bill takes the usual way,
+    where the number keeps its text as a Decimal."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
@@ -35,20 +36,15 @@ class _BillRequest(Request):
             try:
                 self._json: Any = SettlementIn.model_validate_json(body)
             except ValidationError:
-                self._json = json.loads(body)
+                self._json = loads(body)
         return self._json
 
 
-class _Route(APIRoute):
+class _Route(JSONRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        if self.body_field is None or self.body_field.field_info.annotation is not SettlementIn:
-            return handler
-
-        async def bill_handler(request: Request) -> Response:
-            return await handler(_BillRequest(request.scope, request.receive))
-
-        return bill_handler
+        if self.body_field is not None and self.body_field.field_info.annotation is SettlementIn:
+            self.request_class = _BillRequest
+        return super().get_route_handler()
 
 
 router = APIRouter(prefix="/v1/settlements", tags=["settlement 结算"], route_class=_Route)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
@@ -17,7 +17,15 @@ from app.bounds import (
     UNIT_PRICE_MAX_E4,
 )
 from app.engine.money import format_e4, format_fen
-from app.types import Money, Price, Quantity, id_number_problem
+from app.types import (
+    AdmissionDate,
+    DischargeDate,
+    Money,
+    Price,
+    Quantity,
+    Text,
+    id_number_problem,
+)
 
 __all__ = [
     "ItemIn",
@@ -52,9 +60,8 @@ class ItemIn(_In):
         description="Catalogue code (医保目录编码); must be in the catalogue on the discharge date",
         examples=["XB01"],
     )
-    name: str = Field(
+    name: Annotated[str, Text(200)] = Field(
         default="",
-        max_length=200,
         description="Item name as the HIS prints it (项目名称); informative only",
         examples=["注射用头孢曲松钠 1g"],
     )
@@ -82,14 +89,13 @@ class PatientIn(_In):
     """The insured patient (参保人)."""
 
     id_number: str = Field(
-        pattern=r"^\d{17}[\dX]$",
+        pattern=r"^[0-9]{17}[0-9X]$",
         description="18-digit resident ID number (公民身份号码, GB 11643); must be in the person "
         "registry and enrolled (参保) for the discharge year",
         examples=["510402195001010014"],
     )
-    name: str | None = Field(
+    name: Annotated[str, Text(100)] | None = Field(
         default=None,
-        max_length=100,
         description="Patient name (姓名); informative only",
         examples=["张三"],
     )
@@ -166,12 +172,13 @@ class SettlementIn(_In):
         examples=["ZY2018060001"],
     )
     patient: PatientIn
-    admission_date: dt.date = Field(
-        description="Admission date (入院日期)", examples=["2018-06-01"]
+    admission_date: AdmissionDate = Field(
+        description="Admission date (入院日期), YYYY-MM-DD, not before 1900-01-01",
+        examples=["2018-06-01"],
     )
-    discharge_date: dt.date = Field(
-        description="Discharge date (出院日期); chooses the policy version in force and the "
-        "accumulator year (年度累计)",
+    discharge_date: DischargeDate = Field(
+        description="Discharge date (出院日期), YYYY-MM-DD, not after today (Asia/Shanghai); "
+        "chooses the policy version in force and the accumulator year (年度累计)",
         examples=["2018-06-12"],
     )
     referral: StrictBool = Field(
@@ -213,9 +220,8 @@ class SettlementIn(_In):
 class ReversalIn(_In):
     """Optional body of a reversal (撤销)."""
 
-    reason: str | None = Field(
+    reason: Annotated[str, Text(500)] | None = Field(
         default=None,
-        max_length=500,
         description="Why the settlement is reversed (撤销原因); kept in the audit trail",
         examples=["费用录入错误，重新结算"],
     )

@@ -832,6 +832,16 @@ async def test_check_refuses_bad_input(client: AsyncClient) -> None:
         },
     )
     assert_problem(response, 422, "validation_error")
+    # Issue 11 item 10: paid is a string, as the schema says; a JSON number (even an integer,
+    # once taken as yuan) and other scripts' digits are refused, naming the field.
+    for paid in (0, 100, 1.5, "１.00", "1.00\n"):
+        fund = {"fund_code": "390100", "count": 0, "paid": paid}
+        response = await client.post(
+            f"{BASE}/check",
+            headers=headers(key),
+            json={**books, "date_to": "2007-01-03", "funds": [fund]},
+        )
+        assert_problem(response, 422, "validation_error", [["body", "funds", 0, "paid"]])
 
 
 # -- roles --------------------------------------------------------------------------------------

@@ -3,17 +3,21 @@ bad input is a 422 naming the field; only admin keys write; API keys."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from .conftest import (
     ADMIN,
     AGENCY,
     assert_problem,
+    bill_no,
     headers,
     hospital_key,
     make_bill,
@@ -159,6 +163,43 @@ async def test_person_id_of_wrong_shape(client: AsyncClient) -> None:
     assert_problem(response, 422, "validation_error", [["path", "id_number"]])
 
 
+def _in_other_digits(id_number: str, zero: str) -> str:
+    """The same ID with its 17 leading digits written in another script (``zero`` is that
+    script's 0), the check character kept: ``５１０４…4`` for fullwidth."""
+    return "".join(chr(ord(zero) + int(d)) for d in id_number[:17]) + id_number[17]
+
+
+async def test_person_id_in_other_digits_is_refused_and_nothing_is_stored(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    # Issue 11 item 1: the fullwidth twin of a registered ID passed \d{17} and, since int()
+    # reads "５" as 5, the checksum too: 201, a second person with fresh caps for the same ID.
+    # Only ASCII 0-9 (and X last) are ID digits, so each twin is 422 at the path.
+    id_number = await new_person(client)
+    twins = [
+        _in_other_digits(id_number, "\uff10"),  # fullwidth ０
+        _in_other_digits(id_number, "\u0660"),  # Arabic-Indic ٠
+        id_number[:17] + "\uff38" if id_number[17] == "X" else id_number[:17] + "\uff14",
+    ]
+    for twin in twins:
+        assert twin != id_number and len(twin) == 18
+        url = f"/v1/persons/{twin}"
+        response = await client.put(url, headers=headers(ADMIN), json=person_body())
+        assert_problem(response, 422, "validation_error", [["path", "id_number"]])
+        response = await client.get(url, headers=headers(ADMIN))
+        assert_problem(response, 422, "validation_error", [["path", "id_number"]])
+        # nor can a bill name the person that way
+        bill = make_bill(bill_no(), twin)
+        assert_problem(
+            await preview(client, bill), 422, "validation_error", [["body", "patient", "id_number"]]
+        )
+    async with engine.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM persons WHERE id_number = ANY(:twins)"), {"twins": twins}
+        )
+    assert stored == 0
+
+
 async def test_person_bad_fields_are_named(client: AsyncClient) -> None:
     id_number = random_id_number()
     url = f"/v1/persons/{id_number}"
@@ -225,6 +266,23 @@ async def test_catalog_put_creates_then_replaces(client: AsyncClient) -> None:
     assert Decimal(got["self_pay_ratio"]) == 0
     assert got["price_cap"] is None
     assert got["valid_to"] == "2018-12-31"
+
+
+async def test_catalog_numbers_are_read_by_their_text(client: AsyncClient) -> None:
+    # Issue 11 item 3 beyond bills: a JSON number keeps its text on every route, so 8e2 (800.0
+    # as a float) is refused as not a plain decimal, while 800.50 and 0.1 are taken as written.
+    url = f"/v1/catalog/{_code('XT')}"
+    raw_headers = {**headers(ADMIN), "content-type": "application/json"}
+    template = json.dumps(_catalog(price_cap="__CAP__", self_pay_ratio="__RATIO__"))
+    for cap, ratio, loc in (("8e2", "0.1", "price_cap"), ("800.50", "1e-1", "self_pay_ratio")):
+        raw = template.replace('"__CAP__"', cap).replace('"__RATIO__"', ratio)
+        response = await client.put(url, content=raw, headers=raw_headers)
+        assert_problem(response, 422, "validation_error", [["body", loc]])
+    assert_problem(await client.get(url, headers=headers(ADMIN)), 404, "catalog_item_not_found")
+    raw = template.replace('"__CAP__"', "800.50").replace('"__RATIO__"', "0.1")
+    created = await client.put(url, content=raw, headers=raw_headers)
+    assert created.status_code == 201, created.text
+    assert (created.json()["price_cap"], created.json()["self_pay_ratio"]) == ("800.50", "0.10")
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,16 @@ worked out by hand in a comment next to it. Every test uses fresh persons and bi
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from httpx import AsyncClient
+
+from app import clock
 
 from .conftest import (
     ADMIN,
@@ -662,6 +666,43 @@ async def test_dates_out_of_order(client: AsyncClient) -> None:
     assert (await preview(client, same_day)).status_code == 200
 
 
+async def test_discharge_after_today_is_refused(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 11 item 4: "today" is the server's day in Asia/Shanghai (app.clock.today). Moved back
+    # to 2018-06-11, a discharge on 2018-06-12 is tomorrow: 422 naming discharge_date, nothing
+    # stored; on the day itself it settles.
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person, discharge="2018-06-12")
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2018, 6, 11))
+    problem = assert_problem(
+        await settle(client, body), 422, "validation_error", [["body", "discharge_date"]]
+    )
+    assert "after today (2018-06-11, Asia/Shanghai)" in problem["errors"][0]["msg"]
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2018, 6, 12))
+    await _assert_untouched(client, person, body)  # (its preview discharges on 2018-06-12)
+    assert (await settle(client, body)).status_code == 201
+    monkeypatch.undo()
+    # and with the real clock: tomorrow in Shanghai (whatever the host's own time zone)
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=1)
+    late = make_bill(bill_no(), person, discharge=tomorrow.isoformat())
+    assert_problem(
+        await preview(client, late), 422, "validation_error", [["body", "discharge_date"]]
+    )
+
+
+async def test_admission_before_1900_is_refused(client: AsyncClient) -> None:
+    # Issue 11 item 4: 1899-12-31 is a typing error, not a stay; 1900-01-01 is the first day taken.
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person, admission="1899-12-31")
+    assert_problem(
+        await settle(client, body), 422, "validation_error", [["body", "admission_date"]]
+    )
+    await _assert_untouched(client, person, body)
+    first = make_bill(bill_no(), person, admission="1900-01-01")
+    assert (await preview(client, first)).status_code == 200
+
+
 async def test_no_policy_in_force(client: AsyncClient) -> None:
     """The demo catalogue starts in 2018, so the bill uses an entry valid since 2010 (the catalogue
     is checked before the policy)."""
@@ -710,10 +751,13 @@ async def test_settlement_not_found(client: AsyncClient) -> None:
     assert_problem(await find(client, "H510402001", bill_no()), 404, "settlement_not_found")
 
 
-def _raw_with_amount(body: dict[str, Any], raw_amount: str) -> str:
-    """The JSON text of ``body`` with the first line's amount written exactly as ``raw_amount``."""
+def _raw_with_amount(
+    body: dict[str, Any], raw_amount: str, line: int = 0, field: str = "amount"
+) -> str:
+    """The JSON text of ``body`` with one line's ``field`` (the first line's amount unless
+    told) written exactly as ``raw_amount``."""
     body = json.loads(json.dumps(body))
-    body["items"][0]["amount"] = "__AMOUNT__"
+    body["items"][line][field] = "__AMOUNT__"
     return json.dumps(body, ensure_ascii=False).replace('"__AMOUNT__"', raw_amount)
 
 
@@ -742,6 +786,34 @@ async def test_bad_amount_is_a_validation_error(client: AsyncClient, raw_amount:
         headers={**headers(hospital_key("H510402001")), "content-type": "application/json"},
     )
     assert_problem(response, 422, "validation_error", [["body", "items", 0, "amount"]])
+    await _assert_untouched(client, person, body)
+
+
+@pytest.mark.parametrize(
+    ("field", "raw"),
+    [
+        # Issue 11 item 3, on the XB01 line (50.00 × 100 = 5000.00): each reads as that line's
+        # own value, so the bill used to settle (201); none is a plain decimal as written.
+        ("amount", '"٥٠٠٠"'),  # Arabic-Indic digits: int() reads 5000
+        ("amount", '"５０００.００"'),  # fullwidth digits (and an ASCII point)
+        ("amount", '"5000.00\\n"'),  # a trailing newline, which "$" let through
+        ("quantity", '"100\\n"'),
+        ("unit_price", "5e1"),  # JSON numbers with an exponent: 50 and 5000 as floats
+        ("amount", "5.0e3"),
+        ("amount", "5000e0"),
+    ],
+)
+async def test_money_text_that_is_not_a_plain_decimal_is_refused(
+    client: AsyncClient, field: str, raw: str
+) -> None:
+    person = await new_person(client, POOR)
+    body = make_bill(bill_no(), person)
+    response = await client.post(
+        "/v1/settlements",
+        content=_raw_with_amount(body, raw, line=1, field=field),
+        headers={**headers(hospital_key("H510402001")), "content-type": "application/json"},
+    )
+    assert_problem(response, 422, "validation_error", [["body", "items", 1, field]])
     await _assert_untouched(client, person, body)
 
 

@@ -15,7 +15,15 @@ from typing import Any
 
 import yaml
 
-from app.engine import BillLine, Claim, Policy, expected_amount_fen, in_force, parse_scaled
+from app.engine import (
+    BillLine,
+    Claim,
+    Policy,
+    expected_amount_fen,
+    in_force,
+    parse_date,
+    parse_scaled,
+)
 from app.engine.layers import base_key, paid_key
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -111,7 +119,7 @@ def _date(value: Any, name: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     raise CaseError(f"{name}: discharge_date must be a date")
 
 

@@ -5,6 +5,7 @@ Caps and the tilted target are read from the shipped policy objects, never writt
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -24,6 +25,7 @@ from app.engine import (
     format_fen,
     format_ratio_bp,
     paid_key,
+    parse_date,
     parse_scaled,
     settle,
 )
@@ -361,7 +363,10 @@ def test_format_ratio_bp(ratio_bp: int) -> None:
 
 
 def test_parse_scaled_rejects_what_is_not_a_plain_decimal() -> None:
-    for text in ("1e3", " 1", "1,000.00", "", "1.", ".5", "+1", "0x10", "1.234"):
+    # Issue 11 item 3: other scripts' digits (Arabic-Indic, fullwidth), which int() reads, and a
+    # trailing newline, which a regex's $ lets through, are not plain decimals either.
+    odd = ("٥٠٠٠", "５０００.００", "5000.00\n", "100\n", "1\n", "１")
+    for text in ("1e3", " 1", "1,000.00", "", "1.", ".5", "+1", "0x10", "1.234", *odd):
         try:
             parse_scaled(text, 2)
         except ValueError:
@@ -369,3 +374,28 @@ def test_parse_scaled_rejects_what_is_not_a_plain_decimal() -> None:
         raise AssertionError(f"{text!r} must be rejected")
     assert parse_scaled("-0.5", 2) == -50
     assert parse_scaled("7", 3) == 7000
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1)))
+def test_parse_date_reads_every_day_written_yyyy_mm_dd(day: dt.date) -> None:
+    assert parse_date(day.isoformat()) == day
+
+
+def test_parse_date_takes_nothing_else() -> None:
+    # fromisoformat alone reads the first two (issue 11 item 4); the rest are not days either.
+    for text in (
+        "20180601",
+        "2018-W22-5",
+        "2018-06-01T00:00:00",
+        "２０18-06-01",
+        "2018-06-01\n",
+        " 2018-06-01",
+        "2018-6-1",
+        "2018-02-30",
+        "0000-01-01",
+    ):
+        try:
+            parse_date(text)
+        except ValueError:
+            continue
+        raise AssertionError(f"{text!r} must be rejected")

@@ -123,9 +123,24 @@ def test_numbers_are_accepted_as_json_numbers(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace('"amount": "5000.00"', '"amount": 5000.00')
     text = text.replace('"quantity": "40.000"', '"quantity": 40')
-    text = text.replace('"unit_price": "1000.0000"', '"unit_price": 1E+3')
+    text = text.replace('"unit_price": "1000.0000"', '"unit_price": 1000.0000')
     result = json.loads(run(write(tmp_path, text), as_json=True))
     assert result["self_pay"] == "2055.00"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["1E+3", "1e3", "1000e0", "10000e-1", '"１０００"', '"١٠٠٠"', '"1000\\n"', '"1000.00 "'],
+)
+def test_exponents_and_other_digits_are_not_plain_decimals(tmp_path: Path, raw: str) -> None:
+    # Issue 11 item 3: each is 1000 (line 3's unit price) to float() or int(), but none is a
+    # plain decimal as written; the file is refused, naming the field.
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count('"unit_price": "1000.0000"') == 1
+    text = text.replace('"unit_price": "1000.0000"', f'"unit_price": {raw}')
+    with pytest.raises(BillFileError) as caught:
+        run(write(tmp_path, text))
+    assert [e.split(":")[:2] for e in caught.value.errors] == [["item seq 3", " unit_price"]]
 
 
 def test_2019_discharge_uses_the_2019_policy(tmp_path: Path) -> None:
@@ -229,6 +244,19 @@ def test_every_problem_is_reported_at_once() -> None:
             lambda d: d["person"].update(county_code=510411),
             "person.county_code: must be a county code string",
         ),
+        (  # fullwidth digits (issue 11 item 1): 6 ASCII digits only
+            lambda d: d["person"].update(county_code="５１０４１１"),
+            "person.county_code: must be a county code string",
+        ),
+        (
+            lambda d: d["hospital"].update(county_code="510411\n"),
+            "hospital.county_code: must be a county code string",
+        ),
+        (
+            lambda d: d.update(discharge_date="2018-06-30T00:00:00"),  # issue 11 item 4
+            "discharge_date: required, a date",
+        ),
+        (lambda d: d.update(discharge_date="20180630"), "discharge_date: required, a date"),
         (
             lambda d: d.update(accumulators={"basic": {"paid": "-1.00"}}),
             "accumulators.basic.paid: must not be negative",
