@@ -26,9 +26,9 @@ class SettlementIn:
         bill_no (str): Bill number (住院号/结算单号), unique per hospital; with hospital_code the idempotency key of a
             settlement
         patient (PatientIn): The insured patient (参保人).
-        admission_date (datetime.date): Admission date (入院日期)
-        discharge_date (datetime.date): Discharge date (出院日期); chooses the policy version in force and the accumulator
-            year (年度累计)
+        admission_date (datetime.date): Admission date (入院日期), YYYY-MM-DD, not before 1900-01-01
+        discharge_date (datetime.date): Discharge date (出院日期), YYYY-MM-DD, not after today (Asia/Shanghai); chooses the
+            policy version in force and the accumulator year (年度累计)
         items (list[ItemIn]): Bill lines (费用明细), 1 to 5000; their amounts add up to at most 99999999.99 (422
             amount_out_of_range), and with the person's other standing bills of the accumulator year to at most 999999999.99
         referral (bool | Unset): Referred (转诊): out-of-county treatment with a referral keeps the full reimbursement
