@@ -186,8 +186,10 @@ async def find(
     return await service.find_active(session, caller, hospital_code, bill_no)
 
 
+# `:uuid`: a path segment that is no id (`preview`) matches no route here, rather than this one
+# with a 422 about the id; `GET /v1/settlements/preview` is then 405 (`Allow: POST`).
 @router.get(
-    "/{settlement_id}",
+    "/{settlement_id:uuid}",
     operation_id="getSettlement",
     summary="Read a settlement",
     responses=problem_responses(
@@ -204,7 +206,7 @@ async def get(settlement_id: uuid.UUID, session: SessionDep, caller: ReaderCalle
 
 
 @router.post(
-    "/{settlement_id}/reversal",
+    "/{settlement_id:uuid}/reversal",
     operation_id="reverseSettlement",
     summary="Reverse a settlement (撤销)",
     response_description="The reversed settlement (the same answer on a repeat)",
