@@ -35,6 +35,15 @@ def onestop(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_keys_create_for_an_unknown_hospital_is_one_line_and_exit_2(database_url: str) -> None:
+    created = onestop(database_url, "keys", "create", "--role", "hospital", "--hospital", "NOPE")
+    assert created.returncode == 2, created.stderr
+    assert created.stdout == ""
+    assert created.stderr.splitlines() == [
+        "unknown_hospital: no hospital NOPE (register it first: PUT /v1/hospitals/{code})"
+    ]
+
+
 async def _revisions(url: str) -> list[str]:
     engine = create_async_engine(url, poolclass=NullPool)
     try:
