@@ -16,6 +16,8 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
 
 import uvicorn
 
@@ -47,7 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     # SIGTERM (docker stop, systemd) must unwind through `finally` so the embedded server stops.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    if args.command == "serve":
+        # Being stopped is how a server ends: uvicorn drains on SIGTERM or SIGINT (Ctrl-C), then
+        # raises the signal again once this handler is back, and it exits 0 (`make run` too).
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, _stopped)
+    else:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         url, embedded = resolve_database_url(settings)
     except EmbeddedUnavailable as exc:
@@ -82,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _stopped(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(0)
 
 
 def _admin(url: str, settings: Settings, args: argparse.Namespace) -> int:
