@@ -27,7 +27,8 @@ strings or JSON numbers with at most 2 decimals (unit prices 4, quantities 3).
 **Errors.** Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`,
 `detail`, a stable machine `code` (listed on each response below), `errors: [{"loc", "msg"}]`
 pointing at each bad field, and `request_id`. Besides the listed ones, any operation may answer
-413 `payload_too_large`, 422 `invalid_character` (a text value holds U+0000), 500
+413 `payload_too_large`, 422 `validation_error` (a query parameter the operation does not
+have, named in `errors`), 422 `invalid_character` (a text value holds U+0000), 500
 `internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping; retry) and
 503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not answer in
 time; nothing was stored, retry).
