@@ -110,13 +110,18 @@ async def _until_ready(server: Server) -> None:
     raise AssertionError(f"server not ready:\n{server.log.read_text()}")
 
 
-def run_example(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
+def run_example(
+    server: Server, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The example against ``server``: with ``--base-url``, or, given ``env``, with that only."""
+    url = ["--base-url", server.url] if env is None else []
     return subprocess.run(
-        [sys.executable, str(EXAMPLE), "--base-url", server.url, *args],
+        [sys.executable, str(EXAMPLE), *url, *args],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
+        env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -132,7 +137,8 @@ async def test_his_discharge_example_settles_recovers_and_prints_the_slip(
     async with serve(fresh_database_url, tmp_path / "server.log") as server:
         first = run_example(server, "--bill-no", bill, "--simulate-lost-answer")
         assert first.returncode == 0, first.stdout + first.stderr
-        again = run_example(server, "--bill-no", bill)
+        # As README's `make run` users start it: the server's PORT, no --base-url.
+        again = run_example(server, "--bill-no", bill, env={"PORT": server.url.rsplit(":", 1)[1]})
         assert again.returncode == 0, again.stdout + again.stderr
         async with httpx.AsyncClient(base_url=server.url, headers=KEY) as client:
             stored = (
