@@ -99,7 +99,12 @@ def _attachment(body: bytes, format: str, stem: str, headers: dict[str, str]) ->
     )
 
 
-@router.get("/totals", operation_id="getReconciliationTotals", responses=_PROBLEMS)
+@router.get(
+    "/totals",
+    operation_id="getReconciliationTotals",
+    summary="对总账 Reconciliation totals per fund",
+    responses=_PROBLEMS,
+)
 async def totals(
     session: ReadSessionDep,
     caller: ReaderCaller,
@@ -119,7 +124,12 @@ async def totals(
     return await service.totals(session, caller, hospital_code, date_from, date_to)
 
 
-@router.get("/settlements", operation_id="listReconciliationEvents", responses=_PAGE_PROBLEMS)
+@router.get(
+    "/settlements",
+    operation_id="listReconciliationEvents",
+    summary="对明细账 Reconciliation events, page by page",
+    responses=_PAGE_PROBLEMS,
+)
 async def settlements(
     session: ReadSessionDep,
     caller: ReaderCaller,
@@ -147,6 +157,7 @@ async def settlements(
 @router.get(
     "/settlements/export",
     operation_id="exportReconciliationEvents",
+    summary="导出明细账 Download reconciliation events (CSV, XLSX)",
     response_class=Response,
     responses={
         200: {
@@ -185,7 +196,12 @@ async def export_settlements(
     )
 
 
-@router.post("/check", operation_id="checkReconciliation", responses=_PROBLEMS)
+@router.post(
+    "/check",
+    operation_id="checkReconciliation",
+    summary="对账 Check a hospital's figures against the records",
+    responses=_PROBLEMS,
+)
 async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) -> CheckOut:
     """对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -202,6 +218,7 @@ async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) ->
 @router.get(
     "/poverty-ledger",
     operation_id="getPovertyLedger",
+    summary="管理台帐 Poverty ledger per county and month",
     responses=_PROBLEMS,
 )
 async def poverty_ledger(
@@ -222,6 +239,7 @@ async def poverty_ledger(
 @router.get(
     "/poverty-ledger/export",
     operation_id="exportPovertyLedger",
+    summary="导出管理台帐 Download the poverty ledger (XLSX, CSV)",
     response_class=Response,
     responses={
         200: {
