@@ -29,10 +29,11 @@ Dates are strings `YYYY-MM-DD`; a discharge date may not be after today (Asia/Sh
 **Errors.** Every error is `application/problem+json` (RFC 9457) with `type`, `title`, `status`,
 `detail`, a stable machine `code` (listed on each response below), `errors: [{"loc", "msg"}]`
 pointing at each bad field, and `request_id`. Besides the listed ones, any operation may answer
-413 `payload_too_large`, 422 `invalid_character` (a text value holds U+0000; `errors` names it),
-500 `internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping; retry)
-and 503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not answer
-in time; nothing was stored, retry).
+413 `payload_too_large`, 422 `validation_error` (a query parameter the operation does not
+have, named in `errors`), 422 `invalid_character` (a text value holds U+0000; `errors` names
+it), 500 `internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping;
+retry) and 503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not
+answer in time; nothing was stored, retry).
 
 **Request ids.** Send `X-Request-ID` (1-64 of `A-Z a-z 0-9 . _ -`) to correlate; otherwise one is
 made. It comes back as `X-Request-ID` and in problem bodies, and is in the service's logs and

@@ -16,6 +16,8 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
+from typing import NoReturn
 
 import uvicorn
 
@@ -23,8 +25,9 @@ from app import __version__, settle_file
 from app.cli_admin import add_admin_commands, run_admin
 from app.config import Settings, get_settings
 from app.db.embedded import EmbeddedUnavailable, resolve_database_url
-from app.db.migrate import upgrade_to_head
+from app.db.migrate import is_at_head, upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
+from app.errors import is_database_unavailable
 from app.logs import logging_config
 
 __all__ = ["main"]
@@ -46,13 +49,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     # SIGTERM (docker stop, systemd) must unwind through `finally` so the embedded server stops.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    if args.command == "serve":
+        # Being stopped is how a server ends: uvicorn drains on SIGTERM or SIGINT (Ctrl-C), then
+        # raises the signal again once this handler is back, and it exits 0 (`make run` too).
+        for stop in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop, _stopped)
+    else:
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         url, embedded = resolve_database_url(settings)
     except EmbeddedUnavailable as exc:
         logger.error("%s", exc)
         return 2
     try:
+        if args.command in ("keys", "audit"):
+            return _admin(url, settings, args)
         asyncio.run(upgrade_to_head(url))
         logger.info("database migrated to head")
         if args.command == "serve":
@@ -73,14 +84,40 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         elif args.command == "publish-policies":
             asyncio.run(_bootstrap(url, settings, demo=False))
-        elif args.command in ("keys", "audit"):
-            return asyncio.run(run_admin(url, settings, args))
     except KeyboardInterrupt:
         return 130
     finally:
         if embedded is not None:
             embedded.stop()
     return 0
+
+
+def _stopped(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(0)
+
+
+def _admin(url: str, settings: Settings, args: argparse.Namespace) -> int:
+    """``keys`` and ``audit``: work on a database that ``migrate`` (or ``serve``) keeps at the
+    latest migration, never a schema change of their own (``keys list`` and ``audit verify``
+    only read). What stops them is one line on stderr and exit 2, not a traceback."""
+    try:
+        if not asyncio.run(is_at_head(url)):
+            print(
+                f"onestop {args.command} {args.action}: the database is not at the latest "
+                "migration of this onestop (run `onestop migrate` first); nothing was changed",
+                file=sys.stderr,
+            )
+            return 2
+        return asyncio.run(run_admin(url, settings, args))
+    except Exception as exc:
+        if not is_database_unavailable(exc):
+            raise
+        print(
+            f"onestop {args.command} {args.action}: the database is unavailable "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'})",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def _reset_metrics_dir(settings: Settings, workers: int) -> None:

@@ -12,6 +12,7 @@ from app.audit.service import record, verify
 from app.auth.service import ROLES, LastAdminKey, create_key, list_keys, revoke_key
 from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
+from app.registry.models import Hospital
 
 __all__ = ["add_admin_commands", "run_admin"]
 
@@ -46,6 +47,16 @@ async def run_admin(url: str, settings: Settings, args: argparse.Namespace) -> i
                 if (args.role == "hospital") != (args.hospital_code is not None):
                     print(
                         "--hospital is required for --role hospital, and only for it",
+                        file=sys.stderr,
+                    )
+                    return 2
+                if args.hospital_code is not None and not await session.get(
+                    Hospital, args.hospital_code
+                ):
+                    # As POST /v1/api-keys answers 422 unknown_hospital (the key's foreign key).
+                    print(
+                        f"unknown_hospital: no hospital {args.hospital_code} "
+                        "(register it first: PUT /v1/hospitals/{code})",
                         file=sys.stderr,
                     )
                     return 2

@@ -33,10 +33,12 @@ from typing import Any
 import asyncpg
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
+from fastapi import routing as fastapi_routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from app.context import request_id_var, valid_request_id
 
@@ -295,14 +297,41 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
         )
     if status in (HTTPStatus.NO_CONTENT, HTTPStatus.NOT_MODIFIED):
         return Response(status_code=status, headers=exc.headers)
+    headers = exc.headers
+    if status == HTTPStatus.METHOD_NOT_ALLOWED and (allowed := _allowed_methods(request)):
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return _problem(
         request,
         status=status,
         code=status.phrase.lower().replace(" ", "_").replace("-", "_"),
         title=status.phrase,
         detail=str(exc.detail) if exc.detail else status.phrase,
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at the request's path. Starlette answers 405
+    from the first route whose path matches, so its ``Allow`` names that route's methods only
+    (``POST`` for ``/v1/settlements``, which ``GET`` serves too)."""
+    probe = {
+        "type": "http",
+        "path": request.scope["path"],
+        "root_path": request.scope.get("root_path", ""),
+        "method": "",  # no route matches it fully: every route with this path matches partly
+    }
+    methods: set[str] = set()
+    for route in _flat_routes(request.app.routes):
+        match, _ = route.matches(probe)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
+def _flat_routes(routes: Sequence[BaseRoute]) -> Sequence[Any]:
+    # FastAPI >= 0.16x keeps included routers as one route each; iter_route_contexts flattens.
+    flatten = getattr(fastapi_routing, "iter_route_contexts", None)
+    return list(flatten(routes)) if flatten is not None else routes
 
 
 # SQLSTATEs that say "the server cannot serve you now", not "your statement is wrong": class 08

@@ -28,7 +28,7 @@ class Ready(BaseModel):
     status: Literal["ready"] = "ready"
 
 
-@router.get("/healthz", operation_id="getHealth", summary="The process is up")
+@router.get("/healthz", operation_id="getHealth", summary="存活检查 Liveness: the process is up")
 async def healthz() -> Health:
     """Liveness: answers 200 as long as the process serves HTTP, also while draining."""
     return Health()
@@ -37,7 +37,7 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     operation_id="getReadiness",
-    summary="The database is reachable and migrated",
+    summary="就绪检查 Readiness: the database is reachable and migrated",
     responses=problem_responses(503, codes={503: ["not_ready", "shutting_down"]}),
 )
 async def readyz(request: Request) -> Ready:

@@ -7,7 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import __version__, apidoc, health, metrics
 from app.admission import AdmissionControl
@@ -25,6 +25,7 @@ from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
 from app.settlement import endpoints as settlement_endpoints
+from app.strict_query import reject_unknown_query_parameters
 
 __all__ = ["create_app"]
 
@@ -104,5 +105,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         audit_endpoints.router,
         reconciliation_endpoints.router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     return app

@@ -244,7 +244,7 @@ router = APIRouter(tags=["operations"])
 @router.get(
     "/metrics",
     operation_id="getMetrics",
-    summary="Prometheus metrics",
+    summary="监控指标 Prometheus metrics",
     response_class=Response,
     responses={200: {"content": {CONTENT_TYPE_PLAIN_0_0_4: {"schema": {"type": "string"}}}}},
 )

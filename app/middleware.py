@@ -90,7 +90,7 @@ class RequestMiddleware:
         finally:
             duration_s = time.perf_counter() - started_at
             route = scope.get("route")
-            template: str = getattr(route, "path", None) or "unmatched"
+            template: str = getattr(route, "path_format", None) or "unmatched"  # no `:uuid`
             metrics.finish_request(
                 state,
                 app=scope.get("app"),

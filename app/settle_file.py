@@ -6,6 +6,11 @@ of each item, and the year's accumulators so far). The policy version is the one
 discharge date, from the shipped policy documents. Useful to check a policy change against a real
 bill, or to explain a settlement line by line to someone who knows the policy but not the API.
 
+The file is either a bill file (the format above, docs/settle-file.md) or the API's request body
+(``POST /v1/settlements``, as ``examples/demo-bill.json``): codes that the service would look up
+in its registries are then looked up in the demo registry that ``onestop serve --demo`` loads
+(``app/demo.py``), with no accumulators (the person's first admission of the year).
+
 Every problem in the file is reported at once, each naming the field (``item seq 2: amount``);
 bad input exits with status 2.
 """
@@ -24,6 +29,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from app import demo
 from app.engine import (
     BillLine,
     Claim,
@@ -40,9 +48,18 @@ from app.engine import (
 from app.engine.report import settlement_dict
 from app.engine.spec import CATEGORIES, LEVELS
 from app.policy import POLICY_DIR, load_directory
+from app.settlement.schemas import SettlementIn
 from app.types import ExponentNumber, loads
 
-__all__ = ["BillFile", "BillFileError", "add_parser", "main", "parse_bill", "run"]
+__all__ = [
+    "BillFile",
+    "BillFileError",
+    "add_parser",
+    "from_request_body",
+    "main",
+    "parse_bill",
+    "run",
+]
 
 EXIT_BAD_INPUT = 2
 
@@ -246,6 +263,8 @@ def parse_bill(data: Any) -> BillFile:
     """Validate a parsed bill file; raises :class:`BillFileError` listing every problem."""
     if not isinstance(data, Mapping):
         raise BillFileError(["the file must hold a JSON object"])
+    if _is_request_body(data):
+        data = from_request_body(data)
     errors = _Errors()
     top = errors.mapping(data, "bill", _TOP)
     discharge = _date(top.get("discharge_date"), errors)
@@ -284,6 +303,93 @@ def parse_bill(data: Any) -> BillFile:
         raise BillFileError(errors.items)
     region = f"{person_county[:4]}00" if isinstance(person_county, str) else None
     return BillFile(discharge, claim, accumulators, region)
+
+
+def _is_request_body(data: Mapping[str, Any]) -> bool:
+    """The API's body names its hospital and patient by code; a bill file describes them."""
+    return not {"hospital", "person", "accumulators"} & data.keys() and bool(
+        {"hospital_code", "patient", "admission_date"} & data.keys()
+    )
+
+
+def from_request_body(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The bill file of an API request body (``SettlementIn``), its hospital, person and items
+    looked up in the demo registry (``app/demo.py``) as the service looks them up in its own.
+
+    Raises :class:`BillFileError` with every problem: the body's own (as the API's 422
+    ``validation_error``) or, once it is valid, what the registry does not know."""
+    try:
+        body = SettlementIn.model_validate(data)
+    except ValidationError as exc:
+        raise BillFileError(
+            [f"{_where(e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)]
+        ) from None
+    day = body.discharge_date
+    errors: list[str] = []
+    if day < body.admission_date:
+        errors.append("discharge_date: must not be before admission_date")
+    hospital = demo.HOSPITALS.get(body.hospital_code)
+    if hospital is None:
+        errors.append(
+            f"hospital_code: {body.hospital_code} is not in the demo registry (without a "
+            "database settle-file knows the demo hospitals only; a bill file names the level "
+            "and county itself)"
+        )
+    elif not hospital[3]:
+        errors.append(f"hospital_code: {body.hospital_code} is not designated (非定点)")
+    person = demo.DEMO_PERSONS.get(body.patient.id_number)
+    if person is None:
+        errors.append(
+            "patient.id_number: not in the demo registry (a bill file names the person's county "
+            "and categories itself)"
+        )
+    elif day.year not in person[2]:
+        errors.append(f"patient.id_number: not enrolled for {day.year}")
+    unknown = sorted({item.code for item in body.items} - set(demo.CATALOG))
+    if unknown:
+        errors.append(f"items: not in the demo catalogue: {', '.join(unknown)}")
+    if errors or hospital is None or person is None:
+        raise BillFileError(errors)
+    _, level, hospital_county, _ = hospital
+    _, person_county, _, categories = person
+    items = []
+    for item in body.items:
+        _, grade, ratio, cap = demo.CATALOG[item.code]
+        items.append(
+            {
+                "seq": item.seq,
+                "code": item.code,
+                "name": item.name,
+                "grade": grade,
+                "self_pay_ratio": ratio,
+                "price_cap": cap,
+                "unit_price": str(Decimal(item.unit_price).scaleb(-4)),
+                "quantity": str(Decimal(item.quantity).scaleb(-3)),
+                "amount": format_fen(item.amount),
+                "hospital_borne": item.hospital_borne,
+            }
+        )
+    return {
+        "bill_no": body.bill_no,
+        "discharge_date": day.isoformat(),
+        "hospital": {"code": body.hospital_code, "level": level, "county_code": hospital_county},
+        "person": {
+            "county_code": person_county,
+            "categories": [
+                category
+                for category, valid_from, valid_to in categories
+                if valid_from <= day and (valid_to is None or day <= valid_to)
+            ],
+        },
+        "referral": body.referral,
+        "items": items,
+    }
+
+
+def _where(loc: Sequence[int | str]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)[1:] or (
+        "bill"
+    )
 
 
 def load_bill(path: Path) -> BillFile:
@@ -434,7 +540,10 @@ def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
-_DESCRIPTION = "Settle one bill file offline with the policy in force on its discharge date."
+_DESCRIPTION = (
+    "Settle one bill offline (a bill file, or the API's request body looked up in the demo "
+    "registry) with the policy in force on its discharge date."
+)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

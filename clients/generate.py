@@ -8,6 +8,9 @@ serves it:
 - schemas that FastAPI had to disambiguate (two models with one class name in different
   packages become ``app__settlement__schemas__TotalsOut`` ...) get distinct titles
   (``SettlementTotalsOut``), which openapi-python-client needs to generate both.
+
+The generator's README is boilerplate (``my_tag``, ``api.example.com``): the package's README is
+``python-README.md`` beside this file, copied over it after each generation.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 DOCUMENT = HERE.parent / "openapi" / "openapi.json"
 OUTPUT = HERE / "python"
 CONFIG = HERE / "python-client.yaml"
+README = HERE / "python-README.md"
 _QUALIFIED = re.compile(r"^app__(?P<domain>[a-z_]+?)__[a-z_]+__(?P<name>\w+)$")
 
 
@@ -67,7 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             "--overwrite",
             "--fail-on-warning",
         ]
-        return subprocess.run(command, check=False).returncode
+        returncode = subprocess.run(command, check=False).returncode
+    if returncode == 0:
+        shutil.copyfile(README, args.output / "README.md")
+    return returncode
 
 
 if __name__ == "__main__":

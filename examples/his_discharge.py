@@ -7,7 +7,7 @@
    hospital code and bill number: it either landed (use it) or did not (send the same body again;
    (hospital_code, bill_no) makes that safe).
 
-Run against ``make run`` (demo data and keys)::
+Run against ``make run`` (demo data and keys; the port is ``$PORT``, as for the server)::
 
     python examples/his_discharge.py --bill-no ZY$(date +%s)
     python examples/his_discharge.py --bill-no ZY$(date +%s) --simulate-lost-answer
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,11 @@ def slip(settlement: SettlementOut) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument(
+        "--base-url",
+        default=f"http://127.0.0.1:{os.environ.get('PORT') or 8000}",
+        help="the service (default: http://127.0.0.1:$PORT, as `make run` serves; PORT=8000)",
+    )
     parser.add_argument("--key", help="the hospital's API key (default: demo-<hospital code>)")
     parser.add_argument("--bill", type=Path, default=HERE / "demo-bill.json")
     parser.add_argument("--bill-no", help="override the bill number in the file")

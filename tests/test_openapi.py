@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from app.main import create_app
@@ -31,3 +32,22 @@ def test_every_authenticated_operation_documents_ambiguous_credentials() -> None
             method,
             path,
         )
+
+
+# "结算 Settle a bill": the Chinese term a HIS developer or the agency knows, then English.
+SUMMARY = re.compile(r"^[\u4e00-\u9fff]+ [A-Z][\w'(),:-]*( [\w'(),:-]+)+$")
+
+
+def test_every_operation_has_a_summary_in_chinese_and_english() -> None:
+    """Without one, FastAPI titles an operation after its function ("List ", "Create",
+    "Totals"), which is what docs and the generated client showed."""
+    operations = [
+        (f"{method.upper()} {path}", operation.get("summary", ""))
+        for path, item in create_app().openapi()["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert operations
+    bad = [(where, summary) for where, summary in operations if not SUMMARY.match(summary)]
+    assert not bad, f"summaries must read '结算 Settle a bill': {bad}"
+    summaries = [summary for _, summary in operations]
+    assert len(set(summaries)) == len(summaries), "two operations share a summary"

@@ -53,6 +53,7 @@ class AuditVerification(BaseModel):
 @router.get(
     "",
     operation_id="listAuditEntries",
+    summary="审计记录 List audit entries",
     responses=problem_responses(401, 403, 422, codes={**AUTH_CODES, 422: ["validation_error"]}),
 )
 async def list_entries(
@@ -81,6 +82,7 @@ async def list_entries(
 @router.get(
     "/verify",
     operation_id="verifyAuditChain",
+    summary="校验审计链 Verify the audit chain",
     responses=problem_responses(401, 403, codes=AUTH_CODES),
 )
 async def verify_chain(session: SessionDep, caller: AdminCaller) -> AuditVerification:

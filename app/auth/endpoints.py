@@ -78,6 +78,7 @@ class ApiKeyCreated(ApiKeyOut):
     "",
     status_code=201,
     operation_id="createApiKey",
+    summary="创建密钥 Create an API key",
     responses=problem_responses(
         401, 403, 422, codes={**AUTH_CODES, 422: ["validation_error", "unknown_hospital"]}
     ),
@@ -102,7 +103,12 @@ async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> Ap
     return ApiKeyCreated(**ApiKeyOut.of(key).model_dump(), key=secret)
 
 
-@router.get("", operation_id="listApiKeys", responses=problem_responses(401, 403, codes=AUTH_CODES))
+@router.get(
+    "",
+    operation_id="listApiKeys",
+    summary="密钥列表 List API keys",
+    responses=problem_responses(401, 403, codes=AUTH_CODES),
+)
 async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
     """Every key, without secrets (only a hash is stored)."""
     return [ApiKeyOut.of(key) for key in await list_keys(session)]
@@ -111,6 +117,7 @@ async def list_(session: SessionDep, caller: AdminCaller) -> list[ApiKeyOut]:
 @router.delete(
     "/{key_id}",
     operation_id="revokeApiKey",
+    summary="吊销密钥 Revoke an API key",
     responses=problem_responses(
         401,
         403,

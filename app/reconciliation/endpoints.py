@@ -2,6 +2,10 @@
 
 Agency and admin keys see every hospital (``hospital_code`` narrows); a hospital key sees its own
 (``hospital_code`` defaults to it; another hospital's code is 403).
+
+Downloads (CSV, XLSX) are operations of their own beside the JSON ones: a generated client reads
+one media type per status, so an operation that answered JSON or a file depending on a parameter
+could not type its answer (openapi-python-client parsed every ``format=csv`` answer as JSON).
 """
 
 from __future__ import annotations
@@ -37,6 +41,13 @@ HospitalFilter = Annotated[
 ]
 DateFrom = Annotated[IsoDate, Query(description="First day (Asia/Shanghai), inclusive")]
 DateTo = Annotated[IsoDate, Query(description="Last day (Asia/Shanghai), inclusive")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=512, description="`next_cursor` of the previous page; omit to start"),
+]
+CountyFilter = Annotated[
+    str | None, Query(pattern=r"^[0-9]{6}$", description="The person's county (参保地)")
+]
 
 # 503: `query_timeout` (the range took longer than ONESTOP_DB_STATEMENT_TIMEOUT_MS: ask for a
 # shorter one) or `database_unavailable` (unreachable: retry after Retry-After).
@@ -66,8 +77,45 @@ _PAGE_PROBLEMS = problem_responses(
 
 LedgerCaller = Annotated[Caller, Depends(require("agency", "admin"))]
 
+_MEDIA_TYPES = {"csv": export.CSV_MEDIA_TYPE, "xlsx": export.XLSX_MEDIA_TYPE}
+_ATTACHMENT_HEADER: dict[str, Any] = {
+    "Content-Disposition": {
+        "description": 'attachment; filename="…" (what the file holds and its dates)',
+        "schema": {"type": "string"},
+    }
+}
+_PAGE_HEADERS: dict[str, Any] = {
+    "X-Next-Cursor": {
+        "description": "As `next_cursor` of a page: pass it as `cursor` for what comes later",
+        "schema": {"type": "string"},
+    },
+    "X-Has-More": {
+        "description": "As `has_more` of a page: more rows were already there than the file holds",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    },
+}
 
-@router.get("/totals", operation_id="getReconciliationTotals", responses=_PROBLEMS)
+
+def _download_content(*formats: str) -> dict[str, Any]:
+    """The 200 content of a download: bytes (``format: binary``) under each media type."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {_MEDIA_TYPES[f].split(";")[0]: binary for f in formats}
+
+
+def _attachment(body: bytes, format: str, stem: str, headers: dict[str, str]) -> Response:
+    return Response(
+        body,
+        media_type=_MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{format}"', **headers},
+    )
+
+
+@router.get(
+    "/totals",
+    operation_id="getReconciliationTotals",
+    summary="对总账 Reconciliation totals per fund",
+    responses=_PROBLEMS,
+)
 async def totals(
     session: ReadSessionDep,
     caller: ReaderCaller,
@@ -87,24 +135,11 @@ async def totals(
     return await service.totals(session, caller, hospital_code, date_from, date_to)
 
 
-_EXPORT_CONTENT: dict[str, Any] = {
-    "text/csv": {"schema": {"type": "string"}},
-    export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
-}
-
-
 @router.get(
     "/settlements",
     operation_id="listReconciliationEvents",
-    response_model=EventPage,
-    responses={
-        200: {
-            "description": "A page of events (JSON), or with `format` a CSV or XLSX download; "
-            "downloads carry `X-Next-Cursor` and `X-Has-More` headers.",
-            "content": _EXPORT_CONTENT,
-        },
-        **_PAGE_PROBLEMS,
-    },
+    summary="对明细账 Reconciliation events, page by page",
+    responses=_PAGE_PROBLEMS,
 )
 async def settlements(
     session: ReadSessionDep,
@@ -112,59 +147,72 @@ async def settlements(
     date_from: DateFrom,
     date_to: DateTo,
     hospital_code: HospitalFilter = None,
-    cursor: Annotated[
-        str | None,
-        Query(max_length=512, description="`next_cursor` of the previous page; omit to start"),
-    ] = None,
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="Page size (JSON only)")
-    ] = DEFAULT_LIMIT,
-    format: Annotated[
-        Literal["json", "csv", "xlsx"],
-        Query(
-            description="`csv` or `xlsx`: a download of every event after `cursor` (at most "
-            f"{MAX_EXPORT_ROWS}) with Chinese column headers"
-        ),
-    ] = "json",
-) -> Any:
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+) -> EventPage:
     """对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
+    The same rows as a CSV or XLSX file: `exportReconciliationEvents`.
 
     Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
     on the day of its `settled_at`, a reversal as a negative event on the day of its
     `reversed_at`.
     """
     page = await service.list_events(
-        session,
-        caller,
-        hospital_code,
-        date_from,
-        date_to,
-        cursor,
-        limit if format == "json" else MAX_EXPORT_ROWS,
+        session, caller, hospital_code, date_from, date_to, cursor, limit
     )
-    if format == "json":
-        return EventPage(items=page.items, next_cursor=page.next_cursor, has_more=page.has_more)
-    who = hospital_code or (caller.hospital_code if caller.role == "hospital" else None) or "all"
-    name = f"reconciliation-{who}-{date_from}-{date_to}.{format}"
-    body, media_type = (
-        (export.to_csv(page.items), export.CSV_MEDIA_TYPE)
-        if format == "csv"
-        else (export.to_xlsx(page.items), export.XLSX_MEDIA_TYPE)
-    )
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Next-Cursor": page.next_cursor,
-            "X-Has-More": "true" if page.has_more else "false",
+    return EventPage(items=page.items, next_cursor=page.next_cursor, has_more=page.has_more)
+
+
+@router.get(
+    "/settlements/export",
+    operation_id="exportReconciliationEvents",
+    summary="导出明细账 Download reconciliation events (CSV, XLSX)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The events as a file (`Content-Disposition: attachment`).",
+            "content": _download_content("csv", "xlsx"),
+            "headers": {**_ATTACHMENT_HEADER, **_PAGE_HEADERS},
         },
+        **_PAGE_PROBLEMS,
+    },
+)
+async def export_settlements(
+    session: ReadSessionDep,
+    caller: ReaderCaller,
+    date_from: DateFrom,
+    date_to: DateTo,
+    format: Annotated[
+        Literal["csv", "xlsx"], Query(description="`csv` (UTF-8 with a BOM, for Excel) or `xlsx`")
+    ],
+    hospital_code: HospitalFilter = None,
+    cursor: Cursor = None,
+) -> Response:
+    """导出明细账: the rows of `listReconciliationEvents` after `cursor` (all of them, at most
+    100,000) as a CSV or XLSX download with Chinese column headers and one column per fund.
+    Amounts keep their sign; times are Beijing time. `X-Next-Cursor` continues after the file.
+    """
+    page = await service.list_events(
+        session, caller, hospital_code, date_from, date_to, cursor, MAX_EXPORT_ROWS
+    )
+    who = hospital_code or (caller.hospital_code if caller.role == "hospital" else None) or "all"
+    body = export.to_csv(page.items) if format == "csv" else export.to_xlsx(page.items)
+    return _attachment(
+        body,
+        format,
+        f"reconciliation-{who}-{date_from}-{date_to}",
+        {"X-Next-Cursor": page.next_cursor, "X-Has-More": "true" if page.has_more else "false"},
     )
 
 
-@router.post("/check", operation_id="checkReconciliation", responses=_PROBLEMS)
+@router.post(
+    "/check",
+    operation_id="checkReconciliation",
+    summary="对账 Check a hospital's figures against the records",
+    responses=_PROBLEMS,
+)
 async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) -> CheckOut:
     """对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -181,6 +229,7 @@ async def check(body: CheckIn, session: ReadSessionDep, caller: ReaderCaller) ->
 @router.get(
     "/poverty-ledger",
     operation_id="getPovertyLedger",
+    summary="管理台帐 Poverty ledger per county and month",
     responses=_PROBLEMS,
 )
 async def poverty_ledger(
@@ -188,13 +237,47 @@ async def poverty_ledger(
     caller: LedgerCaller,
     date_from: DateFrom,
     date_to: DateTo,
-    county_code: Annotated[
-        str | None, Query(pattern=r"^[0-9]{6}$", description="The person's county (参保地)")
-    ] = None,
+    county_code: CountyFilter = None,
 ) -> LedgerOut:
     """管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),
     per person's county and month of settlement: count, in-policy total, self-pay, the in-county
     in-policy self-pay ratio (the notice's 10% target) with the count above the target, and what
-    each fund paid. Months and days are Asia/Shanghai.
+    each fund paid. Months and days are Asia/Shanghai. As an Excel file: `exportPovertyLedger`.
     """
     return await service.ledger(session, county_code, date_from, date_to)
+
+
+@router.get(
+    "/poverty-ledger/export",
+    operation_id="exportPovertyLedger",
+    summary="导出管理台帐 Download the poverty ledger (XLSX, CSV)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The ledger as a file (`Content-Disposition: attachment`).",
+            "content": _download_content("xlsx", "csv"),
+            "headers": _ATTACHMENT_HEADER,
+        },
+        **_PROBLEMS,
+    },
+)
+async def export_poverty_ledger(
+    session: ReadSessionDep,
+    caller: LedgerCaller,
+    date_from: DateFrom,
+    date_to: DateTo,
+    format: Annotated[
+        Literal["xlsx", "csv"], Query(description="`xlsx`, or `csv` (UTF-8 with a BOM, for Excel)")
+    ],
+    county_code: CountyFilter = None,
+) -> Response:
+    """导出管理台帐 (agency, admin): the rows of `getPovertyLedger` as an XLSX or CSV download
+    with Chinese column headers: one row per county and month, the in-county figures in columns
+    of their own, then one column per fund.
+    """
+    ledger = await service.ledger(session, county_code, date_from, date_to)
+    rows = ledger.rows
+    body = export.ledger_to_xlsx(rows) if format == "xlsx" else export.ledger_to_csv(rows)
+    return _attachment(
+        body, format, f"poverty-ledger-{county_code or 'all'}-{date_from}-{date_to}", {}
+    )

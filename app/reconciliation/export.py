@@ -1,13 +1,17 @@
-"""CSV and XLSX renderings of reconciliation events, with Chinese column headers.
+"""CSV and XLSX renderings of reconciliation events and of the poverty ledger, with Chinese
+column headers.
 
-The rows are the JSON items of ``GET /v1/reconciliation/settlements``, in the same order, one
+Event rows are the JSON items of ``GET /v1/reconciliation/settlements``, in the same order, one
 column per fund (``基金名称(基金编码)``) in layer order. Amounts keep their sign (a reversal is
-negative). Times are Asia/Shanghai (北京时间).
+negative). Times are Asia/Shanghai (北京时间). Ledger rows are the ``rows`` of
+``GET /v1/reconciliation/poverty-ledger`` (管理台帐), the in-county figures flattened into
+columns of their own, then one column per fund.
 
-- CSV: UTF-8 with a byte order mark (Excel on Chinese Windows needs it to read UTF-8), amounts as
-  the same 2-decimal strings as the JSON, times in ISO 8601 with ``+08:00``.
-- XLSX: amounts are exact decimal numbers formatted ``0.00`` (so a spreadsheet can sum them);
-  times are local date-times (a spreadsheet has no time zones; the header says 北京时间).
+- CSV: UTF-8 with a byte order mark (Excel on Chinese Windows needs it to read UTF-8), amounts
+  and ratios as the same decimal strings as the JSON, times in ISO 8601 with ``+08:00``.
+- XLSX: amounts are exact decimal numbers formatted ``0.00`` (so a spreadsheet can sum them),
+  ratios numbers formatted as percentages; times are local date-times (a spreadsheet has no time
+  zones; the header says 北京时间).
 """
 
 from __future__ import annotations
@@ -23,9 +27,19 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from .schemas import EventOut
+from .schemas import EventOut, LedgerRow
 
-__all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "fund_columns", "headers", "to_csv", "to_xlsx"]
+__all__ = [
+    "CSV_MEDIA_TYPE",
+    "XLSX_MEDIA_TYPE",
+    "fund_columns",
+    "headers",
+    "ledger_headers",
+    "ledger_to_csv",
+    "ledger_to_xlsx",
+    "to_csv",
+    "to_xlsx",
+]
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +65,7 @@ _COLUMNS: tuple[tuple[str, str, Callable[[EventOut], Any]], ...] = (
 )
 
 
-def fund_columns(events: Sequence[EventOut]) -> list[tuple[str, str]]:
+def fund_columns(events: Sequence[EventOut | LedgerRow]) -> list[tuple[str, str]]:
     """``(fund_code, fund_name)`` of every fund in the rows, in the order they first appear."""
     seen: dict[str, str] = {}
     for event in events:
@@ -72,23 +86,72 @@ def _cells(event: EventOut, funds: Sequence[tuple[str, str]]) -> list[tuple[str,
 
 def to_csv(events: Sequence[EventOut]) -> bytes:
     funds = fund_columns(events)
+    return _csv(headers(funds), [_cells(event, funds) for event in events])
+
+
+def to_xlsx(events: Sequence[EventOut]) -> bytes:
+    funds = fund_columns(events)
+    return _xlsx("对账明细", headers(funds), [_cells(event, funds) for event in events])
+
+
+# -- 管理台帐 ----------------------------------------------------------------------------------
+_LEDGER_COLUMNS: tuple[tuple[str, str, Callable[[LedgerRow], Any]], ...] = (
+    ("参保地编码", "text", lambda r: r.county_code),
+    ("结算月份", "text", lambda r: r.month),
+    ("结算人次", "count", lambda r: r.count),
+    ("政策范围内费用", "money", lambda r: r.in_policy),
+    ("个人现金支付", "money", lambda r: r.self_pay),
+    ("政策范围内个人自付", "money", lambda r: r.in_policy_self_pay),
+    ("县域内结算人次", "count", lambda r: r.in_county.count),
+    ("县域内政策范围内费用", "money", lambda r: r.in_county.in_policy),
+    ("县域内政策范围内个人自付", "money", lambda r: r.in_county.in_policy_self_pay),
+    ("县域内政策范围内自付比例", "ratio", lambda r: r.in_county.in_policy_self_pay_ratio),
+    ("县域内超目标人次", "count", lambda r: r.in_county.above_target_count),
+)
+
+
+def ledger_headers(funds: Sequence[tuple[str, str]]) -> list[str]:
+    return [h for h, _, _ in _LEDGER_COLUMNS] + [f"{name}({code})" for code, name in funds]
+
+
+def _ledger_cells(row: LedgerRow, funds: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
+    paid = {f.fund_code: f.paid for f in row.funds}
+    cells = [(kind, value(row)) for _, kind, value in _LEDGER_COLUMNS]
+    return cells + [("money", paid.get(code, "0.00")) for code, _ in funds]
+
+
+def ledger_to_csv(rows: Sequence[LedgerRow]) -> bytes:
+    funds = fund_columns(rows)
+    return _csv(ledger_headers(funds), [_ledger_cells(row, funds) for row in rows])
+
+
+def ledger_to_xlsx(rows: Sequence[LedgerRow]) -> bytes:
+    funds = fund_columns(rows)
+    return _xlsx("管理台帐", ledger_headers(funds), [_ledger_cells(row, funds) for row in rows])
+
+
+# -- writers ------------------------------------------------------------------------------------
+def _csv(header: list[str], rows: list[list[tuple[str, Any]]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers(funds))
-    for event in events:
+    writer.writerow(header)
+    for cells in rows:
         writer.writerow(
             "" if value is None else value.isoformat() if kind in ("date", "time") else value
-            for kind, value in _cells(event, funds)
+            for kind, value in cells
         )
     return out.getvalue().encode("utf-8-sig")
+
+
+_NUMBER_FORMATS = {"money": "0.00", "ratio": "0.00%", "count": "0"}
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, kind: str, value: Any) -> Any:
     if value is None:
         return None
-    if kind == "money":
+    if kind in ("money", "ratio"):
         cell = WriteOnlyCell(sheet, value=Decimal(value))
-        cell.number_format = "0.00"
+        cell.number_format = _NUMBER_FORMATS[kind]
         return cell
     if kind == "time":
         local: dt.datetime = value
@@ -102,13 +165,12 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, kind: str, value: Any) -> Any:
     return value
 
 
-def to_xlsx(events: Sequence[EventOut]) -> bytes:
-    funds = fund_columns(events)
+def _xlsx(title: str, header: list[str], rows: list[list[tuple[str, Any]]]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("对账明细")
-    sheet.append(headers(funds))
-    for event in events:
-        sheet.append([_xlsx_cell(sheet, kind, value) for kind, value in _cells(event, funds)])
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cells in rows:
+        sheet.append([_xlsx_cell(sheet, kind, value) for kind, value in cells])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

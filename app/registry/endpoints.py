@@ -68,7 +68,7 @@ def _status(response: Response, created: bool) -> None:
 @router.put(
     "/hospitals/{code}",
     operation_id="putHospital",
-    summary="Create or replace a hospital (定点医疗机构)",
+    summary="登记医疗机构 Create or replace a hospital",
     responses={201: {"model": HospitalOut, "description": "Created"}, **_WRITE_ERRORS},
 )
 async def put_hospital(
@@ -83,7 +83,7 @@ async def put_hospital(
 @router.get(
     "/hospitals/{code}",
     operation_id="getHospital",
-    summary="Read a hospital",
+    summary="查询医疗机构 Read a hospital",
     responses=_read_errors("hospital_not_found"),
 )
 async def get_hospital(code: Code, session: SessionDep, caller: AnyCaller) -> HospitalOut:
@@ -94,7 +94,7 @@ async def get_hospital(code: Code, session: SessionDep, caller: AnyCaller) -> Ho
 @router.put(
     "/persons/{id_number}",
     operation_id="putPerson",
-    summary="Create or replace an insured person (参保人)",
+    summary="登记参保人 Create or replace an insured person",
     responses={
         201: {"model": PersonOut, "description": "Created"},
         **_WRITE_ERRORS,
@@ -119,7 +119,7 @@ async def put_person(
 @router.get(
     "/persons/{id_number}",
     operation_id="getPerson",
-    summary="Read an insured person",
+    summary="查询参保人 Read an insured person",
     responses=_read_errors("person_not_found"),
 )
 async def get_person(id_number: IdNumber, session: SessionDep, caller: AdminCaller) -> PersonOut:
@@ -130,7 +130,7 @@ async def get_person(id_number: IdNumber, session: SessionDep, caller: AdminCall
 @router.put(
     "/catalog/{code}",
     operation_id="putCatalogItem",
-    summary="Create or replace a catalogue entry (医保目录)",
+    summary="登记医保目录 Create or replace a catalogue entry",
     responses={201: {"model": CatalogItemOut, "description": "Created"}, **_WRITE_ERRORS},
 )
 async def put_catalog_item(
@@ -149,7 +149,7 @@ async def put_catalog_item(
 @router.get(
     "/catalog/{code}",
     operation_id="getCatalogItem",
-    summary="Read a catalogue entry",
+    summary="查询医保目录 Read a catalogue entry",
     responses=_read_errors("catalog_item_not_found"),
 )
 async def get_catalog_item(

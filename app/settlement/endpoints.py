@@ -72,7 +72,7 @@ def _policies(request: Request) -> PolicyStore:
 @router.post(
     "/preview",
     operation_id="previewSettlement",
-    summary="Pre-settle a bill (预结算)",
+    summary="预结算 Preview a settlement (nothing stored)",
     response_description="What settling now would give; nothing stored",
     responses=problem_responses(
         401,
@@ -96,7 +96,7 @@ async def preview(
     "",
     status_code=201,
     operation_id="createSettlement",
-    summary="Settle a bill (结算)",
+    summary="结算 Settle a bill",
     response_description="Settled: a new settlement",
     responses={
         200: {
@@ -155,7 +155,7 @@ async def create(
 @router.get(
     "",
     operation_id="findSettlement",
-    summary="Find the active settlement of a bill",
+    summary="按单号查结算 Find the active settlement of a bill",
     response_description="The bill's active settlement",
     responses=problem_responses(
         401,
@@ -192,10 +192,12 @@ async def find(
     return await service.find_active(session, caller, hospital_code, bill_no)
 
 
+# `:uuid`: a path segment that is no id (`preview`) matches no route here, rather than this one
+# with a 422 about the id; `GET /v1/settlements/preview` is then 405 (`Allow: POST`).
 @router.get(
-    "/{settlement_id}",
+    "/{settlement_id:uuid}",
     operation_id="getSettlement",
-    summary="Read a settlement",
+    summary="查询结算 Read a settlement",
     responses=problem_responses(
         401,
         403,
@@ -210,9 +212,9 @@ async def get(settlement_id: uuid.UUID, session: SessionDep, caller: ReaderCalle
 
 
 @router.post(
-    "/{settlement_id}/reversal",
+    "/{settlement_id:uuid}/reversal",
     operation_id="reverseSettlement",
-    summary="Reverse a settlement (撤销)",
+    summary="撤销结算 Reverse a settlement",
     response_description="The reversed settlement (the same answer on a repeat)",
     responses=problem_responses(
         401,

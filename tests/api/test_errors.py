@@ -77,6 +77,20 @@ async def test_unknown_route_and_wrong_method() -> None:
     assert wrong.headers["allow"] == "POST"
 
 
+async def test_wrong_method_allows_every_method_of_the_path() -> None:
+    """Starlette answers 405 from the first route of the path: its Allow named POST only."""
+    app = _app()
+
+    @app.get("/items")
+    async def list_items() -> list[Item]:
+        return []
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        wrong = await client.delete("/items")
+    assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
+    assert wrong.headers["allow"] == "GET, POST"
+
+
 async def test_unhandled_error_hides_internals() -> None:
     async with _client(raise_app_exceptions=False) as client:
         response = await client.get("/boom")

@@ -651,7 +651,7 @@ async def test_csv_and_xlsx_downloads_hold_the_json_rows(
     assert len(header) == 14 + 5  # five funds in the demo policy
 
     response = await client.get(
-        f"{BASE}/settlements", params={**params, "format": "csv"}, headers=headers(AGENCY)
+        f"{BASE}/settlements/export", params={**params, "format": "csv"}, headers=headers(AGENCY)
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -665,7 +665,7 @@ async def test_csv_and_xlsx_downloads_hold_the_json_rows(
     assert parsed == [header, *rows]
 
     response = await client.get(
-        f"{BASE}/settlements", params={**params, "format": "xlsx"}, headers=headers(AGENCY)
+        f"{BASE}/settlements/export", params={**params, "format": "xlsx"}, headers=headers(AGENCY)
     )
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == (
@@ -704,7 +704,7 @@ async def test_download_of_one_hospital_after_a_cursor(
         await client.get(f"{BASE}/settlements", params={**params, "limit": 1}, headers=headers(key))
     ).json()
     response = await client.get(
-        f"{BASE}/settlements",
+        f"{BASE}/settlements/export",
         params={**params, "format": "csv", "cursor": first["next_cursor"]},
         headers=headers(key),
     )
@@ -983,3 +983,79 @@ async def test_poverty_ledger_per_county_and_month(
         params={"date_from": "2009-07-01", "date_to": "2009-07-31", "county_code": county},
     )
     assert [r["month"] for r in response.json()["rows"]] == ["2009-07"]
+
+    # The agency keeps the ledger in Excel: the same rows as a download.
+    scope = {"date_from": "2009-06-01", "date_to": "2009-07-31", "county_code": county}
+    response = await client.get(
+        f"{BASE}/poverty-ledger/export", headers=headers(AGENCY), params={**scope, "format": "xlsx"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="poverty-ledger-{county}-2009-06-01-2009-07-31.xlsx"'
+    )
+    header, expected = _ledger_rows(ledger["rows"])
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    values = [list(r) for r in book["管理台帐"].iter_rows(values_only=True)]
+    book.close()
+    assert values[0] == header
+    assert len(values) == 1 + len(expected) == 3
+    for got, want in zip(values[1:], expected, strict=True):
+        assert got[:2] == want[:2]
+        assert [Decimal(str(v)) for v in got[2:]] == [Decimal(v) for v in want[2:]]  # numbers
+
+    response = await client.get(
+        f"{BASE}/poverty-ledger/export", headers=headers(AGENCY), params={**scope, "format": "csv"}
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    parsed = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert parsed == [header, *expected]
+    response = await client.get(
+        f"{BASE}/poverty-ledger/export",
+        headers=headers(home_key),
+        params={**scope, "format": "csv"},
+    )
+    assert_problem(response, 403, "forbidden")
+
+
+def _ledger_rows(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows the ledger download must hold, from the JSON rows alone."""
+    funds = {f["fund_code"]: f["fund_name"] for r in rows for f in r["funds"]}
+    header = [
+        "参保地编码",
+        "结算月份",
+        "结算人次",
+        "政策范围内费用",
+        "个人现金支付",
+        "政策范围内个人自付",
+        "县域内结算人次",
+        "县域内政策范围内费用",
+        "县域内政策范围内个人自付",
+        "县域内政策范围内自付比例",
+        "县域内超目标人次",
+        *(f"{name}({code})" for code, name in funds.items()),
+    ]
+    out = []
+    for r in rows:
+        c = r["in_county"]
+        paid = {f["fund_code"]: f["paid"] for f in r["funds"]}
+        out.append(
+            [
+                r["county_code"],
+                r["month"],
+                str(r["count"]),
+                r["in_policy"],
+                r["self_pay"],
+                r["in_policy_self_pay"],
+                str(c["count"]),
+                c["in_policy"],
+                c["in_policy_self_pay"],
+                c["in_policy_self_pay_ratio"],
+                str(c["above_target_count"]),
+                *(paid.get(code, "0.00") for code in funds),
+            ]
+        )
+    return header, out

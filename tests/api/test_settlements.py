@@ -742,13 +742,25 @@ async def test_settlement_not_found(client: AsyncClient) -> None:
         404,
         "settlement_not_found",
     )
-    assert_problem(
-        await client.get("/v1/settlements/not-a-uuid", headers=key),
-        422,
-        "validation_error",
-        [["path", "settlement_id"]],
-    )
+    # A segment that is no settlement id matches no route (`preview` is a path of its own).
+    assert_problem(await client.get("/v1/settlements/not-a-uuid", headers=key), 404, "not_found")
     assert_problem(await find(client, "H510402001", bill_no()), 404, "settlement_not_found")
+
+
+async def test_wrong_method_answers_405_with_every_allowed_method(client: AsyncClient) -> None:
+    """The schemathesis findings of issue 11: `/v1/settlements` serves GET and POST, and
+    `preview` is no settlement id."""
+    key = headers(hospital_key("H510402001"))
+    wrong = await client.delete("/v1/settlements", headers=key)
+    assert_problem(wrong, 405, "method_not_allowed")
+    assert wrong.headers["allow"] == "GET, POST"
+    for method in ("GET", "PUT", "DELETE"):
+        preview_ = await client.request(method, "/v1/settlements/preview", headers=key)
+        assert_problem(preview_, 405, "method_not_allowed")
+        assert preview_.headers["allow"] == "POST"
+    reversal = await client.get(f"/v1/settlements/{uuid.uuid4()}/reversal", headers=key)
+    assert_problem(reversal, 405, "method_not_allowed")
+    assert reversal.headers["allow"] == "POST"
 
 
 def _raw_with_amount(
