@@ -139,6 +139,7 @@ async def totals(
     "/settlements",
     operation_id="listReconciliationEvents",
     summary="对明细账 Reconciliation events, page by page",
+    response_model=EventPage,
     responses=_PAGE_PROBLEMS,
 )
 async def settlements(
@@ -149,7 +150,11 @@ async def settlements(
     hospital_code: HospitalFilter = None,
     cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
-) -> EventPage:
+    # Before exportReconciliationEvents existed, `format=csv|xlsx` here was the download, and
+    # scripts use it: still served, the same file as the export, but no longer documented (a
+    # generated client would read the file as JSON).
+    format: Annotated[Literal["json", "csv", "xlsx"], Query(include_in_schema=False)] = "json",
+) -> EventPage | Response:
     """对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
@@ -159,6 +164,10 @@ async def settlements(
     on the day of its `settled_at`, a reversal as a negative event on the day of its
     `reversed_at`.
     """
+    if format != "json":
+        return await export_settlements(
+            session, caller, date_from, date_to, format, hospital_code, cursor
+        )
     page = await service.list_events(
         session, caller, hospital_code, date_from, date_to, cursor, limit
     )

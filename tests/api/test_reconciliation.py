@@ -663,6 +663,14 @@ async def test_csv_and_xlsx_downloads_hold_the_json_rows(
     assert response.content.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
     parsed = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert parsed == [header, *rows]
+    # The download's first address, `format=csv` on the list itself, still answers the same file
+    # (undocumented now: scripts written against it keep working).
+    legacy = await client.get(
+        f"{BASE}/settlements", params={**params, "format": "csv"}, headers=headers(AGENCY)
+    )
+    assert legacy.status_code == 200, legacy.text
+    assert legacy.content == response.content
+    assert legacy.headers["content-disposition"] == response.headers["content-disposition"]
 
     response = await client.get(
         f"{BASE}/settlements/export", params={**params, "format": "xlsx"}, headers=headers(AGENCY)

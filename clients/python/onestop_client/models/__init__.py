@@ -25,6 +25,8 @@ from .event_out import EventOut
 from .event_out_event import EventOutEvent
 from .event_out_sign import EventOutSign
 from .event_page import EventPage
+from .export_poverty_ledger_format import ExportPovertyLedgerFormat
+from .export_reconciliation_events_format import ExportReconciliationEventsFormat
 from .fund_difference import FundDifference
 from .fund_figures import FundFigures
 from .fund_total import FundTotal
@@ -41,7 +43,6 @@ from .ledger_fund import LedgerFund
 from .ledger_in_county import LedgerInCounty
 from .ledger_out import LedgerOut
 from .ledger_row import LedgerRow
-from .list_reconciliation_events_format import ListReconciliationEventsFormat
 from .patient_in import PatientIn
 from .patient_out import PatientOut
 from .person_in import PersonIn
@@ -82,6 +83,8 @@ __all__ = (
     "EventOutEvent",
     "EventOutSign",
     "EventPage",
+    "ExportPovertyLedgerFormat",
+    "ExportReconciliationEventsFormat",
     "FundDifference",
     "FundFigures",
     "FundTotal",
@@ -98,7 +101,6 @@ __all__ = (
     "LedgerInCounty",
     "LedgerOut",
     "LedgerRow",
-    "ListReconciliationEventsFormat",
     "PatientIn",
     "PatientOut",
     "PersonIn",

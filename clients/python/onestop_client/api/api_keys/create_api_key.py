@@ -80,7 +80,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ApiKeyIn,
 ) -> Response[ApiKeyCreated | Problem]:
-    """Create
+    """创建密钥 Create an API key
 
     Args:
         body (ApiKeyIn):
@@ -109,7 +109,7 @@ def sync(
     client: AuthenticatedClient,
     body: ApiKeyIn,
 ) -> ApiKeyCreated | Problem | None:
-    """Create
+    """创建密钥 Create an API key
 
     Args:
         body (ApiKeyIn):
@@ -133,7 +133,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ApiKeyIn,
 ) -> Response[ApiKeyCreated | Problem]:
-    """Create
+    """创建密钥 Create an API key
 
     Args:
         body (ApiKeyIn):
@@ -160,7 +160,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ApiKeyIn,
 ) -> ApiKeyCreated | Problem | None:
-    """Create
+    """创建密钥 Create an API key
 
     Args:
         body (ApiKeyIn):

@@ -69,7 +69,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | list[ApiKeyOut]]:
-    """List
+    """密钥列表 List API keys
 
      Every key, without secrets (only a hash is stored).
 
@@ -94,7 +94,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Problem | list[ApiKeyOut] | None:
-    """List
+    """密钥列表 List API keys
 
      Every key, without secrets (only a hash is stored).
 
@@ -115,7 +115,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | list[ApiKeyOut]]:
-    """List
+    """密钥列表 List API keys
 
      Every key, without secrets (only a hash is stored).
 
@@ -138,7 +138,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Problem | list[ApiKeyOut] | None:
-    """List
+    """密钥列表 List API keys
 
      Every key, without secrets (only a hash is stored).
 

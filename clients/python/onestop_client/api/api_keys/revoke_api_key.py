@@ -82,7 +82,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ApiKeyOut | Problem]:
-    """Revoke
+    """吊销密钥 Revoke an API key
 
      Revoke a key: it answers 401 from the next request on (other server processes remember
     a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
@@ -115,7 +115,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> ApiKeyOut | Problem | None:
-    """Revoke
+    """吊销密钥 Revoke an API key
 
      Revoke a key: it answers 401 from the next request on (other server processes remember
     a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
@@ -143,7 +143,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[ApiKeyOut | Problem]:
-    """Revoke
+    """吊销密钥 Revoke an API key
 
      Revoke a key: it answers 401 from the next request on (other server processes remember
     a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a
@@ -174,7 +174,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> ApiKeyOut | Problem | None:
-    """Revoke
+    """吊销密钥 Revoke an API key
 
      Revoke a key: it answers 401 from the next request on (other server processes remember
     a verified key for up to `ONESTOP_AUTH_CACHE_TTL_S`, 2 s by default). Repeating is a

@@ -107,7 +107,7 @@ def sync_detailed(
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
 ) -> Response[AuditPage | Problem]:
-    """List Entries
+    """审计记录 List audit entries
 
      Entries in chain order (by id), filtered; page with ``after_id``.
 
@@ -150,7 +150,7 @@ def sync(
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
 ) -> AuditPage | Problem | None:
-    """List Entries
+    """审计记录 List audit entries
 
      Entries in chain order (by id), filtered; page with ``after_id``.
 
@@ -188,7 +188,7 @@ async def asyncio_detailed(
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
 ) -> Response[AuditPage | Problem]:
-    """List Entries
+    """审计记录 List audit entries
 
      Entries in chain order (by id), filtered; page with ``after_id``.
 
@@ -229,7 +229,7 @@ async def asyncio(
     after_id: int | Unset = 0,
     limit: int | Unset = 100,
 ) -> AuditPage | Problem | None:
-    """List Entries
+    """审计记录 List audit entries
 
      Entries in chain order (by id), filtered; page with ``after_id``.
 

@@ -64,7 +64,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[AuditVerification | Problem]:
-    """Verify Chain
+    """校验审计链 Verify the audit chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
 
@@ -89,7 +89,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> AuditVerification | Problem | None:
-    """Verify Chain
+    """校验审计链 Verify the audit chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
 
@@ -110,7 +110,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[AuditVerification | Problem]:
-    """Verify Chain
+    """校验审计链 Verify the audit chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
 
@@ -133,7 +133,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> AuditVerification | Problem | None:
-    """Verify Chain
+    """校验审计链 Verify the audit chain
 
      Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
 

@@ -44,7 +44,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Health]:
-    """The process is up
+    """存活检查 Liveness: the process is up
 
      Liveness: answers 200 as long as the process serves HTTP, also while draining.
 
@@ -69,7 +69,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Health | None:
-    """The process is up
+    """存活检查 Liveness: the process is up
 
      Liveness: answers 200 as long as the process serves HTTP, also while draining.
 
@@ -90,7 +90,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Health]:
-    """The process is up
+    """存活检查 Liveness: the process is up
 
      Liveness: answers 200 as long as the process serves HTTP, also while draining.
 
@@ -113,7 +113,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Health | None:
-    """The process is up
+    """存活检查 Liveness: the process is up
 
      Liveness: answers 200 as long as the process serves HTTP, also while draining.
 

@@ -42,7 +42,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[str]:
-    """Prometheus metrics
+    """监控指标 Prometheus metrics
 
      Metrics in the Prometheus text format (see the README, "Operations").
 
@@ -67,7 +67,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> str | None:
-    """Prometheus metrics
+    """监控指标 Prometheus metrics
 
      Metrics in the Prometheus text format (see the README, "Operations").
 
@@ -88,7 +88,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[str]:
-    """Prometheus metrics
+    """监控指标 Prometheus metrics
 
      Metrics in the Prometheus text format (see the README, "Operations").
 
@@ -111,7 +111,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> str | None:
-    """Prometheus metrics
+    """监控指标 Prometheus metrics
 
      Metrics in the Prometheus text format (see the README, "Operations").
 

@@ -50,7 +50,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | Ready]:
-    """The database is reachable and migrated
+    """就绪检查 Readiness: the database is reachable and migrated
 
      Readiness: 200 when the database answers within ``ONESTOP_DB_CONNECT_TIMEOUT_S`` and its
     schema is at the latest migration; 503 otherwise, and while the instance shuts down.
@@ -76,7 +76,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | Ready | None:
-    """The database is reachable and migrated
+    """就绪检查 Readiness: the database is reachable and migrated
 
      Readiness: 200 when the database answers within ``ONESTOP_DB_CONNECT_TIMEOUT_S`` and its
     schema is at the latest migration; 503 otherwise, and while the instance shuts down.
@@ -98,7 +98,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Problem | Ready]:
-    """The database is reachable and migrated
+    """就绪检查 Readiness: the database is reachable and migrated
 
      Readiness: 200 when the database answers within ``ONESTOP_DB_CONNECT_TIMEOUT_S`` and its
     schema is at the latest migration; 503 otherwise, and while the instance shuts down.
@@ -122,7 +122,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Problem | Ready | None:
-    """The database is reachable and migrated
+    """就绪检查 Readiness: the database is reachable and migrated
 
      Readiness: 200 when the database answers within ``ONESTOP_DB_CONNECT_TIMEOUT_S`` and its
     schema is at the latest migration; 503 otherwise, and while the instance shuts down.

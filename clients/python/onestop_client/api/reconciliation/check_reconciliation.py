@@ -81,7 +81,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CheckIn,
 ) -> Response[CheckOut | Problem]:
-    """Check
+    """对账 Check a hospital's figures against the records
 
      对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -119,7 +119,7 @@ def sync(
     client: AuthenticatedClient,
     body: CheckIn,
 ) -> CheckOut | Problem | None:
-    """Check
+    """对账 Check a hospital's figures against the records
 
      对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -152,7 +152,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CheckIn,
 ) -> Response[CheckOut | Problem]:
-    """Check
+    """对账 Check a hospital's figures against the records
 
      对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With
@@ -188,7 +188,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CheckIn,
 ) -> CheckOut | Problem | None:
-    """Check
+    """对账 Check a hospital's figures against the records
 
      对账: a hospital's own net count and amount per fund for a range in; `match`, or
     `mismatch` with each differing fund's submitted and recorded figures, out. With

@@ -97,12 +97,12 @@ def sync_detailed(
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
 ) -> Response[LedgerOut | Problem]:
-    """Poverty Ledger
+    """管理台帐 Poverty ledger per county and month
 
      管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),
     per person's county and month of settlement: count, in-policy total, self-pay, the in-county
     in-policy self-pay ratio (the notice's 10% target) with the count above the target, and what
-    each fund paid. Months and days are Asia/Shanghai.
+    each fund paid. Months and days are Asia/Shanghai. As an Excel file: `exportPovertyLedger`.
 
     Args:
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
@@ -137,12 +137,12 @@ def sync(
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
 ) -> LedgerOut | Problem | None:
-    """Poverty Ledger
+    """管理台帐 Poverty ledger per county and month
 
      管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),
     per person's county and month of settlement: count, in-policy total, self-pay, the in-county
     in-policy self-pay ratio (the notice's 10% target) with the count above the target, and what
-    each fund paid. Months and days are Asia/Shanghai.
+    each fund paid. Months and days are Asia/Shanghai. As an Excel file: `exportPovertyLedger`.
 
     Args:
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
@@ -172,12 +172,12 @@ async def asyncio_detailed(
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
 ) -> Response[LedgerOut | Problem]:
-    """Poverty Ledger
+    """管理台帐 Poverty ledger per county and month
 
      管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),
     per person's county and month of settlement: count, in-policy total, self-pay, the in-county
     in-policy self-pay ratio (the notice's 10% target) with the count above the target, and what
-    each fund paid. Months and days are Asia/Shanghai.
+    each fund paid. Months and days are Asia/Shanghai. As an Excel file: `exportPovertyLedger`.
 
     Args:
         date_from (datetime.date): First day (Asia/Shanghai), inclusive
@@ -210,12 +210,12 @@ async def asyncio(
     date_to: datetime.date,
     county_code: None | str | Unset = UNSET,
 ) -> LedgerOut | Problem | None:
-    """Poverty Ledger
+    """管理台帐 Poverty ledger per county and month
 
      管理台帐 (agency, admin): registered-poor inpatient settlements that stand (not reversed),
     per person's county and month of settlement: count, in-policy total, self-pay, the in-county
     in-policy self-pay ratio (the notice's 10% target) with the count above the target, and what
-    each fund paid. Months and days are Asia/Shanghai.
+    each fund paid. Months and days are Asia/Shanghai. As an Excel file: `exportPovertyLedger`.
 
     Args:
         date_from (datetime.date): First day (Asia/Shanghai), inclusive

@@ -101,7 +101,7 @@ def sync_detailed(
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
 ) -> Response[Problem | ReconciliationTotals]:
-    """Totals
+    """对总账 Reconciliation totals per fund
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
     in-policy, fund-paid and self-pay. Reversals are netted into the top-level figures and also
@@ -146,7 +146,7 @@ def sync(
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
 ) -> Problem | ReconciliationTotals | None:
-    """Totals
+    """对总账 Reconciliation totals per fund
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
     in-policy, fund-paid and self-pay. Reversals are netted into the top-level figures and also
@@ -186,7 +186,7 @@ async def asyncio_detailed(
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
 ) -> Response[Problem | ReconciliationTotals]:
-    """Totals
+    """对总账 Reconciliation totals per fund
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
     in-policy, fund-paid and self-pay. Reversals are netted into the top-level figures and also
@@ -229,7 +229,7 @@ async def asyncio(
     date_to: datetime.date,
     hospital_code: None | str | Unset = UNSET,
 ) -> Problem | ReconciliationTotals | None:
-    """Totals
+    """对总账 Reconciliation totals per fund
 
      对总账: per fund code the net count and amount paid; overall count, total, hospital-borne,
     in-policy, fund-paid and self-pay. Reversals are netted into the top-level figures and also

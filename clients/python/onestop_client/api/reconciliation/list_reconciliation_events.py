@@ -7,7 +7,6 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.event_page import EventPage
-from ...models.list_reconciliation_events_format import ListReconciliationEventsFormat
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -19,7 +18,6 @@ def _get_kwargs(
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -45,12 +43,6 @@ def _get_kwargs(
     params["cursor"] = json_cursor
 
     params["limit"] = limit
-
-    json_format_: str | Unset = UNSET
-    if not isinstance(format_, Unset):
-        json_format_ = format_.value
-
-    params["format"] = json_format_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -117,13 +109,13 @@ def sync_detailed(
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
 ) -> Response[EventPage | Problem]:
-    """Settlements
+    """对明细账 Reconciliation events, page by page
 
      对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
+    The same rows as a CSV or XLSX file: `exportReconciliationEvents`.
 
     Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
     on the day of its `settled_at`, a reversal as a negative event on the day of its
@@ -135,10 +127,7 @@ def sync_detailed(
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
         cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
-        limit (int | Unset): Page size (JSON only) Default: 100.
-        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
-            event after `cursor` (at most 100000) with Chinese column headers Default:
-            ListReconciliationEventsFormat.JSON.
+        limit (int | Unset): Page size Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,7 +143,6 @@ def sync_detailed(
         hospital_code=hospital_code,
         cursor=cursor,
         limit=limit,
-        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -172,13 +160,13 @@ def sync(
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
 ) -> EventPage | Problem | None:
-    """Settlements
+    """对明细账 Reconciliation events, page by page
 
      对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
+    The same rows as a CSV or XLSX file: `exportReconciliationEvents`.
 
     Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
     on the day of its `settled_at`, a reversal as a negative event on the day of its
@@ -190,10 +178,7 @@ def sync(
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
         cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
-        limit (int | Unset): Page size (JSON only) Default: 100.
-        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
-            event after `cursor` (at most 100000) with Chinese column headers Default:
-            ListReconciliationEventsFormat.JSON.
+        limit (int | Unset): Page size Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,7 +195,6 @@ def sync(
         hospital_code=hospital_code,
         cursor=cursor,
         limit=limit,
-        format_=format_,
     ).parsed
 
 
@@ -222,13 +206,13 @@ async def asyncio_detailed(
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
 ) -> Response[EventPage | Problem]:
-    """Settlements
+    """对明细账 Reconciliation events, page by page
 
      对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
+    The same rows as a CSV or XLSX file: `exportReconciliationEvents`.
 
     Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
     on the day of its `settled_at`, a reversal as a negative event on the day of its
@@ -240,10 +224,7 @@ async def asyncio_detailed(
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
         cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
-        limit (int | Unset): Page size (JSON only) Default: 100.
-        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
-            event after `cursor` (at most 100000) with Chinese column headers Default:
-            ListReconciliationEventsFormat.JSON.
+        limit (int | Unset): Page size Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -259,7 +240,6 @@ async def asyncio_detailed(
         hospital_code=hospital_code,
         cursor=cursor,
         limit=limit,
-        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -275,13 +255,13 @@ async def asyncio(
     hospital_code: None | str | Unset = UNSET,
     cursor: None | str | Unset = UNSET,
     limit: int | Unset = 100,
-    format_: ListReconciliationEventsFormat | Unset = ListReconciliationEventsFormat.JSON,
 ) -> EventPage | Problem | None:
-    """Settlements
+    """对明细账 Reconciliation events, page by page
 
      对明细账: every settlement (+) and reversal (−) event in the range with its per-fund
     amounts, in a stable order, with cursor pagination that never skips or repeats an event,
     even while new settlements arrive (new events come after every cursor already handed out).
+    The same rows as a CSV or XLSX file: `exportReconciliationEvents`.
 
     Days are calendar days in **Asia/Shanghai** (UTC+8), both ends inclusive: a settlement counts
     on the day of its `settled_at`, a reversal as a negative event on the day of its
@@ -293,10 +273,7 @@ async def asyncio(
         hospital_code (None | str | Unset): Agency/admin: one hospital (omit for all). Hospital
             keys: defaults to the key's own hospital; another hospital is 403.
         cursor (None | str | Unset): `next_cursor` of the previous page; omit to start
-        limit (int | Unset): Page size (JSON only) Default: 100.
-        format_ (ListReconciliationEventsFormat | Unset): `csv` or `xlsx`: a download of every
-            event after `cursor` (at most 100000) with Chinese column headers Default:
-            ListReconciliationEventsFormat.JSON.
+        limit (int | Unset): Page size Default: 100.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -314,6 +291,5 @@ async def asyncio(
             hospital_code=hospital_code,
             cursor=cursor,
             limit=limit,
-            format_=format_,
         )
     ).parsed

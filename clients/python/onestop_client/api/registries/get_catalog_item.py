@@ -80,7 +80,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[CatalogItemOut | Problem]:
-    """Read a catalogue entry
+    """查询医保目录 Read a catalogue entry
 
      A catalogue entry by code; any role may read it.
 
@@ -111,7 +111,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> CatalogItemOut | Problem | None:
-    """Read a catalogue entry
+    """查询医保目录 Read a catalogue entry
 
      A catalogue entry by code; any role may read it.
 
@@ -137,7 +137,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[CatalogItemOut | Problem]:
-    """Read a catalogue entry
+    """查询医保目录 Read a catalogue entry
 
      A catalogue entry by code; any role may read it.
 
@@ -166,7 +166,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> CatalogItemOut | Problem | None:
-    """Read a catalogue entry
+    """查询医保目录 Read a catalogue entry
 
      A catalogue entry by code; any role may read it.
 

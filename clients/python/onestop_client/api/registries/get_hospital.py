@@ -78,7 +78,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[HospitalOut | Problem]:
-    """Read a hospital
+    """查询医疗机构 Read a hospital
 
      A hospital by code; any role may read it.
 
@@ -109,7 +109,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> HospitalOut | Problem | None:
-    """Read a hospital
+    """查询医疗机构 Read a hospital
 
      A hospital by code; any role may read it.
 
@@ -135,7 +135,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[HospitalOut | Problem]:
-    """Read a hospital
+    """查询医疗机构 Read a hospital
 
      A hospital by code; any role may read it.
 
@@ -164,7 +164,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> HospitalOut | Problem | None:
-    """Read a hospital
+    """查询医疗机构 Read a hospital
 
      A hospital by code; any role may read it.
 

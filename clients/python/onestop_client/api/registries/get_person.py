@@ -76,7 +76,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[PersonOut | Problem]:
-    """Read an insured person
+    """查询参保人 Read an insured person
 
      A person by ID number (admin only: it is personal data).
 
@@ -107,7 +107,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> PersonOut | Problem | None:
-    """Read an insured person
+    """查询参保人 Read an insured person
 
      A person by ID number (admin only: it is personal data).
 
@@ -133,7 +133,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[PersonOut | Problem]:
-    """Read an insured person
+    """查询参保人 Read an insured person
 
      A person by ID number (admin only: it is personal data).
 
@@ -162,7 +162,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> PersonOut | Problem | None:
-    """Read an insured person
+    """查询参保人 Read an insured person
 
      A person by ID number (admin only: it is personal data).
 

@@ -95,7 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: CatalogItemIn,
 ) -> Response[CatalogItemOut | Problem]:
-    """Create or replace a catalogue entry (医保目录)
+    """登记医保目录 Create or replace a catalogue entry
 
      Create or replace a catalogue entry (医保目录): grade, 乙类 ratio, price cap, validity.
 
@@ -129,7 +129,7 @@ def sync(
     client: AuthenticatedClient,
     body: CatalogItemIn,
 ) -> CatalogItemOut | Problem | None:
-    """Create or replace a catalogue entry (医保目录)
+    """登记医保目录 Create or replace a catalogue entry
 
      Create or replace a catalogue entry (医保目录): grade, 乙类 ratio, price cap, validity.
 
@@ -158,7 +158,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: CatalogItemIn,
 ) -> Response[CatalogItemOut | Problem]:
-    """Create or replace a catalogue entry (医保目录)
+    """登记医保目录 Create or replace a catalogue entry
 
      Create or replace a catalogue entry (医保目录): grade, 乙类 ratio, price cap, validity.
 
@@ -190,7 +190,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: CatalogItemIn,
 ) -> CatalogItemOut | Problem | None:
-    """Create or replace a catalogue entry (医保目录)
+    """登记医保目录 Create or replace a catalogue entry
 
      Create or replace a catalogue entry (医保目录): grade, 乙类 ratio, price cap, validity.
 

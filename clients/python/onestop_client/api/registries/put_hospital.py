@@ -93,7 +93,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: HospitalIn,
 ) -> Response[HospitalOut | Problem]:
-    """Create or replace a hospital (定点医疗机构)
+    """登记医疗机构 Create or replace a hospital
 
      Create or replace a hospital (定点医疗机构). 201 when created, 200 when replaced.
 
@@ -127,7 +127,7 @@ def sync(
     client: AuthenticatedClient,
     body: HospitalIn,
 ) -> HospitalOut | Problem | None:
-    """Create or replace a hospital (定点医疗机构)
+    """登记医疗机构 Create or replace a hospital
 
      Create or replace a hospital (定点医疗机构). 201 when created, 200 when replaced.
 
@@ -156,7 +156,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: HospitalIn,
 ) -> Response[HospitalOut | Problem]:
-    """Create or replace a hospital (定点医疗机构)
+    """登记医疗机构 Create or replace a hospital
 
      Create or replace a hospital (定点医疗机构). 201 when created, 200 when replaced.
 
@@ -188,7 +188,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: HospitalIn,
 ) -> HospitalOut | Problem | None:
-    """Create or replace a hospital (定点医疗机构)
+    """登记医疗机构 Create or replace a hospital
 
      Create or replace a hospital (定点医疗机构). 201 when created, 200 when replaced.
 

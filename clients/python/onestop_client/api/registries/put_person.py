@@ -91,7 +91,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: PersonIn,
 ) -> Response[PersonOut | Problem]:
-    """Create or replace an insured person (参保人)
+    """登记参保人 Create or replace an insured person
 
      Create or replace a person (参保人) with enrolment years (参保年度) and dated assistance
     categories (建档立卡/低保/特困). 201 when created, 200 when replaced. 422
@@ -127,7 +127,7 @@ def sync(
     client: AuthenticatedClient,
     body: PersonIn,
 ) -> PersonOut | Problem | None:
-    """Create or replace an insured person (参保人)
+    """登记参保人 Create or replace an insured person
 
      Create or replace a person (参保人) with enrolment years (参保年度) and dated assistance
     categories (建档立卡/低保/特困). 201 when created, 200 when replaced. 422
@@ -158,7 +158,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: PersonIn,
 ) -> Response[PersonOut | Problem]:
-    """Create or replace an insured person (参保人)
+    """登记参保人 Create or replace an insured person
 
      Create or replace a person (参保人) with enrolment years (参保年度) and dated assistance
     categories (建档立卡/低保/特困). 201 when created, 200 when replaced. 422
@@ -192,7 +192,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: PersonIn,
 ) -> PersonOut | Problem | None:
-    """Create or replace an insured person (参保人)
+    """登记参保人 Create or replace an insured person
 
      Create or replace a person (参保人) with enrolment years (参保年度) and dated assistance
     categories (建档立卡/低保/特困). 201 when created, 200 when replaced. 422

@@ -95,7 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Response[Problem | SettlementOut]:
-    """Settle a bill (结算)
+    """结算 Settle a bill
 
      结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
 
@@ -144,7 +144,7 @@ def sync(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Problem | SettlementOut | None:
-    """Settle a bill (结算)
+    """结算 Settle a bill
 
      结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
 
@@ -188,7 +188,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Response[Problem | SettlementOut]:
-    """Settle a bill (结算)
+    """结算 Settle a bill
 
      结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
 
@@ -235,7 +235,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Problem | SettlementOut | None:
-    """Settle a bill (结算)
+    """结算 Settle a bill
 
      结算 (settlement): stores the settlement and adds it to the person's annual accumulators.
 

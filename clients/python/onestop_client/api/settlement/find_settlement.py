@@ -89,7 +89,7 @@ def sync_detailed(
     hospital_code: str,
     bill_no: str,
 ) -> Response[Problem | SettlementOut]:
-    """Find the active settlement of a bill
+    """按单号查结算 Find the active settlement of a bill
 
      The active (not reversed) settlement of a bill, for a HIS that lost the answer to its
     settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so
@@ -125,7 +125,7 @@ def sync(
     hospital_code: str,
     bill_no: str,
 ) -> Problem | SettlementOut | None:
-    """Find the active settlement of a bill
+    """按单号查结算 Find the active settlement of a bill
 
      The active (not reversed) settlement of a bill, for a HIS that lost the answer to its
     settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so
@@ -156,7 +156,7 @@ async def asyncio_detailed(
     hospital_code: str,
     bill_no: str,
 ) -> Response[Problem | SettlementOut]:
-    """Find the active settlement of a bill
+    """按单号查结算 Find the active settlement of a bill
 
      The active (not reversed) settlement of a bill, for a HIS that lost the answer to its
     settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so
@@ -190,7 +190,7 @@ async def asyncio(
     hospital_code: str,
     bill_no: str,
 ) -> Problem | SettlementOut | None:
-    """Find the active settlement of a bill
+    """按单号查结算 Find the active settlement of a bill
 
      The active (not reversed) settlement of a bill, for a HIS that lost the answer to its
     settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so

@@ -81,7 +81,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | SettlementOut]:
-    """Read a settlement
+    """查询结算 Read a settlement
 
      A settlement by id, settled or reversed. Another hospital's settlement is 404.
 
@@ -112,7 +112,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Problem | SettlementOut | None:
-    """Read a settlement
+    """查询结算 Read a settlement
 
      A settlement by id, settled or reversed. Another hospital's settlement is 404.
 
@@ -138,7 +138,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Problem | SettlementOut]:
-    """Read a settlement
+    """查询结算 Read a settlement
 
      A settlement by id, settled or reversed. Another hospital's settlement is 404.
 
@@ -167,7 +167,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Problem | SettlementOut | None:
-    """Read a settlement
+    """查询结算 Read a settlement
 
      A settlement by id, settled or reversed. Another hospital's settlement is 404.
 

@@ -85,7 +85,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Response[Problem | SettlementOut]:
-    """Pre-settle a bill (预结算)
+    """预结算 Preview a settlement (nothing stored)
 
      预结算 (pre-settlement): computes the settlement on the person's current accumulators
     (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key
@@ -118,7 +118,7 @@ def sync(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Problem | SettlementOut | None:
-    """Pre-settle a bill (预结算)
+    """预结算 Preview a settlement (nothing stored)
 
      预结算 (pre-settlement): computes the settlement on the person's current accumulators
     (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key
@@ -146,7 +146,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Response[Problem | SettlementOut]:
-    """Pre-settle a bill (预结算)
+    """预结算 Preview a settlement (nothing stored)
 
      预结算 (pre-settlement): computes the settlement on the person's current accumulators
     (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key
@@ -177,7 +177,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: SettlementIn,
 ) -> Problem | SettlementOut | None:
-    """Pre-settle a bill (预结算)
+    """预结算 Preview a settlement (nothing stored)
 
      预结算 (pre-settlement): computes the settlement on the person's current accumulators
     (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key

@@ -99,7 +99,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
-    """Reverse a settlement (撤销)
+    """撤销结算 Reverse a settlement
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
     it is a no-op returning the same result. The bill may then be settled again by a body that
@@ -135,7 +135,7 @@ def sync(
     client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
-    """Reverse a settlement (撤销)
+    """撤销结算 Reverse a settlement
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
     it is a no-op returning the same result. The bill may then be settled again by a body that
@@ -166,7 +166,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
 ) -> Response[Problem | SettlementOut]:
-    """Reverse a settlement (撤销)
+    """撤销结算 Reverse a settlement
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
     it is a no-op returning the same result. The bill may then be settled again by a body that
@@ -200,7 +200,7 @@ async def asyncio(
     client: AuthenticatedClient,
     body: None | ReversalIn | Unset = UNSET,
 ) -> Problem | SettlementOut | None:
-    """Reverse a settlement (撤销)
+    """撤销结算 Reverse a settlement
 
      撤销 (reversal): status becomes ``reversed`` and the accumulators are restored; repeating
     it is a no-op returning the same result. The bill may then be settled again by a body that

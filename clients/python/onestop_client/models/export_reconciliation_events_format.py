@@ -1,9 +1,8 @@
 from enum import StrEnum
 
 
-class ListReconciliationEventsFormat(StrEnum):
+class ExportReconciliationEventsFormat(StrEnum):
     CSV = "csv"
-    JSON = "json"
     XLSX = "xlsx"
 
     def __str__(self) -> str:
