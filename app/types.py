@@ -42,6 +42,7 @@ from app.engine import parse_date, parse_scaled
 from app.engine.money import format_e4
 
 __all__ = [
+    "ASCII_INT",
     "EARLIEST_ADMISSION",
     "AdmissionDate",
     "CountyCode",
@@ -229,6 +230,21 @@ CountyCode = Annotated[
     str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]
 Year = Annotated[int, Field(ge=1990, le=2100, strict=True)]
+
+_QUERY_INT = re.compile(r"[0-9]{1,19}")
+
+
+def _query_int(value: Any) -> Any:
+    # pydantic's lax int reads "1_0", " 10", "+10" and "10.0" as 10; a query integer is ASCII
+    # digits, nothing else (and never more than BIGINT has).
+    if isinstance(value, str) and not _QUERY_INT.fullmatch(value):
+        raise ValueError("must be a whole number written in ASCII digits 0-9")
+    return value
+
+
+ASCII_INT = BeforeValidator(_query_int)
+"""An integer query parameter is ASCII digits only: ``Annotated[int, Query(ge=, le=), ASCII_INT]``
+(after the ``Query``, so its bounds apply and show in the OpenAPI schema)."""
 
 
 def _iso_date(value: Any) -> dt.date:

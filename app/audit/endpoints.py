@@ -14,7 +14,7 @@ from app.auth.deps import AdminCaller
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
 from app.routing import JSONRoute
-from app.types import Text
+from app.types import ASCII_INT, Text
 
 from .models import AuditEntry
 from .service import verify
@@ -63,8 +63,8 @@ async def list_entries(
     action: Annotated[Annotated[str, Text(64)] | None, Query()] = None,
     entity_type: Annotated[Annotated[str, Text(32)] | None, Query()] = None,
     entity_id: Annotated[Annotated[str, Text(128)] | None, Query()] = None,
-    after_id: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,  # BIGINT: larger is no id
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    after_id: Annotated[int, Query(ge=0, le=2**63 - 1), ASCII_INT] = 0,  # BIGINT: larger is no id
+    limit: Annotated[int, Query(ge=1, le=1000), ASCII_INT] = 100,
 ) -> AuditPage:
     """Entries in chain order (by id), filtered; page with ``after_id``."""
     query = select(AuditEntry).where(AuditEntry.id > after_id)

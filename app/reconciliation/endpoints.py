@@ -19,7 +19,7 @@ from app.auth.service import Caller
 from app.db.session import ReadSessionDep
 from app.errors import AUTH_CODES, problem_responses
 from app.routing import JSONRoute
-from app.types import IsoDate
+from app.types import ASCII_INT, IsoDate
 
 from . import export, service
 from .schemas import CheckIn, CheckOut, EventPage, LedgerOut, ReconciliationTotals
@@ -149,7 +149,9 @@ async def settlements(
     date_to: DateTo,
     hospital_code: HospitalFilter = None,
     cursor: Cursor = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="Page size"), ASCII_INT
+    ] = DEFAULT_LIMIT,
     # Before exportReconciliationEvents existed, `format=csv|xlsx` here was the download, and
     # scripts use it: still served, the same file as the export, but no longer documented (a
     # generated client would read the file as JSON).

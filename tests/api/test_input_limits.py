@@ -141,6 +141,24 @@ async def test_audit_after_id_beyond_bigint_is_422(client: AsyncClient) -> None:
     assert_problem(response, 422, "validation_error", locs=[["query", "after_id"]])
 
 
+@pytest.mark.parametrize("written", ["1_0", " 10", "10 ", "+10", "10.0", "１０"])
+async def test_an_integer_query_parameter_is_ascii_digits_only(
+    client: AsyncClient, written: str
+) -> None:
+    """pydantic's lax int read "1_0", " 10", "+10" and "10.0" as 10 (the brief: parse strictly,
+    no silent coercion); the same pages asked for with "10" answer."""
+    q = {"date_from": "2018-06-01", "date_to": "2018-06-30"}
+    for path, params, name in (
+        ("/v1/reconciliation/settlements", {**q, "limit": written}, "limit"),
+        ("/v1/audit", {"limit": written}, "limit"),
+        ("/v1/audit", {"after_id": written}, "after_id"),
+    ):
+        response = await client.get(path, headers=headers(ADMIN), params=params)
+        assert_problem(response, 422, "validation_error", locs=[["query", name]])
+        plain = {k: ("10" if v == written else v) for k, v in params.items()}
+        assert (await client.get(path, headers=headers(ADMIN), params=plain)).status_code == 200
+
+
 # Issue 11 item 4: pydantic's lax date took 0 as 1970-01-01 (Unix time) and a datetime at
 # midnight as its day; a date is a string YYYY-MM-DD in ASCII digits naming a real day, nowhere
 # anything else (body or query).
