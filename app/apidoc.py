@@ -33,7 +33,8 @@ pointing at each bad field, and `request_id`. Besides the listed ones, any opera
 have, named in `errors`), 422 `invalid_character` (a text value holds U+0000; `errors` names
 it), 500 `internal_error`, 503 `shutting_down` (with `Retry-After`: the instance is stopping;
 retry) and 503 `database_unavailable` (with `Retry-After`: the database is unreachable or did not
-answer in time; nothing was stored, retry).
+answer in time; nothing was stored, retry). A reconciliation read that outruns the statement
+timeout is 503 `query_timeout` instead: ask for a shorter range.
 
 **Request ids.** Send `X-Request-ID` (1-64 of `A-Z a-z 0-9 . _ -`) to correlate; otherwise one is
 made. It comes back as `X-Request-ID` and in problem bodies, and is in the service's logs and
