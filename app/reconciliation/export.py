@@ -21,7 +21,7 @@ import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -33,8 +33,6 @@ __all__ = [
     "CSV_MEDIA_TYPE",
     "XLSX_MEDIA_TYPE",
     "fund_columns",
-    "headers",
-    "ledger_headers",
     "ledger_to_csv",
     "ledger_to_xlsx",
     "to_csv",
@@ -74,28 +72,35 @@ def fund_columns(events: Sequence[EventOut | LedgerRow]) -> list[tuple[str, str]
     return list(seen.items())
 
 
-def headers(funds: Sequence[tuple[str, str]]) -> list[str]:
-    return [h for h, _, _ in _COLUMNS] + [f"{name}({code})" for code, name in funds]
+_Row = TypeVar("_Row", EventOut, LedgerRow)
+_Columns = tuple[tuple[str, str, Callable[[_Row], Any]], ...]
 
 
-def _cells(event: EventOut, funds: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
-    paid = {f.fund_code: f.paid for f in event.funds}
-    cells = [(kind, value(event)) for _, kind, value in _COLUMNS]
-    return cells + [("money", paid.get(code, "0.00")) for code, _ in funds]
+def _table(
+    columns: _Columns[_Row], rows: Sequence[_Row]
+) -> tuple[list[str], list[list[tuple[str, Any]]]]:
+    """The header and the ``(kind, value)`` cells of ``rows``: the fixed ``columns``, then one
+    column per fund (``基金名称(基金编码)``, 0.00 where a row's fund paid nothing)."""
+    funds = fund_columns(rows)
+    header = [h for h, _, _ in columns] + [f"{name}({code})" for code, name in funds]
+    cells = []
+    for row in rows:
+        paid = {f.fund_code: f.paid for f in row.funds}
+        fixed = [(kind, value(row)) for _, kind, value in columns]
+        cells.append(fixed + [("money", paid.get(code, "0.00")) for code, _ in funds])
+    return header, cells
 
 
 def to_csv(events: Sequence[EventOut]) -> bytes:
-    funds = fund_columns(events)
-    return _csv(headers(funds), [_cells(event, funds) for event in events])
+    return _csv(*_table(_COLUMNS, events))
 
 
 def to_xlsx(events: Sequence[EventOut]) -> bytes:
-    funds = fund_columns(events)
-    return _xlsx("对账明细", headers(funds), [_cells(event, funds) for event in events])
+    return _xlsx("对账明细", *_table(_COLUMNS, events))
 
 
 # -- 管理台帐 ----------------------------------------------------------------------------------
-_LEDGER_COLUMNS: tuple[tuple[str, str, Callable[[LedgerRow], Any]], ...] = (
+_LEDGER_COLUMNS: _Columns[LedgerRow] = (
     ("参保地编码", "text", lambda r: r.county_code),
     ("结算月份", "text", lambda r: r.month),
     ("结算人次", "count", lambda r: r.count),
@@ -110,24 +115,12 @@ _LEDGER_COLUMNS: tuple[tuple[str, str, Callable[[LedgerRow], Any]], ...] = (
 )
 
 
-def ledger_headers(funds: Sequence[tuple[str, str]]) -> list[str]:
-    return [h for h, _, _ in _LEDGER_COLUMNS] + [f"{name}({code})" for code, name in funds]
-
-
-def _ledger_cells(row: LedgerRow, funds: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
-    paid = {f.fund_code: f.paid for f in row.funds}
-    cells = [(kind, value(row)) for _, kind, value in _LEDGER_COLUMNS]
-    return cells + [("money", paid.get(code, "0.00")) for code, _ in funds]
-
-
 def ledger_to_csv(rows: Sequence[LedgerRow]) -> bytes:
-    funds = fund_columns(rows)
-    return _csv(ledger_headers(funds), [_ledger_cells(row, funds) for row in rows])
+    return _csv(*_table(_LEDGER_COLUMNS, rows))
 
 
 def ledger_to_xlsx(rows: Sequence[LedgerRow]) -> bytes:
-    funds = fund_columns(rows)
-    return _xlsx("管理台帐", ledger_headers(funds), [_ledger_cells(row, funds) for row in rows])
+    return _xlsx("管理台帐", *_table(_LEDGER_COLUMNS, rows))
 
 
 # -- writers ------------------------------------------------------------------------------------
