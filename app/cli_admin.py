@@ -106,11 +106,11 @@ async def run_admin(url: str, settings: Settings, args: argparse.Namespace) -> i
                     )
                 return 0
             try:
-                key, changed = await revoke_key(session, args.key_id)
+                revoked, changed = await revoke_key(session, args.key_id)
             except LastAdminKey as refused:
                 print(refused.detail, file=sys.stderr)
                 return 1
-            if key is None:
+            if revoked is None:
                 print(f"no key {args.key_id}", file=sys.stderr)
                 return 1
             if changed:
@@ -119,10 +119,10 @@ async def run_admin(url: str, settings: Settings, args: argparse.Namespace) -> i
                     None,
                     "api_key.revoke",
                     "api_key",
-                    str(key.id),
-                    {"role": key.role, "via": "cli"},
+                    str(revoked.id),
+                    {"role": revoked.role, "via": "cli"},
                 )
-            print(f"revoked {key.id}" if changed else f"{key.id} was already revoked")
+            print(f"revoked {revoked.id}" if changed else f"{revoked.id} was already revoked")
             return 0
     finally:
         await engine.dispose()

@@ -79,7 +79,7 @@ def start_embedded(
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         _forget_dead_handles(pgdata)
-        server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)
+        server = pgserver.get_server(pgdata, cleanup_mode=cleanup_mode)  # type: ignore[attr-defined]
     server.psql(
         f"SELECT 'CREATE DATABASE {database}' "
         f"WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '{database}')\\gexec\n"

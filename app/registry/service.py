@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, literal_column, select
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, delete, func, literal_column, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,7 +37,7 @@ __all__ = [
 
 
 # PostgreSQL's xmax is 0 on a row this statement inserted (not on one ON CONFLICT updated).
-_INSERTED = literal_column("(xmax = 0)")
+_INSERTED: ColumnElement[bool] = literal_column("(xmax = 0)", Boolean)
 
 
 def validate_id_number(id_number: str, loc: list[str | int]) -> None:
@@ -48,13 +50,19 @@ def validate_id_number(id_number: str, loc: list[str | int]) -> None:
         )
 
 
-async def _upsert(session: AsyncSession, model: type, key: dict, values: dict) -> bool:
+async def _upsert(
+    session: AsyncSession, model: type, key: dict[str, Any], values: dict[str, Any]
+) -> bool:
     """Insert or update one row; True when it was created."""
-    stmt = insert(model).values(**key, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(key),
-        set_={**values, "updated_at": func.now()} if hasattr(model, "updated_at") else values,
-    ).returning(_INSERTED)
+    stmt = (
+        insert(model)
+        .values(**key, **values)
+        .on_conflict_do_update(
+            index_elements=list(key),
+            set_={**values, "updated_at": func.now()} if hasattr(model, "updated_at") else values,
+        )
+        .returning(_INSERTED)
+    )
     return bool(await session.scalar(stmt))
 
 
@@ -87,10 +95,14 @@ async def put_person(
     """Replace the person's record, enrolments and categories with the body."""
     validate_id_number(id_number, ["path", "id_number"])
     values = {"name": body.name, "county_code": body.county_code}
-    stmt = insert(Person).values(id_number=id_number, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["id_number"], set_={**values, "updated_at": func.now()}
-    ).returning(Person.id, _INSERTED)
+    stmt = (
+        insert(Person)
+        .values(id_number=id_number, **values)
+        .on_conflict_do_update(
+            index_elements=["id_number"], set_={**values, "updated_at": func.now()}
+        )
+        .returning(Person.id, _INSERTED)
+    )
     person_id, created = (await session.execute(stmt)).one()
     await session.execute(delete(PersonEnrolment).where(PersonEnrolment.person_id == person_id))
     await session.execute(delete(PersonCategory).where(PersonCategory.person_id == person_id))
