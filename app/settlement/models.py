@@ -6,7 +6,7 @@ which is the backstop against two concurrent settlements of one bill. A settleme
 while no row in ``reversals`` points at it, so reversing inserts and never updates.
 
 ``xact_id`` (on settlements and reversals) is the writing transaction's id, filled in by the
-database; reconciliation pages by it (see ``app.reconciliation.service``).
+database; reconciliation pages by it (see ``app.reconciliation.cursor``).
 """
 
 from __future__ import annotations
