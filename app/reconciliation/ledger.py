@@ -4,16 +4,17 @@ person's county and month of settlement (Asia/Shanghai).
 It reads settlements, not events: a settlement reversed by a transaction below the horizon is
 left out, whenever the reversal was made. Like the other reports it reads one snapshot below its
 horizon (:mod:`.cursor`). The tilted layer's target (倾斜支付: the in-policy self-pay it leaves
-the person at most, 10% of the in-policy total in the notice) is read from its layer's params.
+the person at most, 10% of the in-policy total in the notice) is the integer the settlement
+stored with it (``settlements.tilted_target_fen``, migration 0009): no amount is read back from
+the layers' display text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, and_, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from app.engine.money import BP, div_half_up, format_fen, format_ratio_bp
 from app.settlement.models import REGISTERED_POOR, Reversal, Settlement, SettlementLayer
@@ -24,8 +25,6 @@ from .scope import Scope, check_dates
 from .sums import fen_sum
 
 __all__ = ["ledger"]
-
-TILTED_LAYER = "tilted"
 
 
 async def ledger(
@@ -55,9 +54,8 @@ async def ledger(
     if county_code is not None:
         standing = and_(standing, s.person_county_code == county_code)
     in_county = s.in_county.is_(True)
-    tilted = aliased(SettlementLayer, name="tilted")
-    target_fen = cast(func.round(cast(tilted.params["target"].astext, Numeric) * 100), BigInteger)
-    above_target = and_(in_county, s.in_policy_self_pay_fen > target_fen)
+    # NULL target (the tilted layer did not apply, or the policy has none): not above it.
+    above_target = and_(in_county, s.in_policy_self_pay_fen > s.tilted_target_fen)
     figures = await session.execute(
         select(
             s.person_county_code.label("county_code"),
@@ -71,7 +69,6 @@ async def ledger(
             fen_sum(s.in_policy_self_pay_fen, in_county).label("in_county_in_policy_self_pay_fen"),
             func.count().filter(above_target).label("above_target_count"),
         )
-        .outerjoin(tilted, and_(tilted.settlement_id == s.id, tilted.layer == TILTED_LAYER))
         .where(standing)
         .group_by(s.person_county_code, month)
         .order_by(s.person_county_code, month)
