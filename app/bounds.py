@@ -23,7 +23,7 @@ test in tests/test_bounds_property.py check it):
 - the engine multiplies an amount by a ratio in basis points (≤ 10,000): at most
   9,999,999,999 × 10,000 ≈ 10^14, Python integers anyway;
 - reports add up any number of settlements: they sum in ``numeric`` and return Python integers
-  (``app.reconciliation.service``), never cast to BIGINT, so a range of any size answers; at
+  (``app.reconciliation.sums``), never cast to BIGINT, so a range of any size answers; at
   2^63 / 2^34 ≈ 5 × 10^8 largest bills per range the figures would still fit in BIGINT.
 
 The bounds are safety limits of this service, not policy: no policy document sets them, and

@@ -17,6 +17,7 @@ from app.bootstrap import startup
 from app.config import Settings
 from app.db.base import Base
 from app.db.migrate import downgrade, is_at_head, upgrade_to_head
+from app.demo import DEMO_PERSONS
 from app.main import create_app
 from app.settlement.models import ITEM_COLUMNS
 
@@ -109,3 +110,72 @@ async def test_0005_moves_stored_lines_both_ways(fresh_database_url: str) -> Non
         document
     )
     assert await fetch(f"SELECT {columns} FROM settlement_items WHERE settlement_id = :id") != []
+
+
+async def test_0009_fills_the_tilted_target_from_the_stored_params(fresh_database_url: str) -> None:
+    """Settlements stored before 0009 get ``tilted_target_fen`` from their tilted layer's params:
+    the same integer the settle path writes since; NULL where the layer recorded no target."""
+    url = fresh_database_url
+    await upgrade_to_head(url)
+    settings = Settings()
+    application = create_app(settings, database_url=url)
+    body = json.loads((EXAMPLES / "demo-bill.json").read_text())
+    # 张三 (the demo bill's patient) is registered poor and the hospital is in his county: the
+    # tilted layer applies. 李四 holds no category: it does not.
+    (li_si,) = [number for number, person in DEMO_PERSONS.items() if person[0] == "李四"]
+    bodies = {
+        "zhang_san": body,
+        "li_si": {
+            **body,
+            "bill_no": "ZY2018060002",
+            "patient": {"id_number": li_si, "name": "李四"},
+        },
+    }
+    ids = {}
+    async with application.router.lifespan_context(application):
+        await startup(application.state.sessionmaker, settings, demo=True)
+        transport = ASGITransport(app=application)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            for who, bill in bodies.items():
+                response = await client.post(
+                    "/v1/settlements",
+                    json=bill,
+                    headers={"Authorization": "Bearer demo-H510402001"},
+                )
+                assert response.status_code == 201, response.text
+                ids[who] = response.json()["settlement_id"]
+
+    async def targets() -> dict[str, int | None]:
+        engine = create_async_engine(url, poolclass=NullPool)
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    text("SELECT id::text, tilted_target_fen FROM settlements")
+                )
+                by_id = {row[0]: row[1] for row in rows}
+        finally:
+            await engine.dispose()
+        return {who: by_id[settlement_id] for who, settlement_id in ids.items()}
+
+    # The demo bill's in-policy total: XB01 5000.00 less its 10% 乙类 self-pay = 4500.00, XA05
+    # 1200.00 (at its cap), XA06 12800.00; XC01 is 丙类, out of policy. 4500 + 1200 + 12800 =
+    # 18500.00 yuan; the target is 10% of it, 1850.00 yuan = 185000 fen.
+    expected = {"zhang_san": 185_000, "li_si": None}
+    assert await targets() == expected  # written by the settle path
+
+    await downgrade(url, "0008")
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            columns = await conn.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'settlements' AND column_name = 'tilted_target_fen'"
+                )
+            )
+            assert columns.all() == []
+    finally:
+        await engine.dispose()
+
+    await upgrade_to_head(url)
+    assert await targets() == expected  # filled by 0009 from the params' "1850.00"

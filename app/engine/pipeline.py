@@ -42,6 +42,12 @@ class Settlement:
     in_policy_self_pay_ratio_bp: int
     deltas: Mapping[str, int]  # what this settlement adds to the person-year accumulators
 
+    @property
+    def tilted_target_fen(self) -> int | None:
+        """The tilted layer's target (the most in-policy self-pay it leaves), if it applied: the
+        target of the layer line that has one (only the tilted layer sets one)."""
+        return next((line.target_fen for line in self.layers if line.target_fen is not None), None)
+
 
 def settle(claim: Claim, policy: Policy, accumulators: Mapping[str, int]) -> Settlement:
     ensure(claim.level in LEVELS, f"unknown hospital level {claim.level!r}")

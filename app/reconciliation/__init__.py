@@ -1,2 +1,3 @@
 """Reconciliation for the insurance agency: totals, event details (JSON/CSV/XLSX), check, and the
-poverty ledger. Read-only; see :mod:`app.reconciliation.service` for the design of the cursor."""
+poverty ledger. Read-only; :mod:`app.reconciliation.service` maps the modules, and
+:mod:`app.reconciliation.cursor` explains the cursor (transaction ids below the snapshot's xmin)."""

@@ -143,7 +143,8 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, kind: str, value: Any) -> Any:
     if value is None:
         return None
     if kind in ("money", "ratio"):
-        cell = WriteOnlyCell(sheet, value=Decimal(value))
+        cell = WriteOnlyCell(sheet)
+        cell.value = Decimal(value)  # exact; a float would round (the constructor's stub omits it)
         cell.number_format = _NUMBER_FORMATS[kind]
         return cell
     if kind == "time":

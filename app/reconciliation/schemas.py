@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -37,7 +37,7 @@ __all__ = [
     "Sums",
 ]
 
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE: Final = "Asia/Shanghai"  # Final: its type is the literal the models declare
 
 MAX_CHECK_FUNDS = 100
 MAX_CHECK_IDS = 50_000

@@ -6,7 +6,7 @@ which is the backstop against two concurrent settlements of one bill. A settleme
 while no row in ``reversals`` points at it, so reversing inserts and never updates.
 
 ``xact_id`` (on settlements and reversals) is the writing transaction's id, filled in by the
-database; reconciliation pages by it (see ``app.reconciliation.service``).
+database; reconciliation pages by it (see ``app.reconciliation.cursor``).
 """
 
 from __future__ import annotations
@@ -104,6 +104,9 @@ class Settlement(Base):
     self_pay_fen: Mapped[int] = mapped_column(BigInteger)
     in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
     in_policy_self_pay_ratio_bp: Mapped[int] = mapped_column(Integer)
+    # The tilted layer's target (the most in-policy self-pay it leaves the person), as an integer
+    # for the poverty ledger; NULL when that layer did not apply (migration 0009).
+    tilted_target_fen: Mapped[int | None] = mapped_column(BigInteger)
     accumulator_deltas: Mapped[dict[str, int]] = mapped_column(JSONB)
     settled_at: Mapped[dt.datetime] = mapped_column(
         TIMESTAMPTZ, server_default=func.now(), index=True

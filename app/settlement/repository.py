@@ -277,14 +277,15 @@ WITH s AS (
     in_county, hospital_level, hospital_county_code, person_county_code, categories,
     total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
     in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
-    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id, replaces_id)
+    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id, replaces_id,
+    tilted_target_fen)
   VALUES (:id, :hospital_code, :bill_no, :generation, :person_id, :request_hash,
     :policy_version, :policy_hash, :admission_date, :discharge_date, :accumulator_year,
     :referral, :in_county, :hospital_level, :hospital_county_code, :person_county_code,
     CAST(:categories AS varchar[]), :total_fen, :hospital_borne_fen, :full_self_pay_fen,
     :over_limit_fen, :pre_self_pay_fen, :in_policy_fen, :fund_paid_fen, :self_pay_fen,
     :in_policy_self_pay_fen, :in_policy_self_pay_ratio_bp, CAST(:accumulator_deltas AS jsonb),
-    :created_by_key_id, :replaces_id)
+    :created_by_key_id, :replaces_id, :tilted_target_fen)
   RETURNING id, settled_at
 ), layers AS (
   INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
@@ -366,6 +367,7 @@ async def insert_settlement(
         "self_pay_fen": computed.self_pay_fen,
         "in_policy_self_pay_fen": computed.in_policy_self_pay_fen,
         "in_policy_self_pay_ratio_bp": computed.in_policy_self_pay_ratio_bp,
+        "tilted_target_fen": computed.tilted_target_fen,
         "accumulator_deltas": json.dumps(dict(deltas)),
         "l_position": list(range(len(layers))),
         "l_layer": [x.layer for x in layers],

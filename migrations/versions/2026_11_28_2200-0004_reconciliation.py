@@ -2,7 +2,7 @@
 
 ``xact_id`` is ``pg_current_xact_id()`` of the transaction that wrote the row (a BIGINT copy of
 the xid8). Reconciliation lists events in ``xact_id`` order and only below the snapshot's xmin, so
-a page boundary never skips a row that commits late (see ``app.reconciliation.service``). Rows
+a page boundary never skips a row that commits late (see ``app.reconciliation.cursor``). Rows
 written before this revision all get the migrating transaction's id: they are committed, and ties
 are broken by event kind and settlement id.
 

@@ -17,7 +17,7 @@ from httpx import AsyncClient
 from sqlalchemy import BigInteger, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.reconciliation.service import _sum
+from app.reconciliation.sums import fen_sum
 
 from .conftest import ADMIN, AGENCY, bill_no, headers, item, make_bill, new_person, preview, settle
 from .test_reconciliation import local, move, new_hospital, reverse_ok, settle_ok, yuan
@@ -164,7 +164,7 @@ async def test_report_sums_are_exact_past_bigint(engine: AsyncEngine) -> None:
         select(literal(2**62, BigInteger).label("v")), select(literal(2**62, BigInteger))
     ).subquery()
     async with engine.connect() as conn:
-        total = (await conn.execute(select(_sum(values.c.v)))).scalar_one()
+        total = (await conn.execute(select(fen_sum(values.c.v)))).scalar_one()
     assert total == 2**63 and type(total) is int
 
 

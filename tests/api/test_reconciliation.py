@@ -926,14 +926,35 @@ async def test_poverty_ledger_per_county_and_month(
     await reverse_ok(client, home_key, gone)  # reversed: not in the ledger
     july_in = [await settle_at(home_key, home, poor[0], local(july, 0))]
 
-    # Test setup: pretend the tilted layer of one July settlement had recorded a lower target,
-    # so the "above target" counter has something to count.
+    # The settle path stores the tilted layer's target as an integer (migration 0009): the fen
+    # of the target the layer shows where it applied (in county), NULL where it did not (the
+    # person's hospital outside their county: the tilted layer shows no target).
+    async def stored_target_fen(s: dict[str, Any]) -> int | None:
+        async with engine.connect() as conn:
+            target: int | None = (
+                await conn.execute(
+                    text("SELECT tilted_target_fen FROM settlements WHERE id = :id"),
+                    {"id": uuid.UUID(s["settlement_id"])},
+                )
+            ).scalar_one()
+            return target
+
+    def tilted_params(s: dict[str, Any]) -> dict[str, Any]:
+        (tilted,) = [line["params"] for line in s["layers"] if line["layer"] == "tilted"]
+        return tilted
+
+    for s in [*june_in, *july_in]:
+        assert await stored_target_fen(s) == fen(tilted_params(s)["target"])
+    assert "target" not in tilted_params(june_out[0])
+    assert await stored_target_fen(june_out[0]) is None
+
+    # Test setup: pretend the tilted layer of one July settlement had applied a lower target,
+    # 1.00 yuan (100 fen, below its in-policy self-pay), so the "above target" counter has
+    # something to count.
+    assert fen(july_in[0]["in_policy_self_pay"]) > 100
     async with engine.begin() as conn:
         await conn.execute(
-            text(
-                "UPDATE settlement_layers SET params = jsonb_set(params, '{target}', '\"1.00\"')"
-                " WHERE settlement_id = :id AND layer = 'tilted'"
-            ),
+            text("UPDATE settlements SET tilted_target_fen = 100 WHERE id = :id"),
             {"id": uuid.UUID(july_in[0]["settlement_id"])},
         )
 

@@ -97,5 +97,8 @@ def check(claim: Claim, policy: Policy, before: Mapping[str, int], s: Settlement
         assert used + delta <= max(cap, used), (key, used, delta, cap)
     # registered_poor in county: in-policy self-pay at or under the target (10%)
     target = tilted_target_fen(policy, claim, t.in_policy_fen)
+    # the settlement exposes that target as the integer it applied (stored for the poverty
+    # ledger), None when the tilted layer did not apply
+    assert s.tilted_target_fen == target
     if target is not None:
         assert s.in_policy_self_pay_fen <= target

@@ -71,7 +71,12 @@ class Context:
 
 @dataclass(frozen=True, slots=True)
 class LayerLine:
-    """One auditable line: what base the layer took, what it paid, what it left, and why."""
+    """One auditable line: what base the layer took, what it paid, what it left, and why.
+
+    ``target_fen``: the in-policy self-pay a layer aims to leave the person at most, when it has
+    such a target and it applied (the tilted layer's ``round(in_policy × T)``); the same figure
+    as ``params["target"]``, which is display text.
+    """
 
     layer: str
     fund_code: str
@@ -83,6 +88,7 @@ class LayerLine:
     rule: str
     reason: str | None
     deltas: tuple[tuple[str, int], ...] = ()
+    target_fen: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class LayerMeta:
         params: dict[str, str | None],
         reason: str | None,
         extra_deltas: tuple[tuple[str, int], ...] = (),
+        target_fen: int | None = None,
     ) -> LayerLine:
         deltas = ((paid_key(self.name), paid_fen), *extra_deltas)
         return LayerLine(
@@ -115,6 +122,7 @@ class LayerMeta:
             rule=self.rule,
             reason=reason if paid_fen == 0 else None,
             deltas=tuple(d for d in deltas if d[1]),
+            target_fen=target_fen,
         )
 
 

@@ -45,4 +45,6 @@ class Tilted:
         params["target_ratio"] = format_bp(self.target_ratio_bp)
         params["target"] = format_fen(target_fen)
         paid = max(0, left_fen - target_fen)
-        return self.meta.line(left_fen, paid, params, "what is left is within the target")
+        return self.meta.line(
+            left_fen, paid, params, "what is left is within the target", target_fen=target_fen
+        )
