@@ -1,5 +1,5 @@
 """README.md and docs/ say what the code does: their links lead somewhere in the repository, the
-README cites the project's own rulebook (docs/rulebook.md), not a file it does not have, and the
+README cites the project's own rulebook (docs/rules.md), not a file it does not have, and the
 rulebook's worked example is what the engine computes for the README's demo bill."""
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ def test_relative_links_lead_to_files_of_the_repository() -> None:
 def test_the_readme_cites_the_projects_own_rulebook() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "RULEBOOK" not in readme  # a file outside this repository
-    assert "(docs/rulebook.md)" in readme
+    assert "(docs/rules.md)" in readme
 
 
 def test_the_rulebooks_worked_example_is_what_the_engine_computes() -> None:
-    rulebook = (ROOT / "docs" / "rulebook.md").read_text(encoding="utf-8")
+    rulebook = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     example = rulebook[rulebook.index("## A worked example") :]
     computed = json.loads(run(ROOT / "examples" / "demo-bill.json", as_json=True))
     rows = re.findall(r"^\| ([a-z_]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|", example, re.M)
