@@ -6,7 +6,6 @@
 - ``database_url``: a fresh, migrated database for the whole session.
 - ``fresh_database_url``: an empty, unmigrated database for one test.
 - ``app`` / ``client``: the application with its lifespan running, on ``database_url``.
-- ``db_session``: a session whose outer transaction is rolled back after the test.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.config import Settings
@@ -102,18 +101,3 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = make_engine(database_url, Settings())
     yield engine
     await engine.dispose()
-
-
-@pytest.fixture
-async def db_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """Commits inside the test become savepoints; everything is rolled back afterwards."""
-    async with engine.connect() as conn:
-        outer = await conn.begin()
-        session = AsyncSession(
-            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
-        try:
-            yield session
-        finally:
-            await session.close()
-            await outer.rollback()
