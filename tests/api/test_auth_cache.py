@@ -44,7 +44,7 @@ def test_entries_expire_after_the_ttl() -> None:
 
 
 def test_forget_drops_every_entry_of_the_key() -> None:
-    cache = KeyCache(2.0)
+    cache = KeyCache(2.0, clock=Clock())
     who, other = caller(), caller()
     cache.put("a", who)
     cache.put("b", other)
@@ -74,6 +74,7 @@ async def _use(client: AsyncClient, key: str) -> int:
 
 
 async def test_a_verified_key_is_not_looked_up_again(app: FastAPI, client: AsyncClient) -> None:
+    app.state.key_cache = KeyCache(2.0, clock=Clock())  # time stands still: nothing expires
     key_id, key = await _new_key(client)
     assert await _use(client, key) == 200
     # Break the stored hash: the remembered key still passes; with a fresh cache it is looked up
@@ -83,7 +84,7 @@ async def test_a_verified_key_is_not_looked_up_again(app: FastAPI, client: Async
         await session.execute(flip, {"id": key_id})
     try:
         assert await _use(client, key) == 200
-        app.state.key_cache = KeyCache(2.0)
+        app.state.key_cache = KeyCache(2.0, clock=Clock())
         assert await _use(client, key) == 401
     finally:
         async with app.state.sessionmaker() as session, session.begin():
