@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import schemathesis
-from api.conftest import person_body, random_id_number
+from api.conftest import new_id_number, person_body
 from conftest import create_database, drop_database
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
@@ -37,6 +36,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support import unique
 
 from app.bootstrap import startup
 from app.bounds import LINE_MAX_FEN
@@ -205,7 +205,7 @@ def test_valid_bills_conform(
     person, discharge = patient
     bill = {
         "hospital_code": hospital,
-        "bill_no": f"ST{uuid.uuid4().hex[:16].upper()}",
+        "bill_no": unique("ST"),
         "patient": {"id_number": person, "name": DEMO_PERSONS[person][0]},
         "admission_date": (discharge - dt.timedelta(days=stay_days)).isoformat(),
         "discharge_date": discharge.isoformat(),
@@ -222,7 +222,7 @@ def test_valid_bills_conform(
 
 def test_discharge_flow_conforms(live_app: FastAPI) -> None:
     app = live_app
-    id_number = random_id_number()
+    id_number = new_id_number()
     call(
         app,
         "PUT",
@@ -234,7 +234,7 @@ def test_discharge_flow_conforms(live_app: FastAPI) -> None:
     )
     bill = {
         "hospital_code": HOSPITAL,
-        "bill_no": f"ST{uuid.uuid4().hex[:16].upper()}",
+        "bill_no": unique("ST"),
         "patient": {"id_number": id_number, "name": "测试"},
         "admission_date": "2018-06-01",
         "discharge_date": "2018-06-12",

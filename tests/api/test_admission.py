@@ -12,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from starlette.types import Receive, Scope, Send
+from support import until_waiting_on_a_lock
 
 from app.admission import AdmissionControl, is_settlement_write
 from app.config import Settings
@@ -25,7 +26,6 @@ from .conftest import (
     make_bill,
     new_person,
     settle,
-    until_waiting_on_a_lock,
 )
 
 
@@ -198,7 +198,7 @@ async def test_the_app_sheds_settlements_beyond_its_limit(
     async with app.state.sessionmaker() as blocker, blocker.begin():
         await repository.lock_bill(blocker, running["hospital_code"], running["bill_no"])
         in_flight = asyncio.create_task(settle(client, running))
-        await until_waiting_on_a_lock(app)
+        await until_waiting_on_a_lock(app.state.engine)
 
         refused = await settle(client, make_bill(bill_no(), person))
         body = assert_problem(refused, 503, "overloaded")

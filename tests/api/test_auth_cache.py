@@ -4,12 +4,11 @@ elsewhere is refused once the cache's TTL has passed."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
+from support import fresh_uuid
 
 from app.auth.service import Caller, KeyCache
 
@@ -29,7 +28,7 @@ class Clock:
 
 
 def caller() -> Caller:
-    return Caller(key_id=uuid.uuid4(), role="hospital", hospital_code=HOSPITAL)
+    return Caller(key_id=fresh_uuid(), role="hospital", hospital_code=HOSPITAL)
 
 
 def test_entries_expire_after_the_ttl() -> None:
