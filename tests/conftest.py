@@ -7,7 +7,8 @@
 - ``own_database_url``: a migrated database with the demo loaded, of one test only (a copy of a
   template made once per session: about 0.15 s).
 - ``fresh_database_url``: an empty, unmigrated database for one test.
-- ``app`` / ``client``: the application with its lifespan running, on ``database_url``.
+- ``app`` / ``client``: the application with its lifespan running, on ``database_url``;
+  ``own_app`` / ``own_client`` the same on ``own_database_url``.
 
 How API tests are kept apart
 ----------------------------
@@ -27,8 +28,8 @@ isolates itself by its data:
   numbers, hospital and catalogue codes nobody else has (``tests/support.py``: a counter per
   session, never the system's randomness), and it reads them back by those keys;
 - a test that reads figures over all of a day, a county or the audit chain, which any other
-  test could add to, gets a database of its own (``own_database_url``; ``own_app`` and
-  ``own_client`` in ``tests/api/conftest.py``), as do the tests that tamper with the audit log.
+  test could add to, gets a database of its own (``own_database_url``; ``own_app``,
+  ``own_client``), as do the tests that tamper with the audit log.
   A database per test for every test would cost about 0.15 s each (a template copy), a third of
   the whole suite's time again, for tests that already touch nothing but their own rows;
 - the demo data (``startup(demo=True)``) is loaded once and only read; a test that changes
@@ -46,6 +47,7 @@ import os
 import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 from fastapi import FastAPI
@@ -153,16 +155,42 @@ def settings() -> Settings:
     return Settings()
 
 
-@pytest.fixture
-async def app(database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
+@asynccontextmanager
+async def running(database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application on ``database_url`` with its lifespan running."""
     application = create_app(settings, database_url=database_url)
     async with application.router.lifespan_context(application):
         yield application
 
 
+def asgi_client(application: FastAPI) -> AsyncClient:
+    return AsyncClient(transport=ASGITransport(app=application), base_url="http://test")
+
+
+@pytest.fixture
+async def app(database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
+    async with running(database_url, settings) as application:
+        yield application
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as c:
+    async with asgi_client(app) as c:
+        yield c
+
+
+@pytest.fixture
+async def own_app(own_database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application on a database of this test only (the demo loaded): for a test that reads
+    figures over every hospital of a day or county, or the whole audit chain, which other tests'
+    settlements would change, or that tampers with what other tests read."""
+    async with running(own_database_url, settings) as application:
+        yield application
+
+
+@pytest.fixture
+async def own_client(own_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with asgi_client(own_app) as c:
         yield c
 
 

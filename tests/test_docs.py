@@ -228,3 +228,85 @@ def test_example_4_reads_example_1s_accumulators() -> None:
     assert f"supplementary paid {deltas['supplementary:paid_fen']}" in text
     assert f"tilted {deltas['tilted:paid_fen']}" in text
     assert f"civil assistance {deltas['civil_assistance:paid_fen']}" in text
+
+
+# -- docs/rules.md §5 ----------------------------------------------------------------------------
+
+
+def _yuan(value: str | None) -> str:
+    """A policy amount as §5 writes it: ``"150000.00"`` → ``150000``; no cap → ``none``."""
+    return "none" if value is None else value.removesuffix(".00")
+
+
+def _bands(bands: list[dict[str, str | None]]) -> str:
+    first, *rest = bands
+    text = f"{first['ratio']} from {_yuan(first['from'])} to {_yuan(first['to'])}"
+    for band in rest:
+        upto = "above" if band["to"] is None else f"to {_yuan(band['to'])}"
+        text += f", {band['ratio']} {upto}"
+    return text
+
+
+def _table(section: str) -> dict[str, list[str]]:
+    """A markdown table's rows by their first cell (the header row included, the rule not)."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_the_demo_parameters_are_the_policy_documents() -> None:
+    """§5's table says what `policies/panzhihua/2018-01-01.yaml` says, and its last paragraph
+    where the 2019 document differs."""
+    documents = {d.policy.id: d.document for d in load_directory()}
+    layers = {k: v["params"] for k, v in documents["panzhihua-2018"]["layers"].items()}
+    section = RULES[RULES.index("## 5.") : RULES.index("## 6.")]
+    table = _table(section)
+    profiles = ("general", "registered_poor")
+    levels = ("primary", "secondary", "tertiary")
+
+    def by_level(name: str, as_written: bool = False) -> list[str]:
+        values = layers["basic"][name]["value"]
+        write = str if as_written else _yuan
+        return [" / ".join(write(values[p][level]) for level in levels) for p in profiles]
+
+    assert table["parameter"] == ["`general`", "`registered_poor`"]
+    assert table["basic deductible `D`, primary / secondary / tertiary"] == by_level("deductible")
+    assert table["basic ratio `R`, primary / secondary / tertiary"] == by_level("ratio", True)
+    reduction = layers["basic"]["out_of_county_no_referral_reduction"]["value"]
+    assert table["basic: out of county without a referral"] == [f"ratio {reduction} lower"] * 2
+    caps = layers["basic"]["annual_cap"]["value"]
+    assert table["basic annual cap"] == [_yuan(caps[p]) for p in profiles]
+    bands = layers["critical_illness"]["bands"]["value"]
+    assert table["critical-illness bands over the accumulated base"] == [
+        _bands(bands[p]) for p in profiles
+    ]
+    caps = layers["critical_illness"]["annual_cap"]["value"]
+    assert table["critical-illness annual cap"] == [_yuan(caps[p]) for p in profiles]
+    supplementary = layers["supplementary"]
+    assert supplementary["eligible"]["value"] == ["registered_poor"]
+    assert table["supplementary ratio `S`, annual cap"] == [
+        "not eligible",
+        f"{supplementary['ratio']['value']}, {_yuan(supplementary['annual_cap']['value'])}",
+    ]
+    tilted = layers["tilted"]
+    assert tilted["eligible"]["value"] == ["registered_poor"] and tilted["in_county_only"]["value"]
+    assert table["tilted target `T`"] == [
+        "not eligible",
+        f"{tilted['target_ratio']['value']} of in_policy, in county only, no cap",
+    ]
+    civil = layers["civil_assistance"]["categories"]["value"]
+    assert table["civil assistance ratio `A`, annual cap"] == [
+        "not eligible",
+        f"{civil['registered_poor']['ratio']}, {_yuan(civil['registered_poor']['annual_cap'])}",
+    ]
+    prose = " ".join(section.split())
+    for category, entry in civil.items():
+        cap = entry["annual_cap"]
+        said = "with no cap" if cap is None else f"with a cap of {_yuan(cap)}"
+        assert f"`{category}` {entry['ratio']} {said}" in prose
+    later = documents["panzhihua-2019"]["layers"]["critical_illness"]["params"]["bands"]["value"]
+    starts = [_yuan(later[p][0]["from"]) for p in profiles]
+    assert f"{starts[0]} (`general`) and {starts[1]} (`registered_poor`)" in prose

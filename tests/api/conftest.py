@@ -19,17 +19,16 @@ The default bill of :func:`make_bill` is RULEBOOK §7 example 1 written with the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient, Response
+from httpx import AsyncClient, Response
 from support import id_number, unique
 
 from app.bootstrap import startup
 from app.config import Settings
-from app.main import create_app
 
 ADMIN = "demo-admin"
 AGENCY = "demo-agency"
@@ -44,22 +43,6 @@ async def demo(app: FastAPI, settings: Settings, database_url: str) -> None:
     if database_url not in _bootstrapped:
         await startup(app.state.sessionmaker, settings, demo=True)
         _bootstrapped.add(database_url)
-
-
-@pytest.fixture
-async def own_app(own_database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
-    """The application on a database of this test only (the demo loaded): for a test that reads
-    figures over every hospital of a day or county, or the whole audit chain, which other tests'
-    settlements would change, or that tampers with what other tests read."""
-    application = create_app(settings, database_url=own_database_url)
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest.fixture
-async def own_client(own_app: FastAPI) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(transport=ASGITransport(app=own_app), base_url="http://test") as c:
-        yield c
 
 
 def headers(key: str | None) -> dict[str, str]:
