@@ -38,11 +38,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from support import unique
 
-from app.bootstrap import startup
 from app.bounds import LINE_MAX_FEN
 from app.config import Settings
-from app.db.migrate import upgrade_to_head
-from app.db.session import make_engine, make_sessionmaker
 from app.demo import CATALOG, DEMO_PERSONS, HOSPITALS
 from app.engine import expected_amount_fen
 from app.main import create_app
@@ -72,31 +69,19 @@ BOUNDED = settings(
 schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 
-async def _demo_database(pg_server_url: str) -> str:
-    url = await create_database(pg_server_url)
-    settings_ = Settings()
-    await upgrade_to_head(url)
-    engine = make_engine(url, settings_)
-    try:
-        await startup(make_sessionmaker(engine), settings_, demo=True)
-    finally:
-        await engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
-async def fuzz_database(pg_server_url: str) -> AsyncIterator[str]:
+async def fuzz_database(pg_server_url: str, template_database_url: str) -> AsyncIterator[str]:
     """Migrated, with the demo registry, for generated requests: they write whatever the schema
     allows (a demo hospital may end up not designated), so nothing else uses this database."""
-    url = await _demo_database(pg_server_url)
+    url = await create_database(pg_server_url, template=template_database_url)
     yield url
     await drop_database(pg_server_url, url)
 
 
 @pytest.fixture(scope="module")
-async def demo_database(pg_server_url: str) -> AsyncIterator[str]:
+async def demo_database(pg_server_url: str, template_database_url: str) -> AsyncIterator[str]:
     """Migrated, with the demo registry as shipped, for valid bills and the discharge flow."""
-    url = await _demo_database(pg_server_url)
+    url = await create_database(pg_server_url, template=template_database_url)
     yield url
     await drop_database(pg_server_url, url)
 
