@@ -22,6 +22,7 @@ import asyncio
 import collections
 import re
 import time
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -41,11 +42,23 @@ def is_settlement_write(method: str, path: str) -> bool:
 
 
 class AdmissionControl:
-    def __init__(self, app: ASGIApp, *, limit: int, queue_s: float) -> None:
-        """``limit`` 0 admits everything."""
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        queue_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """``limit`` 0 admits everything. ``clock`` (seconds) times how long the queue's head has
+        waited, and a queued request gives up after ``sleep(queue_s × MAX_WAIT_FACTOR)``: a
+        test passes a clock it advances itself instead of waiting."""
         self.app = app
         self.limit = limit
         self.queue_s = queue_s
+        self._clock = clock
+        self._sleep = sleep
         self.in_flight = 0
         # (enqueued at, future set when a finishing request hands over its slot), oldest first
         self._queue: collections.deque[tuple[float, asyncio.Future[None]]] = collections.deque()
@@ -70,22 +83,24 @@ class AdmissionControl:
 
     async def _wait_for_slot(self) -> bool:
         """Queue for a slot; False when refused (the queue is not keeping up, or timed out)."""
-        now = time.monotonic()
+        now = self._clock()
         if self._queue and now - self._queue[0][0] > self.queue_s:
             return False
         entry = (now, asyncio.get_running_loop().create_future())
         self._queue.append(entry)
         slot = entry[1]
+        give_up = asyncio.ensure_future(self._sleep(self.queue_s * MAX_WAIT_FACTOR))
         try:
-            async with asyncio.timeout(self.queue_s * MAX_WAIT_FACTOR):
-                await slot
-            return True
-        except TimeoutError:
-            self._leave(entry)
-            return False
+            await asyncio.wait((slot, give_up), return_when=asyncio.FIRST_COMPLETED)
         except BaseException:  # cancelled: the client went away, the server is stopping
             self._leave(entry)
             raise
+        finally:
+            give_up.cancel()
+        if slot.done() and not slot.cancelled():
+            return True
+        self._leave(entry)
+        return False
 
     def _leave(self, entry: tuple[float, asyncio.Future[None]]) -> None:
         slot = entry[1]

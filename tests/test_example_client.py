@@ -19,7 +19,6 @@ import signal
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,9 +26,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
+from support import unique, until_waiting_on_a_lock
 
 from app.settlement import repository
 
@@ -133,7 +132,7 @@ def slip_figures(output: str) -> dict[str, str]:
 async def test_his_discharge_example_settles_recovers_and_prints_the_slip(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
-    bill = f"ZYEX{uuid.uuid4().hex[:12].upper()}"
+    bill = unique("ZYEX")
     async with serve(fresh_database_url, tmp_path / "server.log") as server:
         first = run_example(server, "--bill-no", bill, "--simulate-lost-answer")
         assert first.returncode == 0, first.stdout + first.stderr
@@ -196,7 +195,7 @@ async def test_his_discharge_example_settles_recovers_and_prints_the_slip(
 async def test_sigterm_lets_the_running_settlement_finish(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
-    bill = {**DEMO_BILL, "bill_no": f"ZYEX{uuid.uuid4().hex[:12].upper()}"}
+    bill = {**DEMO_BILL, "bill_no": unique("ZYEX")}
     async with serve(fresh_database_url, tmp_path / "server.log") as server:
         engine = create_async_engine(fresh_database_url, poolclass=NullPool)
         try:
@@ -207,7 +206,7 @@ async def test_sigterm_lets_the_running_settlement_finish(
                 async with blocker.begin():
                     await repository.lock_bill(blocker, HOSPITAL, bill["bill_no"])
                     running = asyncio.create_task(client.post("/v1/settlements", json=bill))
-                    await _until_waiting_on_a_lock(blocker)
+                    await until_waiting_on_a_lock(engine)
 
                     server.process.send_signal(signal.SIGTERM)
                     await _until_logged(server, "Shutting down")
@@ -276,17 +275,6 @@ async def test_make_run_ends_without_an_error_when_the_server_is_stopped(
     assert "make: ***" not in output, output[-2000:]
     assert "Application shutdown complete." in output
     assert returncode == 0
-
-
-async def _until_waiting_on_a_lock(session: AsyncSession) -> None:
-    for _ in range(300):
-        waiting = await session.scalar(
-            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-        )
-        if waiting:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the settlement never waited for the bill lock")
 
 
 async def _until_logged(server: Server, message: str) -> None:

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import schemathesis
-from api.conftest import person_body, random_id_number
+from api.conftest import new_id_number, person_body
 from conftest import create_database, drop_database
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
@@ -37,12 +36,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support import unique
 
-from app.bootstrap import startup
 from app.bounds import LINE_MAX_FEN
 from app.config import Settings
-from app.db.migrate import upgrade_to_head
-from app.db.session import make_engine, make_sessionmaker
 from app.demo import CATALOG, DEMO_PERSONS, HOSPITALS
 from app.engine import expected_amount_fen
 from app.main import create_app
@@ -72,31 +69,19 @@ BOUNDED = settings(
 schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 
-async def _demo_database(pg_server_url: str) -> str:
-    url = await create_database(pg_server_url)
-    settings_ = Settings()
-    await upgrade_to_head(url)
-    engine = make_engine(url, settings_)
-    try:
-        await startup(make_sessionmaker(engine), settings_, demo=True)
-    finally:
-        await engine.dispose()
-    return url
-
-
 @pytest.fixture(scope="module")
-async def fuzz_database(pg_server_url: str) -> AsyncIterator[str]:
+async def fuzz_database(pg_server_url: str, template_database_url: str) -> AsyncIterator[str]:
     """Migrated, with the demo registry, for generated requests: they write whatever the schema
     allows (a demo hospital may end up not designated), so nothing else uses this database."""
-    url = await _demo_database(pg_server_url)
+    url = await create_database(pg_server_url, template=template_database_url)
     yield url
     await drop_database(pg_server_url, url)
 
 
 @pytest.fixture(scope="module")
-async def demo_database(pg_server_url: str) -> AsyncIterator[str]:
+async def demo_database(pg_server_url: str, template_database_url: str) -> AsyncIterator[str]:
     """Migrated, with the demo registry as shipped, for valid bills and the discharge flow."""
-    url = await _demo_database(pg_server_url)
+    url = await create_database(pg_server_url, template=template_database_url)
     yield url
     await drop_database(pg_server_url, url)
 
@@ -205,7 +190,7 @@ def test_valid_bills_conform(
     person, discharge = patient
     bill = {
         "hospital_code": hospital,
-        "bill_no": f"ST{uuid.uuid4().hex[:16].upper()}",
+        "bill_no": unique("ST"),
         "patient": {"id_number": person, "name": DEMO_PERSONS[person][0]},
         "admission_date": (discharge - dt.timedelta(days=stay_days)).isoformat(),
         "discharge_date": discharge.isoformat(),
@@ -222,7 +207,7 @@ def test_valid_bills_conform(
 
 def test_discharge_flow_conforms(live_app: FastAPI) -> None:
     app = live_app
-    id_number = random_id_number()
+    id_number = new_id_number()
     call(
         app,
         "PUT",
@@ -234,7 +219,7 @@ def test_discharge_flow_conforms(live_app: FastAPI) -> None:
     )
     bill = {
         "hospital_code": HOSPITAL,
-        "bill_no": f"ST{uuid.uuid4().hex[:16].upper()}",
+        "bill_no": unique("ST"),
         "patient": {"id_number": id_number, "name": "测试"},
         "admission_date": "2018-06-01",
         "discharge_date": "2018-06-12",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from app.db.session import SessionDep
@@ -17,7 +19,7 @@ from app.main import create_app
 
 
 @pytest.fixture
-async def client(fresh_database_url: str) -> AsyncIterator[AsyncClient]:
+async def probe_app(fresh_database_url: str) -> AsyncIterator[FastAPI]:
     app = create_app(database_url=fresh_database_url)
 
     @app.post("/probe/{value}", status_code=201)
@@ -38,9 +40,13 @@ async def client(fresh_database_url: str) -> AsyncIterator[AsyncClient]:
             await conn.execute(
                 text("CREATE TABLE probes (v int UNIQUE DEFERRABLE INITIALLY DEFERRED)")
             )
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as c:
-            yield c
+        yield app
+
+
+@pytest.fixture
+async def client(probe_app: FastAPI) -> AsyncIterator[AsyncClient]:
+    async with AsyncClient(transport=ASGITransport(app=probe_app), base_url="http://test") as c:
+        yield c
 
 
 async def test_commit_before_response(client: AsyncClient) -> None:
@@ -62,10 +68,12 @@ async def test_error_rolls_back(client: AsyncClient) -> None:
 
 
 async def test_connections_the_server_closed_are_never_handed_out(
-    client: AsyncClient, fresh_database_url: str
+    probe_app: FastAPI, client: AsyncClient, fresh_database_url: str
 ) -> None:
     """A restart, failover or ``pg_terminate_backend`` closes pooled connections; the pool must
     replace them without failing a request (app.db.session._drop_closed, no pre-ping)."""
+    pooled: list[Any] = []  # every connection the pool took back
+    event.listen(probe_app.state.engine.sync_engine, "checkin", lambda conn, _: pooled.append(conn))
     await asyncio.gather(*(client.get("/probe") for _ in range(6)))  # several pooled connections
     dsn = make_url(fresh_database_url).set(drivername="postgresql")
     admin = await asyncpg.connect(dsn.render_as_string(hide_password=False))
@@ -77,7 +85,15 @@ async def test_connections_the_server_closed_are_never_handed_out(
     finally:
         await admin.close()
     assert killed >= 2
-    await asyncio.sleep(0.05)  # the server's FIN reaches the client's event loop
+    await _until_closed_here(pooled)  # the server's FIN has reached this event loop
     first = await client.get("/probe")
     answers = [first, *await asyncio.gather(*(client.get("/probe") for _ in range(6)))]
     assert [a.status_code for a in answers] == [200] * 7, [a.text for a in answers]
+
+
+async def _until_closed_here(connections: list[Any]) -> None:
+    """Wait (10 s at most) until asyncpg has seen every one of ``connections`` closed: what
+    the pool checks on checkout. A condition, not a guess at how long the FIN takes."""
+    async with asyncio.timeout(10):
+        while not all(conn.driver_connection.is_closed() for conn in connections):
+            await asyncio.sleep(0.01)

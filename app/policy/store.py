@@ -66,14 +66,14 @@ async def publish(session: AsyncSession, documents: Iterable[PolicyDocument]) ->
 
 
 class PolicyStore:
-    """Built policies, loaded from the database once per process (reload after publishing)."""
+    """Built policies, loaded from the database on first use and kept for the life of the
+    process. Policies are published before a server serves (``onestop serve`` publishes at
+    start, as ``onestop publish-policies`` does before a rollout), so a version published while
+    a process runs is in force there once it restarts."""
 
     def __init__(self) -> None:
         self._policies: tuple[Policy, ...] | None = None
         self._lock = asyncio.Lock()
-
-    def invalidate(self) -> None:
-        self._policies = None
 
     async def all(self, session: AsyncSession) -> tuple[Policy, ...]:
         if self._policies is None:

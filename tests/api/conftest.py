@@ -1,7 +1,10 @@
 """API test helpers: demo data once per database, fresh persons, bills, keys.
 
-The database is shared by the whole test session, so every test isolates itself with a person
-nobody else uses (:func:`new_person`) and bill numbers nobody else uses (:func:`bill_no`).
+The database is shared by the whole test session (see ``tests/conftest.py`` for why), so every
+test isolates itself with a person nobody else uses (:func:`new_person`), bill numbers nobody
+else uses (:func:`bill_no`) and, where it reads figures over every hospital or county, a
+database of its own (:func:`own_app`). Those numbers come from ``tests/support.py``: a counter
+and a seeded generator, never the system's randomness.
 
 The default bill of :func:`make_bill` is RULEBOOK §7 example 1 written with the demo catalogue
 (as ``examples/demo-bill.json``)::
@@ -15,27 +18,22 @@ The default bill of :func:`make_bill` is RULEBOOK §7 example 1 written with the
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import random
-import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
-from sqlalchemy import text
+from support import id_number, unique
 
 from app.bootstrap import startup
 from app.config import Settings
-from app.types import id_check_digit
 
 ADMIN = "demo-admin"
 AGENCY = "demo-agency"
 
 _bootstrapped: set[str] = set()
-_issued_ids: set[str] = set()
 
 
 @pytest.fixture
@@ -55,19 +53,14 @@ def hospital_key(hospital: str) -> str:
     return f"demo-{hospital}"
 
 
-def random_id_number(county: str = "510402") -> str:
+def new_id_number(county: str = "510402") -> str:
     """A valid 18-digit ID (GB 11643) nobody else in this test session has."""
-    while True:
-        born = dt.date(1940, 1, 1) + dt.timedelta(days=random.randrange(60 * 365))
-        first17 = f"{county}{born:%Y%m%d}{random.randrange(1000):03d}"
-        id_number = first17 + id_check_digit(first17)
-        if id_number not in _issued_ids:
-            _issued_ids.add(id_number)
-            return id_number
+    return id_number(county)
 
 
 def bill_no(prefix: str = "ZY") -> str:
-    return f"{prefix}{uuid.uuid4().hex[:20].upper()}"
+    """A bill number nobody else in this test session has."""
+    return unique(prefix)
 
 
 def person_body(
@@ -95,7 +88,7 @@ async def new_person(
     years: Iterable[int] = (2018, 2019),
 ) -> str:
     """Register a fresh person through the admin API; returns the ID number."""
-    id_number = random_id_number(county)
+    id_number = new_id_number(county)
     response = await client.put(
         f"/v1/persons/{id_number}",
         headers=headers(ADMIN),
@@ -216,17 +209,3 @@ def assert_problem(
     if locs is not None:
         assert [e["loc"] for e in body["errors"]] == [list(loc) for loc in locs], body["errors"]
     return body
-
-
-async def until_waiting_on_a_lock(app: FastAPI) -> None:
-    """Return once some transaction waits for an advisory lock (a settlement queued behind the
-    bill or person-year lock another one holds); fail after 10 s."""
-    for _ in range(200):
-        async with app.state.sessionmaker() as session:
-            waiting = await session.scalar(
-                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-            )
-        if waiting:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the settlement never waited for the bill lock")

@@ -6,13 +6,13 @@ up after 3 times that. A burst is served; other requests are never limited."""
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from starlette.types import Receive, Scope, Send
+from support import until_waiting_on_a_lock
 
 from app.admission import AdmissionControl, is_settlement_write
 from app.config import Settings
@@ -26,7 +26,6 @@ from .conftest import (
     make_bill,
     new_person,
     settle,
-    until_waiting_on_a_lock,
 )
 
 
@@ -60,9 +59,12 @@ class Blocking:
         self.release = asyncio.Event()
         self.started = 0
         self.bodies_read = 0
+        self._progress = asyncio.Condition()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.started += 1
+        async with self._progress:
+            self.started += 1
+            self._progress.notify_all()
         await receive()
         self.bodies_read += 1
         await self.release.wait()
@@ -70,26 +72,62 @@ class Blocking:
         await send({"type": "http.response.body", "body": b"{}"})
 
     async def until_started(self, count: int) -> None:
-        while self.started < count:
-            await asyncio.sleep(0.001)
+        async with self._progress:
+            await self._progress.wait_for(lambda: self.started >= count)
 
 
-def limited_client(app: Blocking, limit: int = 1, queue_s: float = 0.05) -> AsyncClient:
-    control = AdmissionControl(app, limit=limit, queue_s=queue_s)
+class FakeClock:
+    """Time that passes only when a test says so: ``clock()`` reads it, ``sleep(s)`` waits until
+    it has been advanced by ``s``."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleepers: list[tuple[float, asyncio.Future[None]]] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> asyncio.Future[None]:
+        wake = asyncio.get_running_loop().create_future()
+        self.sleepers.append((self.now + seconds, wake))
+        return wake
+
+    async def advance(self, seconds: float) -> None:
+        """Move time on, wake the sleepers that are due, and let them run."""
+        self.now += seconds
+        for due, wake in self.sleepers:
+            if due <= self.now and not wake.done():
+                wake.set_result(None)
+        self.sleepers = [(due, wake) for due, wake in self.sleepers if not wake.done()]
+        for _ in range(20):  # a handful of loop turns: the woken requests answer
+            await asyncio.sleep(0)
+
+    async def until_sleeping(self, count: int) -> None:
+        """Until ``count`` requests wait in the queue (each sleeps towards its give-up)."""
+        while len([w for _, w in self.sleepers if not w.done()]) < count:
+            await asyncio.sleep(0)
+
+
+def limited_client(
+    app: Blocking, clock: FakeClock, limit: int = 1, queue_s: float = 0.05
+) -> AsyncClient:
+    control = AdmissionControl(app, limit=limit, queue_s=queue_s, clock=clock, sleep=clock.sleep)
     return AsyncClient(transport=ASGITransport(app=control), base_url="http://t")
 
 
 async def test_a_queued_request_gives_up_with_503_overloaded() -> None:
-    app = Blocking()
-    async with limited_client(app) as client:
+    app, clock = Blocking(), FakeClock()
+    async with limited_client(app, clock) as client:  # limit 1, queue target 50 ms
         first = asyncio.create_task(client.post("/v1/settlements", json={}))
         await app.until_started(1)
-        started = time.monotonic()
-        refused = await client.post("/v1/settlements", json={"bill": 2})
-        waited = time.monotonic() - started
+        queued = asyncio.create_task(client.post("/v1/settlements", json={"bill": 2}))
+        await clock.until_sleeping(1)
+        await clock.advance(0.149)  # 3 × 50 ms in the queue is 150 ms: still waiting
+        assert not queued.done()
+        await clock.advance(0.001)
+        refused = await queued
         assert_problem(refused, 503, "overloaded")
         assert refused.headers["retry-after"] == "1"
-        assert 0.15 <= waited < 2  # 3 x 50 ms in the queue, then refused
         assert (app.started, app.bodies_read) == (1, 1)  # it never reached the app
         app.release.set()
         assert (await first).status_code == 201
@@ -97,40 +135,46 @@ async def test_a_queued_request_gives_up_with_503_overloaded() -> None:
 
 
 async def test_behind_a_stale_queue_new_requests_are_refused_at_once() -> None:
-    app = Blocking()
-    async with limited_client(app) as client:
+    app, clock = Blocking(), FakeClock()
+    async with limited_client(app, clock) as client:
         first = asyncio.create_task(client.post("/v1/settlements", json={}))
         await app.until_started(1)
         queued = asyncio.create_task(client.post("/v1/settlements/preview", json={}))
-        await asyncio.sleep(0.08)  # the queue's head has now waited past 50 ms
-        started = time.monotonic()
+        await clock.until_sleeping(1)
+        await clock.advance(0.05)  # the queue's head has waited its 50 ms: not yet stale
+        assert not queued.done()
+        waiting = asyncio.create_task(client.post("/v1/settlements", json={}))
+        await clock.until_sleeping(2)  # so a newcomer still queues
+        await clock.advance(0.03)  # the head has now waited 80 ms, past the 50 ms target
         refused = await client.post("/v1/settlements", json={})
-        assert time.monotonic() - started < 0.05
         assert_problem(refused, 503, "overloaded")
-        # The request that was queued in time is served once a slot frees.
+        assert len(clock.sleepers) == 2  # refused at once: it never queued
+        # The requests that were queued in time are served once slots free, oldest first.
         app.release.set()
         assert (await first).status_code == 201
         assert (await queued).status_code == 201
-        assert app.started == 2
+        assert (await waiting).status_code == 201
+        assert app.started == 3
 
 
 async def test_a_burst_arriving_at_once_is_queued_and_served() -> None:
-    app = Blocking()
-    async with limited_client(app, limit=2, queue_s=0.1) as client:
+    app, clock = Blocking(), FakeClock()
+    async with limited_client(app, clock, limit=2, queue_s=0.1) as client:
         burst = [asyncio.create_task(client.post("/v1/settlements", json={})) for _ in range(10)]
         await app.until_started(2)
-        await asyncio.sleep(0.15)  # longer than the queue target, well short of 3 x
+        await clock.until_sleeping(8)
+        await clock.advance(0.15)  # longer than the queue target, well short of 3 ×
+        assert not any(request.done() for request in burst)
         app.release.set()
         assert [(await r).status_code for r in burst] == [201] * 10
 
 
 async def test_a_zero_limit_admits_everything() -> None:
     release = asyncio.Event()
-    inside = 0
+    inside = asyncio.Semaphore(0)
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        nonlocal inside
-        inside += 1
+        inside.release()
         await release.wait()
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b""})
@@ -138,8 +182,8 @@ async def test_a_zero_limit_admits_everything() -> None:
     unlimited = AdmissionControl(app, limit=0, queue_s=0.001)
     async with AsyncClient(transport=ASGITransport(app=unlimited), base_url="http://t") as client:
         tasks = [asyncio.create_task(client.post("/v1/settlements")) for _ in range(5)]
-        while inside < 5:
-            await asyncio.sleep(0.001)
+        for _ in range(5):  # all five inside the app at once: none was held back
+            await inside.acquire()
         release.set()
         assert [(await t).status_code for t in tasks] == [200] * 5
 
@@ -154,7 +198,7 @@ async def test_the_app_sheds_settlements_beyond_its_limit(
     async with app.state.sessionmaker() as blocker, blocker.begin():
         await repository.lock_bill(blocker, running["hospital_code"], running["bill_no"])
         in_flight = asyncio.create_task(settle(client, running))
-        await until_waiting_on_a_lock(app)
+        await until_waiting_on_a_lock(app.state.engine)
 
         refused = await settle(client, make_bill(bill_no(), person))
         body = assert_problem(refused, 503, "overloaded")

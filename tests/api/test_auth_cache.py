@@ -4,12 +4,11 @@ elsewhere is refused once the cache's TTL has passed."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
+from support import fresh_uuid
 
 from app.auth.service import Caller, KeyCache
 
@@ -29,7 +28,7 @@ class Clock:
 
 
 def caller() -> Caller:
-    return Caller(key_id=uuid.uuid4(), role="hospital", hospital_code=HOSPITAL)
+    return Caller(key_id=fresh_uuid(), role="hospital", hospital_code=HOSPITAL)
 
 
 def test_entries_expire_after_the_ttl() -> None:
@@ -44,7 +43,7 @@ def test_entries_expire_after_the_ttl() -> None:
 
 
 def test_forget_drops_every_entry_of_the_key() -> None:
-    cache = KeyCache(2.0)
+    cache = KeyCache(2.0, clock=Clock())
     who, other = caller(), caller()
     cache.put("a", who)
     cache.put("b", other)
@@ -74,6 +73,7 @@ async def _use(client: AsyncClient, key: str) -> int:
 
 
 async def test_a_verified_key_is_not_looked_up_again(app: FastAPI, client: AsyncClient) -> None:
+    app.state.key_cache = KeyCache(2.0, clock=Clock())  # time stands still: nothing expires
     key_id, key = await _new_key(client)
     assert await _use(client, key) == 200
     # Break the stored hash: the remembered key still passes; with a fresh cache it is looked up
@@ -83,7 +83,7 @@ async def test_a_verified_key_is_not_looked_up_again(app: FastAPI, client: Async
         await session.execute(flip, {"id": key_id})
     try:
         assert await _use(client, key) == 200
-        app.state.key_cache = KeyCache(2.0)
+        app.state.key_cache = KeyCache(2.0, clock=Clock())
         assert await _use(client, key) == 401
     finally:
         async with app.state.sessionmaker() as session, session.begin():

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import BigInteger, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -93,11 +94,14 @@ async def test_a_bill_past_the_bound_is_refused(client: AsyncClient) -> None:
 
 
 async def test_largest_bills_for_one_person_and_day_keep_every_report_answering(
-    client: AsyncClient, engine: AsyncEngine
+    own_app: FastAPI, own_client: AsyncClient
 ) -> None:
+    # The totals of every hospital and the ledger of county 510402 for the day: a database of
+    # this test's own, so that they are this test's settlements and nobody else's.
+    client, engine = own_client, own_app.state.engine
     hospital, key = await new_hospital(client)
     person = await new_person(client, POOR)
-    day = dt.date(2011, 11, 11)  # a day no other test settles on: the totals are this test's
+    day = dt.date(2011, 11, 11)
     bodies = [
         make_bill(bill_no("BIG"), person, hospital=hospital, items=largest_bill_items())
         for _ in range(12)

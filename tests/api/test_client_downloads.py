@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 import sys
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from openpyxl import load_workbook
+from support import unique
 
 from .conftest import ADMIN, AGENCY, bill_no, headers, make_bill, new_person, settle
 
@@ -60,7 +60,7 @@ async def agency(app: FastAPI) -> AsyncIterator[AuthenticatedClient]:
 async def test_the_generated_client_downloads_csv_and_xlsx(
     client: httpx.AsyncClient, agency: AuthenticatedClient
 ) -> None:
-    hospital = f"CL{uuid.uuid4().hex[:12].upper()}"  # of this test only: its rows are ours
+    hospital = unique("CL")  # of this test only: its rows are ours
     put = await client.put(
         f"/v1/hospitals/{hospital}",
         headers=headers(ADMIN),

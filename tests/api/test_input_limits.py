@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from httpx import AsyncClient
+from support import unique
 
 from .conftest import (
     ADMIN,
@@ -15,10 +14,10 @@ from .conftest import (
     headers,
     hospital_key,
     make_bill,
+    new_id_number,
     new_person,
     person_body,
     preview,
-    random_id_number,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -58,7 +57,7 @@ async def test_nul_in_any_text_field_is_refused_at_validation_naming_it(
         )
         assert_problem(found, 404, "settlement_not_found")
 
-    id_number = random_id_number()
+    id_number = new_id_number()
     response = await client.put(
         f"/v1/persons/{id_number}", headers=admin, json=person_body(name=nul)
     )
@@ -67,7 +66,7 @@ async def test_nul_in_any_text_field_is_refused_at_validation_naming_it(
         await client.get(f"/v1/persons/{id_number}", headers=admin), 404, "person_not_found"
     )
 
-    code = f"HN{uuid.uuid4().hex[:10].upper()}"
+    code = unique("HN")
     hospital_body = {"name": nul, "level": "primary", "county_code": "510402", "designated": True}
     response = await client.put(f"/v1/hospitals/{code}", headers=admin, json=hospital_body)
     assert_problem(response, 422, "invalid_character", [["body", "name"]])
@@ -182,7 +181,7 @@ async def test_a_date_is_a_yyyy_mm_dd_string_everywhere(
         bill = make_bill(bill_no(), person) | {field: not_a_date}
         assert_problem(await preview(client, bill), 422, "validation_error", [["body", field]])
 
-    id_number = random_id_number()
+    id_number = new_id_number()
     category = {"category": "dibao", "valid_from": not_a_date, "valid_to": None}
     response = await client.put(
         f"/v1/persons/{id_number}", headers=headers(ADMIN), json=person_body([category])
@@ -210,7 +209,7 @@ async def test_max_length_counts_the_text_as_sent(client: AsyncClient) -> None:
     # after stripping, so 200 characters and a space (201 sent) passed a documented maxLength of
     # 200. The length is of what was sent; stripping still happens after.
     admin, hospital = headers(ADMIN), headers(hospital_key("H510402001"))
-    code = f"HL{uuid.uuid4().hex[:10].upper()}"
+    code = unique("HL")
     body = {
         "name": "医" * 200 + " ",
         "level": "primary",
@@ -228,7 +227,7 @@ async def test_max_length_counts_the_text_as_sent(client: AsyncClient) -> None:
     assert response.json()["name"] == "医" * 199
 
     response = await client.put(
-        f"/v1/persons/{random_id_number()}", headers=admin, json=person_body(name=" " + "张" * 100)
+        f"/v1/persons/{new_id_number()}", headers=admin, json=person_body(name=" " + "张" * 100)
     )
     assert_problem(response, 422, "validation_error", [["body", "name"]])
     entry = {"name": "项" * 200 + "\n", "grade": "A", "valid_from": "2018-01-01"}

@@ -22,6 +22,7 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
+from support import until_waiting_on_a_lock
 
 from app.config import Settings
 from app.engine.money import parse_scaled
@@ -39,7 +40,6 @@ from .conftest import (
     new_person,
     reverse,
     settle,
-    until_waiting_on_a_lock,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -331,7 +331,7 @@ async def test_sigterm_lets_running_settlements_finish_and_refuses_new_ones(
             async with application.state.sessionmaker() as blocker, blocker.begin():
                 await repository.lock_bill(blocker, running["hospital_code"], running["bill_no"])
                 in_flight = asyncio.create_task(settle(c, running))
-                await until_waiting_on_a_lock(application)
+                await until_waiting_on_a_lock(application.state.engine)
 
                 os.kill(os.getpid(), signal.SIGTERM)
                 await asyncio.sleep(0)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import uuid
 from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
 from httpx import AsyncClient
+from support import unique
 
 from .conftest import ADMIN, AGENCY, bill_no, headers, new_person, settle
 
@@ -39,7 +39,7 @@ async def test_the_readme_reconciliation_example_finds_the_demo_settlement(
 ) -> None:
     # The demo bill, at a hospital and for a person of this test only: the shared database holds
     # every other test's settlements of today too.
-    hospital = f"RM{uuid.uuid4().hex[:12].upper()}"
+    hospital = unique("RM")
     put = await client.put(
         f"/v1/hospitals/{hospital}",
         headers=headers(ADMIN),

@@ -4,7 +4,6 @@ bad input is a 422 naming the field; only admin keys write; API keys."""
 from __future__ import annotations
 
 import json
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support import unique
 
 from .conftest import (
     ADMIN,
@@ -21,17 +21,17 @@ from .conftest import (
     headers,
     hospital_key,
     make_bill,
+    new_id_number,
     new_person,
     person_body,
     preview,
-    random_id_number,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
 
 
 def _code(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:10].upper()}"
+    return unique(prefix)
 
 
 def _hospital(**changes: Any) -> dict[str, Any]:
@@ -110,7 +110,7 @@ async def test_hospital_missing_and_extra_fields(client: AsyncClient) -> None:
 
 
 async def test_person_put_creates_then_replaces(client: AsyncClient) -> None:
-    id_number = random_id_number("510421")
+    id_number = new_id_number("510421")
     body = person_body(["registered_poor"], county="510421", years=(2018,))
     created = await client.put(f"/v1/persons/{id_number}", headers=headers(ADMIN), json=body)
     assert created.status_code == 201, created.text
@@ -146,7 +146,7 @@ async def test_person_put_creates_then_replaces(client: AsyncClient) -> None:
 
 
 async def test_person_invalid_checksum(client: AsyncClient) -> None:
-    valid = random_id_number()
+    valid = new_id_number()
     wrong = valid[:17] + ("0" if valid[17] != "0" else "1")
     response = await client.put(f"/v1/persons/{wrong}", headers=headers(ADMIN), json=person_body())
     body = assert_problem(response, 422, "invalid_id_number", [["path", "id_number"]])
@@ -201,7 +201,7 @@ async def test_person_id_in_other_digits_is_refused_and_nothing_is_stored(
 
 
 async def test_person_bad_fields_are_named(client: AsyncClient) -> None:
-    id_number = random_id_number()
+    id_number = new_id_number()
     url = f"/v1/persons/{id_number}"
     bad_category = person_body([{"category": "rich", "valid_from": "2018-01-01", "valid_to": None}])
     response = await client.put(url, headers=headers(ADMIN), json=bad_category)
@@ -367,7 +367,7 @@ async def test_catalog_change_is_used_by_settlement(client: AsyncClient) -> None
 
 @pytest.mark.parametrize("key", [AGENCY, hospital_key("H510402001")])
 async def test_registry_writes_need_admin(client: AsyncClient, key: str) -> None:
-    code, id_number = _code("HT"), random_id_number()
+    code, id_number = _code("HT"), new_id_number()
     for response in (
         await client.put(f"/v1/hospitals/{code}", headers=headers(key), json=_hospital()),
         await client.put(f"/v1/persons/{id_number}", headers=headers(key), json=person_body()),
@@ -407,7 +407,7 @@ async def test_get_unknown_is_404(client: AsyncClient) -> None:
         "hospital_not_found",
     )
     assert_problem(
-        await client.get(f"/v1/persons/{random_id_number()}", headers=headers(ADMIN)),
+        await client.get(f"/v1/persons/{new_id_number()}", headers=headers(ADMIN)),
         404,
         "person_not_found",
     )

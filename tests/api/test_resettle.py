@@ -8,11 +8,11 @@ settlement; a HIS that means to settle again names it in ``replaces``.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from httpx import AsyncClient
+from support import fresh_uuid
 
 from .conftest import bill_no, find, headers, hospital_key, make_bill, new_person, reverse, settle
 
@@ -80,7 +80,7 @@ async def test_replaces_must_name_the_bills_latest_reversed_settlement(
     person = await new_person(client, ["registered_poor"])
     body = make_bill(bill_no("RS"), person)
     # a bill never settled has nothing to replace
-    stranger = str(uuid.uuid4())
+    stranger = str(fresh_uuid())
     mismatch = problem(
         await settle(client, {**body, "replaces": stranger}), 409, "replaces_mismatch"
     )

@@ -18,17 +18,13 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.auth.service import LastAdminKey, revoke_key
-from app.bootstrap import startup
-from app.config import Settings
-from app.db.migrate import upgrade_to_head
 from app.limits import DRAIN_FACTOR
-from app.main import create_app
 
 from .conftest import (
     ADMIN,
@@ -461,15 +457,9 @@ async def test_too_many_lines_is_a_validation_error(client: AsyncClient) -> None
 
 
 @pytest.fixture
-async def own_database(fresh_database_url: str) -> AsyncIterator[tuple[str, AsyncClient]]:
+async def own_database(own_database_url: str, own_client: AsyncClient) -> tuple[str, AsyncClient]:
     """A database of its own: tampering must not break the chain other tests verify."""
-    await upgrade_to_head(fresh_database_url)
-    settings = Settings()
-    application = create_app(settings, database_url=fresh_database_url)
-    async with application.router.lifespan_context(application):
-        await startup(application.state.sessionmaker, settings, demo=True)
-        async with AsyncClient(transport=ASGITransport(app=application), base_url="http://t") as c:
-            yield fresh_database_url, c
+    return own_database_url, own_client
 
 
 async def _superuser(url: str, *statements: str) -> None:

@@ -19,10 +19,12 @@ from app.engine import (
     BillLine,
     Claim,
     Policy,
+    Settlement,
     expected_amount_fen,
     in_force,
     parse_date,
     parse_scaled,
+    settle,
 )
 from app.engine.layers import base_key, paid_key
 
@@ -222,3 +224,32 @@ def load_cases(directory: Path = CASES_DIR) -> list[Case]:
     if duplicates:
         raise CaseError(f"duplicate case names: {duplicates}")
     return cases
+
+
+def settle_case(case: Case, policies: list[Policy]) -> tuple[Policy, dict[str, int], Settlement]:
+    """The engine's answer for ``case``: its earlier admissions settled in order (reversing
+    those marked so), then its own bill. Returns the policy, the accumulators the bill was
+    settled on, and the settlement."""
+    policy = case.policy(policies)
+    acc = dict(case.accumulators_before)
+    for lines, reversed_ in case.earlier:
+        earlier = settle(
+            Claim(
+                lines,
+                case.claim.level,
+                case.claim.in_county,
+                case.claim.referral,
+                case.claim.categories,
+            ),
+            policy,
+            acc,
+        )
+        for key, amount in earlier.deltas.items():
+            acc[key] = acc.get(key, 0) + amount
+        if reversed_:  # a reversal subtracts exactly what the settlement added
+            for key, amount in earlier.deltas.items():
+                acc[key] -= amount
+    if any(amount < 0 for amount in acc.values()):
+        raise CaseError(f"{case.name}: the accumulators went negative")
+    before = {key: amount for key, amount in acc.items() if amount}
+    return policy, before, settle(case.claim, policy, before)

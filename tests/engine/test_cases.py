@@ -6,41 +6,15 @@ from typing import Any
 
 import pytest
 
-from app.engine import Claim, Policy, Settlement, parse_scaled, settle
+from app.engine import Policy, parse_scaled
 from app.engine.layers import base_key, paid_key
 from app.policy import load_directory
 
 from . import invariants
-from .caseformat import Case, accumulators, load_cases, yuan
+from .caseformat import Case, accumulators, load_cases, settle_case, yuan
 
 CASES = load_cases()
 POLICIES: list[Policy] = [document.policy for document in load_directory()]
-
-
-def _run(case: Case) -> tuple[Policy, dict[str, int], Settlement]:
-    """Settle the earlier admissions (reversing those marked so), then the case's own bill."""
-    policy = case.policy(POLICIES)
-    acc = dict(case.accumulators_before)
-    for lines, reversed_ in case.earlier:
-        earlier = settle(
-            Claim(
-                lines,
-                case.claim.level,
-                case.claim.in_county,
-                case.claim.referral,
-                case.claim.categories,
-            ),
-            policy,
-            acc,
-        )
-        for key, amount in earlier.deltas.items():
-            acc[key] = acc.get(key, 0) + amount
-        if reversed_:  # a reversal subtracts exactly what the settlement added
-            for key, amount in earlier.deltas.items():
-                acc[key] -= amount
-    assert all(amount >= 0 for amount in acc.values())
-    before = {key: amount for key, amount in acc.items() if amount}
-    return policy, before, settle(case.claim, policy, before)
 
 
 def _check_reason(layer: str, actual: str | None, expected: Any) -> None:
@@ -53,7 +27,7 @@ def _check_reason(layer: str, actual: str | None, expected: Any) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_case(case: Case) -> None:
-    policy, before, result = _run(case)
+    policy, before, result = settle_case(case, POLICIES)
     invariants.check(case.claim, policy, before, result)
     expected = case.expected
 

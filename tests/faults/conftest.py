@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api.conftest import ADMIN, bill_no, headers, make_bill, person_body, random_id_number
+from api.conftest import ADMIN, bill_no, headers, make_bill, new_id_number, person_body
 from conftest import create_database, drop_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -199,7 +199,7 @@ def client(server: Server, timeout_s: float = 10.0) -> httpx.AsyncClient:
 
 
 async def new_persons(http: httpx.AsyncClient, count: int) -> list[str]:
-    ids = [random_id_number() for _ in range(count)]
+    ids = [new_id_number() for _ in range(count)]
     for id_number in ids:
         response = await http.put(
             f"/v1/persons/{id_number}", headers=headers(ADMIN), json=person_body(["dibao"])
