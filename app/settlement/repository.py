@@ -7,8 +7,10 @@ accumulators (:func:`lock_and_read`); one writes the settlement, its layers, its
 accumulator deltas (:func:`insert_settlement`). PostgreSQL (READ COMMITTED) takes a snapshot when
 a statement starts, so what must see the previous lock holder's commit is read by a statement
 that starts after the lock is held: inside the database function ``settlement_lock_state``
-(``sql/settlement_lock_state.sql`` beside this module, loaded by migration 0008), whose
-statements each take a new snapshot.
+(``sql/settlement_lock_state.sql`` beside this module, loaded by migration 0010), whose
+statements each take a new snapshot. The person-year lock key is one SQL function,
+``person_year_lock_key`` (``sql/person_year_lock_key.sql``), which the settle path (in
+``settlement_lock_state``) and a reversal (:func:`lock_person_year`) both call.
 """
 
 from __future__ import annotations
@@ -48,12 +50,6 @@ __all__ = [
     "settlements_of_bill",
 ]
 
-_YEAR_BITS = 12  # person-year lock key: person_id * 4096 + (year - 1900), always positive
-
-
-def person_year_key(person_id: int, year: int) -> int:
-    return (person_id << _YEAR_BITS) + (year - 1900)
-
 
 def bill_key(hospital_code: str, bill_no: str) -> int:
     """Negative, so a bill key never meets a person-year key."""
@@ -61,11 +57,13 @@ def bill_key(hospital_code: str, bill_no: str) -> int:
     return -(int.from_bytes(digest, "big") >> 1) - 1
 
 
+_LOCK_PERSON_YEAR = text("SELECT pg_advisory_xact_lock(person_year_lock_key(:person_id, :year))")
+
+
 async def lock_person_year(session: AsyncSession, person_id: int, year: int) -> None:
-    """Serialize settlements and reversals of one person-year until the transaction ends."""
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(:k)"), {"k": person_year_key(person_id, year)}
-    )
+    """Serialize settlements and reversals of one person-year until the transaction ends: the
+    lock the settle path takes in ``settlement_lock_state``, by the same key function."""
+    await session.execute(_LOCK_PERSON_YEAR, {"person_id": person_id, "year": year})
 
 
 async def lock_bill(session: AsyncSession, hospital_code: str, bill_no: str) -> None:
