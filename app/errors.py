@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # no stubs, no py.typed
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi import routing as fastapi_routing
@@ -458,7 +458,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 
 def _one_line(exc: BaseException) -> str:
-    causes = []
+    causes: list[str] = []
     seen: BaseException | None = exc
     while seen is not None and len(causes) < 4:
         causes.append(f"{type(seen).__name__}: {str(seen).splitlines()[0] if str(seen) else ''}")

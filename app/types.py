@@ -32,6 +32,8 @@ from pydantic import (
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
+    PlainSerializer,
+    Strict,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -39,7 +41,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from app import clock
 from app.bounds import LINE_MAX_FEN, QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
 from app.engine import parse_date, parse_scaled
-from app.engine.money import format_e4
+from app.engine.money import format_e4, format_fen, format_ratio_bp
 
 __all__ = [
     "ASCII_INT",
@@ -50,11 +52,13 @@ __all__ = [
     "ExponentNumber",
     "IsoDate",
     "Money",
+    "MoneyOut",
     "OptionalMoney",
     "OptionalPrice",
     "Price",
     "Quantity",
     "Ratio",
+    "RatioOut",
     "Text",
     "Year",
     "loads",
@@ -226,6 +230,11 @@ Ratio = Annotated[
     BeforeValidator(_scaled(4, "ratio", maximum=10_000)),
     _schema(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
 ]
+MoneyOut = Annotated[int, Strict(), PlainSerializer(format_fen, return_type=str)]
+"""An amount in a response: integer fen in Python, yuan text with 2 decimals in JSON
+(``123450`` → ``"1234.50"``), so nothing reads money back from text."""
+RatioOut = Annotated[int, Strict(), PlainSerializer(format_ratio_bp, return_type=str)]
+"""A computed ratio in a response: basis points in Python, 4 decimals in JSON (``"0.0300"``)."""
 CountyCode = Annotated[
     str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]
