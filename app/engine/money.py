@@ -34,7 +34,13 @@ BP = 10_000  # ratio denominator: 1.0000
 
 
 class InvariantViolation(Exception):
-    """A money invariant does not hold: a bug, never bad input."""
+    """A money invariant does not hold: a bug, never bad input.
+
+    ``context``: the inputs it was raised on (the policy, the claim, the accumulators), as the
+    caller that knows them attaches them before letting it go on, for the log line that reports
+    it (app.errors)."""
+
+    context: dict[str, object] | None = None
 
 
 def ensure(condition: bool, message: str) -> None:

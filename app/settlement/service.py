@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_text  # what json.dumps uses for str
 
@@ -28,6 +29,7 @@ from app.bounds import BILL_MAX_FEN, PERSON_YEAR_MAX_FEN, PERSON_YEAR_TOTAL_KEY
 from app.engine import (
     BillLine,
     Claim,
+    InvariantViolation,
     Policy,
     expected_amount_fen,
     format_fen,
@@ -249,6 +251,26 @@ def canonical_json(body: SettlementIn) -> str:
     )
 
 
+def _compute(prepared: Prepared, accumulators: Mapping[str, int], id_number: str) -> Computed:
+    """The engine on the prepared claim. An invariant it finds broken is a bug: the exception
+    carries what the error handler logs to reproduce it (``InvariantViolation.context``)."""
+    try:
+        return settle(prepared.claim, prepared.policy, accumulators)
+    except InvariantViolation as exc:
+        claim = prepared.claim
+        exc.context = {
+            "policy": prepared.policy.id,
+            "person": mask_id_number(id_number),
+            "lines": len(claim.lines),
+            "level": claim.level,
+            "in_county": claim.in_county,
+            "referral": claim.referral,
+            "categories": sorted(claim.categories),
+            "accumulators": dict(sorted(accumulators.items())),
+        }
+        raise
+
+
 async def preview(
     session: AsyncSession, policies: PolicyStore, body: SettlementIn
 ) -> SettlementOut:
@@ -258,7 +280,7 @@ async def preview(
     )
     prepared = await _prepare(session, body, policies, facts)
     accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
-    computed = settle(prepared.claim, prepared.policy, accumulators)
+    computed = _compute(prepared, accumulators, body.patient.id_number)
     _deltas(computed, accumulators, prepared.year)  # the person-year bound, as settling would
     return SettlementOut.from_engine(
         body, prepared.claim, computed, accumulator_year=prepared.year, status="preview"
@@ -306,7 +328,7 @@ async def settle_bill(
     _check_replaces(body, state.last_id)
     prepared = await _prepare(session, body, policies, facts)
     person_id = prepared.person_id
-    computed = settle(prepared.claim, prepared.policy, state.accumulators)
+    computed = _compute(prepared, state.accumulators, body.patient.id_number)
     deltas = _deltas(computed, state.accumulators, year)
     settlement_id = uuid.uuid4()
     audit = staged_params(
