@@ -14,6 +14,11 @@ the settlement endpoint's fast parse meets) is always rejected: it no longer say
 written. JSON integers, ``Decimal`` and strings are the inputs; booleans, ``NaN`` and
 infinities are rejected.
 
+Every decimal text is read by the one parser, :func:`app.engine.money.parse_scaled`; a text
+seen before is answered from a memo of its results. Responses hold their amounts as integers
+too: :data:`MoneyOut` and :data:`RatioOut` write them as text only when the response is
+serialized.
+
 Dates are strings ``YYYY-MM-DD`` naming a real day (:data:`IsoDate`), never a number or a
 datetime; ID numbers and county codes are ASCII digits too.
 """
