@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.models import ApiKey
 from app.auth.service import create_key, hash_key
 from app.registry import service as registry
-from app.registry.schemas import CatalogItemIn, CategoryIn, EnrolmentIn, HospitalIn, PersonIn
+from app.registry.schemas import CatalogItemIn, HospitalIn, PersonIn
 from app.types import id_check_digit
 
 __all__ = ["COUNTIES", "DEMO_PERSONS", "load_demo"]
@@ -92,38 +92,39 @@ DEMO_PERSONS: dict[
 
 
 async def load_demo(session: AsyncSession) -> None:
-    """Idempotent: replaces the demo records with the values above."""
+    """Idempotent: replaces the demo records with the values above, validated as the admin API
+    validates a request body (the tables hold text as a body would: ``"0.10"``, ``"secondary"``)."""
     for code, (name, level, county, designated) in HOSPITALS.items():
-        await registry.put_hospital(
-            session,
-            None,
-            code,
-            HospitalIn(name=name, level=level, county_code=county, designated=designated),
-        )
+        hospital = {"name": name, "level": level, "county_code": county, "designated": designated}
+        await registry.put_hospital(session, None, code, HospitalIn.model_validate(hospital))
     for code, (name, grade, ratio, cap) in CATALOG.items():
-        await registry.put_catalog_item(
-            session,
-            None,
-            code,
-            CatalogItemIn(
-                name=name, grade=grade, self_pay_ratio=ratio, price_cap=cap, valid_from=_ALWAYS
-            ),
-        )
+        item = {
+            "name": name,
+            "grade": grade,
+            "self_pay_ratio": ratio,
+            "price_cap": cap,
+            "valid_from": _ALWAYS.isoformat(),
+        }
+        await registry.put_catalog_item(session, None, code, CatalogItemIn.model_validate(item))
     for id_number, (name, county, years, categories) in DEMO_PERSONS.items():
-        await registry.put_person(
-            session,
-            None,
-            id_number,
-            PersonIn(
-                name=name,
-                county_code=county,
-                enrolments=[EnrolmentIn(year=y) for y in years],
-                categories=[
-                    CategoryIn(category=c, valid_from=f, valid_to=t) for c, f, t in categories
-                ],
-            ),
-        )
-    keys = [("admin", None, "demo-admin"), ("agency", None, "demo-agency")]
+        person = {
+            "name": name,
+            "county_code": county,
+            "enrolments": [{"year": year} for year in years],
+            "categories": [
+                {
+                    "category": category,
+                    "valid_from": valid_from.isoformat(),
+                    "valid_to": None if valid_to is None else valid_to.isoformat(),
+                }
+                for category, valid_from, valid_to in categories
+            ],
+        }
+        await registry.put_person(session, None, id_number, PersonIn.model_validate(person))
+    keys: list[tuple[str, str | None, str]] = [
+        ("admin", None, "demo-admin"),
+        ("agency", None, "demo-agency"),
+    ]
     keys += [("hospital", code, f"demo-{code}") for code in HOSPITALS]
     for role, hospital_code, secret in keys:
         if (

@@ -20,17 +20,24 @@ service recovers by itself once the database answers again. A text value Postgre
 The request models refuse it first, naming the field in ``errors`` (``app.types.Text``); the
 database's refusal is the backstop, with no field to name. Any other database error is a bug:
 500 ``internal_error``, logged with its traceback.
+
+An invariant of the settlement engine that does not hold (``app.engine.InvariantViolation``,
+raised by ``ensure()``) is a bug too: 500 ``invariant_violation``, nothing stored, and one ERROR
+line naming the invariant, where it was checked and the inputs it failed on (the policy, the
+claim, the accumulators; the ID number masked), so that the settlement can be replayed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]  # no stubs, no py.typed
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi import routing as fastapi_routing
@@ -41,6 +48,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
 
 from app.context import request_id_var, valid_request_id
+from app.engine.money import InvariantViolation
 
 __all__ = [
     "AUTH_CODES",
@@ -458,7 +466,7 @@ async def _database_error(request: Request, exc: Exception) -> Response:
 
 
 def _one_line(exc: BaseException) -> str:
-    causes = []
+    causes: list[str] = []
     seen: BaseException | None = exc
     while seen is not None and len(causes) < 4:
         causes.append(f"{type(seen).__name__}: {str(seen).splitlines()[0] if str(seen) else ''}")
@@ -473,8 +481,40 @@ async def _unhandled(request: Request, exc: Exception) -> Response:
     return internal_error_response(_request_id(request))
 
 
+def _raised_at(exc: BaseException) -> str:
+    """``file:line function`` of the innermost frame that is not ``ensure()`` itself."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.name != "ensure"]
+    if not frames:
+        return "unknown"
+    frame = frames[-1]
+    return f"{Path(frame.filename).name}:{frame.lineno} {frame.name}"
+
+
+async def _invariant_violation(request: Request, exc: InvariantViolation) -> Response:
+    # One line, no traceback: the invariant, where it was checked, and the inputs to replay it
+    # (app.settlement.service attaches them; ID numbers are masked there and by app.logs).
+    inputs = json.dumps(exc.context, ensure_ascii=False, sort_keys=True, default=str)
+    logger.error(
+        "invariant violation on %s %s: %s (checked at %s); inputs %s",
+        request.method,
+        request.url.path,
+        exc,
+        _raised_at(exc),
+        inputs,
+    )
+    return _problem(
+        request,
+        status=500,
+        code="invariant_violation",
+        title="Internal Server Error",
+        detail="A settlement invariant did not hold: a bug, which has been logged. Nothing was "
+        "stored.",
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.exception_handler(AppError)(_app_error)
+    app.exception_handler(InvariantViolation)(_invariant_violation)
     app.exception_handler(RequestValidationError)(_validation_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
     # The database layer: 503 when unreachable, 422 for U+0000, else as unhandled (500).

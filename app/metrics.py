@@ -53,7 +53,6 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.engine.money import parse_scaled
 from app.settlement.schemas import SettlementOut
 
 __all__ = [
@@ -177,7 +176,7 @@ def finish_request(
     if outcome == "created" and state.settlement is not None and _business(app):
         counter = FUND_PAID_FEN if operation == "settle" else FUND_REVERSED_FEN
         for layer in state.settlement.layers:
-            counter.labels(layer.fund_code, layer.layer).inc(parse_scaled(layer.paid, 2))
+            counter.labels(layer.fund_code, layer.layer).inc(layer.paid)  # fen, an int
 
 
 def _business(app: FastAPI | None) -> bool:

@@ -14,6 +14,11 @@ the settlement endpoint's fast parse meets) is always rejected: it no longer say
 written. JSON integers, ``Decimal`` and strings are the inputs; booleans, ``NaN`` and
 infinities are rejected.
 
+Every decimal text is read by the one parser, :func:`app.engine.money.parse_scaled`; a text
+seen before is answered from a memo of its results. Responses hold their amounts as integers
+too: :data:`MoneyOut` and :data:`RatioOut` write them as text only when the response is
+serialized.
+
 Dates are strings ``YYYY-MM-DD`` naming a real day (:data:`IsoDate`), never a number or a
 datetime; ID numbers and county codes are ASCII digits too.
 """
@@ -32,6 +37,8 @@ from pydantic import (
     BeforeValidator,
     Field,
     GetCoreSchemaHandler,
+    PlainSerializer,
+    Strict,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError, core_schema
@@ -39,7 +46,7 @@ from pydantic_core import PydanticCustomError, core_schema
 from app import clock
 from app.bounds import LINE_MAX_FEN, QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
 from app.engine import parse_date, parse_scaled
-from app.engine.money import format_e4
+from app.engine.money import format_e4, format_fen, format_ratio_bp
 
 __all__ = [
     "ASCII_INT",
@@ -50,11 +57,13 @@ __all__ = [
     "ExponentNumber",
     "IsoDate",
     "Money",
+    "MoneyOut",
     "OptionalMoney",
     "OptionalPrice",
     "Price",
     "Quantity",
     "Ratio",
+    "RatioOut",
     "Text",
     "Year",
     "loads",
@@ -80,9 +89,9 @@ def loads(body: bytes | str) -> Any:
 
 
 # Texts already converted, per type: bills repeat their prices, quantities and amounts, and a
-# lookup costs a fifth of converting again. Only texts the fast path accepted are kept (str keys,
-# so a number or a boolean never meets them); the result depends on the text alone, so a cached
-# answer is the answer. Bounded: emptied when full.
+# lookup costs a fraction of converting again. A memo holds only what the type's parser returned
+# for a text (str keys, so a number or a boolean never meets them), and that depends on the text
+# alone, so a remembered answer is the answer. Bounded: emptied when full.
 MEMO_SIZE = 1 << 16
 _MEMOS: list[dict[str, int]] = []
 
@@ -96,51 +105,45 @@ def clear_memos() -> None:
 def _scaled(
     places: int, what: str, *, maximum: int, positive: bool = False, bounded: bool = False
 ) -> Any:
-    """The parser of one kind of decimal. ``bounded``: a value above ``maximum`` is the
-    ``amount_out_of_range`` error (app.bounds), not a malformed value."""
-    scale = 10**places
-    pads = [10 ** (places - n) for n in range(places + 1)]  # by number of decimals given
+    """The parser of one kind of decimal: :func:`app.engine.money.parse_scaled` of the value's
+    text, in range. ``bounded``: a value above ``maximum`` is the ``amount_out_of_range`` error
+    (app.bounds), not a malformed value."""
     memo: dict[str, int] = {}
     _MEMOS.append(memo)
     # The smallest accepted value: 0, or one unit of the last decimal if it must be positive.
     least = 1 if positive else 0
 
     def parse(value: Any) -> int:
-        # Fast path for what nearly every request sends: ASCII digits with at most `places`
-        # decimals, in range. It returns exactly what the general path below returns for such
-        # text (int(whole + frac) * 10**(places - len(frac))); anything else, valid or not,
-        # goes the general way, so what is accepted or rejected, and why, never depends on it.
+        # What nearly every request sends: text, a price or an amount seen before. A text not
+        # seen before that parse_scaled reads as a value in range is what general() returns for
+        # it too; anything else goes the general way, which says what is wrong.
         if type(value) is str:
             known = memo.get(value)
             if known is not None:
                 return known
-            if value.isascii():
-                number = -1
-                dot = value.find(".")
-                if dot < 0:
-                    if value.isdigit():
-                        number = int(value) * scale
-                elif dot > 0 and 0 < len(value) - dot - 1 <= places:
-                    digits = value.replace(".", "", 1)
-                    if digits.isdigit():
-                        number = int(digits) * pads[len(value) - dot - 1]
-                if least <= number <= maximum:
-                    if len(memo) >= MEMO_SIZE:
-                        memo.clear()
-                    memo[value] = number
-                    return number
+            try:
+                number = parse_scaled(value, places)
+            except ValueError:
+                return general(value)
+            if least <= number <= maximum:
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()
+                memo[value] = number
+                return number
         return general(value)
 
     def general(value: Any) -> int:
-        if isinstance(value, bool):
+        if type(value) is str:
+            text = value
+        elif isinstance(value, bool):
             raise ValueError(f"{what} must be a decimal string or number, not a boolean")
-        if isinstance(value, float):
+        elif isinstance(value, float):
             # The client's text is gone: 5e1 and 50.0 are one float. JSON numbers reach here as
             # Decimal (loads below); a float is pydantic's JSON mode, or a Python caller.
             raise ValueError(f"{what} must be a decimal string or number, not a binary float")
-        if isinstance(value, ExponentNumber):
+        elif isinstance(value, ExponentNumber):
             raise ValueError(f"{what} must be a plain decimal with at most {places} decimal places")
-        if isinstance(value, int | Decimal):
+        elif isinstance(value, int | Decimal):
             text = str(value)  # a Decimal keeps the text it was read from: 5e1 is "5E+1"
         elif isinstance(value, str):
             text = value
@@ -226,6 +229,11 @@ Ratio = Annotated[
     BeforeValidator(_scaled(4, "ratio", maximum=10_000)),
     _schema(r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$", "0.10", "Ratio from 0 to 1, at most 4 decimals."),
 ]
+MoneyOut = Annotated[int, Strict(), PlainSerializer(format_fen, return_type=str)]
+"""An amount in a response: integer fen in Python, yuan text with 2 decimals in JSON
+(``123450`` → ``"1234.50"``), so nothing reads money back from text."""
+RatioOut = Annotated[int, Strict(), PlainSerializer(format_ratio_bp, return_type=str)]
+"""A computed ratio in a response: basis points in Python, 4 decimals in JSON (``"0.0300"``)."""
 CountyCode = Annotated[
     str, Field(pattern=r"^[0-9]{6}$", examples=["510402"], description="县级行政区划代码")
 ]

@@ -51,7 +51,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # standard library's http package for everything imported below.
 sys.path[0] = str(ROOT)
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import Table, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from app.bootstrap import startup  # noqa: E402
@@ -71,6 +71,7 @@ from app.db.migrate import upgrade_to_head  # noqa: E402
 from app.db.session import make_engine, make_sessionmaker  # noqa: E402
 from app.demo import COUNTIES, HOSPITALS  # noqa: E402
 from app.engine import expected_amount_fen  # noqa: E402
+from app.settlement.models import Settlement, SettlementLayer  # noqa: E402
 from app.types import id_check_digit  # noqa: E402
 
 YEAR = 2018
@@ -247,25 +248,101 @@ async def seed(
     return str(policy)
 
 
+def insert_into(table: Table, values: Mapping[str, str]) -> str:
+    """``INSERT INTO table (columns)`` and the matching list of ``values`` (column → SQL
+    expression), in the model's column order. The columns are the model's
+    (app.settlement.models), not a copy of them: a column the model does not have, or one it
+    requires (NOT NULL, no default) that ``values`` leaves out, stops the benchmark here."""
+    columns = [column.name for column in table.columns]
+    unknown = sorted(set(values) - set(columns))
+    missing = [
+        column.name
+        for column in table.columns
+        if column.name not in values and not column.nullable and column.server_default is None
+    ]
+    if unknown or missing:
+        raise SystemExit(
+            f"bench/http.py: {table.name} has no columns {unknown}; required columns "
+            f"{missing} have no benchmark value"
+        )
+    given = [name for name in columns if name in values]
+    return f"INSERT INTO {table.name} ({', '.join(given)})", ", ".join(values[n] for n in given)
+
+
+def settlement_row(**values: str) -> dict[str, str]:
+    """A benchmark settlement of a 20000.00 bill (RULEBOOK §7 example 1's figures), columns as
+    SQL expressions; ``values`` adds or replaces some."""
+    return {
+        "id": "gen_random_uuid()",
+        "hospital_code": "'H510402001'",
+        "generation": "0",
+        "request_hash": "repeat('0', 64)",
+        "policy_hash": "repeat('0', 64)",
+        "referral": "false",
+        "in_county": "true",
+        "hospital_level": "'secondary'",
+        "hospital_county_code": "'510402'",
+        "person_county_code": "'510402'",
+        "categories": "'{}'",
+        "total_fen": "2000000",
+        "hospital_borne_fen": "0",
+        "full_self_pay_fen": "100000",
+        "over_limit_fen": "0",
+        "pre_self_pay_fen": "50000",
+        "in_policy_fen": "1850000",
+        "fund_paid_fen": "1794500",
+        "self_pay_fen": "205500",
+        "in_policy_self_pay_fen": "55500",
+        "in_policy_self_pay_ratio_bp": "300",
+        **values,
+    }
+
+
+def layer_rows(paid_fen: int) -> tuple[str, str]:
+    """The five layer rows of the settlement ``s`` of the statement: ``(INSERT …, SELECT list)``
+    over ``generate_series(0, 4) AS g``."""
+    insert, select = insert_into(
+        SettlementLayer.__table__,
+        {
+            "settlement_id": "s.id",
+            "position": "g",
+            "layer": "'layer' || g",
+            "fund_code": "'39010' || g",
+            "fund_name": "'fund'",
+            "base_fen": "1850000",
+            "paid_fen": str(paid_fen),
+            "left_fen": str(1850000 - paid_fen),
+            "params": "'{}'",
+            "rule": "'rule'",
+            "reason": "NULL",
+        },
+    )
+    return insert, select
+
+
 HISTORY_SETTLEMENTS = 20_000
-HISTORY_SQL = """
+_HISTORY_INSERT, _HISTORY_SELECT = insert_into(
+    Settlement.__table__,
+    settlement_row(
+        bill_no="'HIST' || n",
+        person_id="(CAST(:pids AS bigint[]))[1 + n % cardinality(CAST(:pids AS bigint[]))]",
+        policy_version=":policy",
+        admission_date="DATE '2017-06-01'",
+        discharge_date="DATE '2017-06-12'",
+        accumulator_year="2017",
+        accumulator_deltas="'{}'",
+        settled_at="now() - interval '1 year'",
+    ),
+)
+_HISTORY_LAYERS = layer_rows(paid_fen=0)
+HISTORY_SQL = f"""
 WITH s AS (
-  INSERT INTO settlements (id, hospital_code, bill_no, generation, person_id, request_hash,
-    policy_version, policy_hash, admission_date, discharge_date, accumulator_year, referral,
-    in_county, hospital_level, hospital_county_code, person_county_code, categories,
-    total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
-    in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
-    in_policy_self_pay_ratio_bp, accumulator_deltas, settled_at)
-  SELECT gen_random_uuid(), 'H510402001', 'HIST' || n, 0,
-    (CAST(:pids AS bigint[]))[1 + n % cardinality(CAST(:pids AS bigint[]))],
-    repeat('0', 64), :policy, repeat('0', 64), DATE '2017-06-01', DATE '2017-06-12', 2017,
-    false, true, 'secondary', '510402', '510402', '{}', 2000000, 0, 100000, 0, 50000, 1850000,
-    1794500, 205500, 55500, 300, '{}', now() - interval '1 year'
+  {_HISTORY_INSERT}
+  SELECT {_HISTORY_SELECT}
   FROM generate_series(1, :n) AS n
   RETURNING id)
-INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
-  paid_fen, left_fen, params, rule, reason)
-SELECT s.id, g, 'layer' || g, '39010' || g, 'fund', 1850000, 0, 1850000, '{}', 'rule', NULL
+{_HISTORY_LAYERS[0]}
+SELECT {_HISTORY_LAYERS[1]}
 FROM s, generate_series(0, 4) AS g
 """
 
@@ -619,28 +696,34 @@ class Driver:
 
 # --- pgbench -------------------------------------------------------------------------------------
 
-PGBENCH_SCRIPT = """\
-\\set p random({pmin}, {pmax})
+def pgbench_script(pmin: int, pmax: int, year: int, policy: str) -> str:
+    """What one settlement minimally does, in SQL, for a random person of ``pmin..pmax``: the
+    person-year lock (by the key function the app calls, migration 0010), the accumulators, the
+    settlement and its five layers, the accumulator upsert."""
+    insert, values = insert_into(
+        Settlement.__table__,
+        settlement_row(
+            bill_no="'PGB' || gen_random_uuid()",
+            person_id=":p",
+            policy_version=f"'{policy}'",
+            admission_date=f"DATE '{year}-06-01'",
+            discharge_date=f"DATE '{year}-06-12'",
+            accumulator_year=str(year),
+            accumulator_deltas="'{\"basic:paid_fen\": 1464000}'",
+            created_by_key_id="NULL",
+        ),
+    )
+    layers_insert, layers_select = layer_rows(paid_fen=100000)
+    return f"""\\set p random({pmin}, {pmax})
 BEGIN;
-SELECT pg_advisory_xact_lock(:p * 4096 + {year_offset});
+SELECT pg_advisory_xact_lock(person_year_lock_key(:p, {year}));
 SELECT key, amount_fen FROM accumulators WHERE person_id = :p AND year = {year};
 WITH s AS (
-  INSERT INTO settlements (id, hospital_code, bill_no, generation, person_id, request_hash,
-    policy_version, policy_hash, admission_date, discharge_date, accumulator_year, referral,
-    in_county, hospital_level, hospital_county_code, person_county_code, categories,
-    total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
-    in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
-    in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id)
-  VALUES (gen_random_uuid(), 'H510402001', 'PGB' || gen_random_uuid(), 0, :p, repeat('0', 64),
-    '{policy}', repeat('0', 64), DATE '{year}-06-01', DATE '{year}-06-12', {year}, false,
-    true, 'secondary', '510402', '510402', '{{}}',
-    2000000, 0, 100000, 0, 50000, 1850000, 1794500, 205500, 55500, 300,
-    '{{"basic:paid_fen": 1464000}}', NULL)
+  {insert}
+  VALUES ({values})
   RETURNING id)
-INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
-  paid_fen, left_fen, params, rule, reason)
-SELECT s.id, g, 'layer' || g, '39010' || g, 'fund', 1850000, 100000, 1750000, '{{}}', 'rule',
-  NULL FROM s, generate_series(0, 4) AS g;
+{layers_insert}
+SELECT {layers_select} FROM s, generate_series(0, 4) AS g;
 INSERT INTO accumulators (person_id, year, key, amount_fen) VALUES
   (:p, {year}, 'basic:paid_fen', 1464000), (:p, {year}, 'critical_illness:base_fen', 300000),
   (:p, {year}, 'critical_illness:paid_fen', 180000), (:p, {year}, 'supplementary:paid_fen', 100000),
@@ -1041,9 +1124,7 @@ async def run(args: argparse.Namespace) -> int:
             raise SystemExit("pgbench's persons do not have consecutive ids")
         script = workdir / "settle.sql"
         script.write_text(
-            PGBENCH_SCRIPT.format(
-                pmin=min(pids), pmax=max(pids), year=YEAR, year_offset=YEAR - 1900, policy=policy
-            )
+            pgbench_script(min(pids), max(pids), YEAR, policy)
         )
         bills = Bills(rng, items, args.lines)
         ids = [p for p, _ in persons]

@@ -1,5 +1,6 @@
-"""The money types' fast path (app/types.py) accepts, rejects and converts exactly as the general
-path does: same integer, or the same error message; and so does its memo of converted texts."""
+"""The money types (app/types.py) answer a text they have seen before from a memo: it accepts,
+rejects and converts exactly as the general path (app.engine.money.parse_scaled of the value's
+text, in range) does: same integer, or the same error message."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Services call :func:`record` during the request; the entries wait in ``session.info``. A
 ``before_commit`` hook makes each entry's canonical JSON (:func:`entry_body`) and inserts the
 entries into ``audit_pending`` (a hot path may instead stage its entry inside a statement of its
-own: :data:`STAGE_ONE`, :func:`staged_params`); at ``COMMIT`` a deferred trigger in the
+own, with the parameters :func:`staged_params` gives: the settle path's insert,
+``app.settlement.repository``); at ``COMMIT`` a deferred trigger in the
 database (migration 0006) takes one advisory lock that serializes appends, reads the last hash
 and moves each entry into ``audit_log`` with its hash. The lock is held only from there to the
 end of the commit, so the chain is strictly ordered (ids are drawn while it is held) without
@@ -35,7 +36,6 @@ from .models import AuditEntry
 
 __all__ = [
     "GENESIS",
-    "STAGE_ONE",
     "Broken",
     "entry_body",
     "entry_hash",
@@ -128,15 +128,6 @@ def record(
     session.sync_session.info.setdefault(_PENDING, []).append(entry)
 
 
-STAGE_ONE = (
-    "INSERT INTO audit_pending (lock_key, entry, body)"
-    " VALUES (:audit_lock_key, CAST(:audit_entry AS jsonb), :audit_body)"
-)
-"""SQL that stages one audit entry from :func:`staged_params`, for a hot path that writes its
-entry inside a statement of its own instead of a statement at commit (one round trip fewer). It
-is chained at COMMIT like any other, after entries staged earlier in the transaction."""
-
-
 def staged_params(
     actor: Caller | None,
     action: str,
@@ -144,7 +135,14 @@ def staged_params(
     entity_id: str,
     details: dict[str, Any] | None = None,
 ) -> dict[str, object]:
-    """The parameters of :data:`STAGE_ONE` for one entry (as :func:`record` would queue it)."""
+    """One entry (as :func:`record` would queue it) as the parameters of a row of
+    ``audit_pending``, for a hot path that stages its entry inside a statement of its own
+    instead of the statement this module runs at commit (one round trip fewer)::
+
+        INSERT INTO audit_pending (lock_key, entry, body)
+        VALUES (:audit_lock_key, CAST(:audit_entry AS jsonb), :audit_body)
+
+    It is chained at COMMIT like any other, after entries staged earlier in the transaction."""
     entry, body = _staged(
         _entry(actor, action, entity_type, entity_id, details), dt.datetime.now(dt.UTC)
     )

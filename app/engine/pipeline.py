@@ -1,7 +1,12 @@
 """The engine as one function: classify the bill, apply the policy's layers in order.
 
 Pure: the same inputs always give the same output, so a settlement can be replayed from stored
-rows. Invariants are checked with :func:`ensure` (a violation is a bug, never bad input).
+rows. Invariants are checked with :func:`ensure` (a violation is a bug, never bad input: the
+service attaches the inputs and app.errors answers 500 ``invariant_violation``).
+
+The third of the four files a settlement passes through (``app/settlement/endpoints.py`` →
+``service.py`` → here → ``repository.py``): the service resolves a :class:`Claim`, the policy in
+force and the person-year's accumulators, and stores the :class:`Settlement` returned.
 """
 
 from __future__ import annotations

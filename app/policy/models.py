@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Date, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
@@ -23,5 +24,5 @@ class PolicyVersion(Base):
     region_code: Mapped[str] = mapped_column(String(6))
     effective_from: Mapped[dt.date] = mapped_column(Date)
     content_hash: Mapped[str] = mapped_column(String(64))
-    document: Mapped[dict] = mapped_column(JSONB)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONB)
     published_at: Mapped[dt.datetime] = mapped_column(TIMESTAMPTZ, server_default=func.now())

@@ -1,4 +1,12 @@
-"""Settlement endpoints (API.md "Settlement"): thin; parse, authorize, call one service function."""
+"""Settlement endpoints (API.md "Settlement"): thin; parse, authorize, call one service function.
+
+One settlement (``POST /v1/settlements``) passes through four files: :func:`create` here (the
+body read in pydantic's JSON mode, the caller authorized) → ``service.settle_bill`` (locks,
+reads, checks, the audit entry) → ``app.engine.settle`` (``app/engine/pipeline.py``: the
+calculation) → ``repository`` (its two statements). The request's transaction commits after
+:func:`create` returns and before the answer is sent (``app.db.session.get_session``); the
+metrics count the settlement once the status is known (``app.metrics``).
+"""
 
 from __future__ import annotations
 

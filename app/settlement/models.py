@@ -133,7 +133,7 @@ class SettlementLayer(Base):
     base_fen: Mapped[int] = mapped_column(BigInteger)
     paid_fen: Mapped[int] = mapped_column(BigInteger)
     left_fen: Mapped[int] = mapped_column(BigInteger)
-    params: Mapped[dict] = mapped_column(JSONB)
+    params: Mapped[dict[str, str | None]] = mapped_column(JSONB)
     rule: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
 

@@ -1,14 +1,24 @@
-"""Storage for settlements: locks, accumulators, append-only inserts, reads. Never commits.
+"""Storage for settlements: locks, reads, append-only inserts. Never commits.
 
-The settle path is the hot path, so it is two hand-written statements rather than one ORM call
-per table (see bench/README.md): one takes the bill lock, reads every registry fact the bill
-needs, then takes the person-year lock and reads the bill's history and the person-year's
-accumulators (:func:`lock_and_read`); one writes the settlement, its layers, its lines and the
-accumulator deltas (:func:`insert_settlement`). PostgreSQL (READ COMMITTED) takes a snapshot when
-a statement starts, so what must see the previous lock holder's commit is read by a statement
-that starts after the lock is held: inside the database function ``settlement_lock_state``
-(``sql/settlement_lock_state.sql`` beside this module, loaded by migration 0008), whose
-statements each take a new snapshot.
+The last of the four files a settlement passes through: ``endpoints.create`` (HTTP) →
+``service.settle_bill`` (the checks, the engine call, the audit entry) → ``app.engine.settle``
+(the pure calculation) → here. The settle path runs two statements, written out below rather
+than one ORM call per table (bench/README.md):
+
+1. :data:`_LOCK_AND_READ` (:func:`lock_and_read`): take the bill's advisory lock, read every
+   registry fact the bill needs, then, in the database function ``settlement_lock_state``
+   (``sql/settlement_lock_state.sql``), take the person-year's lock and read the bill's history
+   and the person-year's accumulators. PostgreSQL (READ COMMITTED) takes a snapshot when a
+   statement starts, so what must see the previous lock holder's commit is read by a statement
+   that starts after the lock is held; a PL/pgSQL function's statements each take a new one,
+   which saves a round trip.
+2. :data:`_INSERT_SETTLEMENT` (:func:`insert_settlement`): in one statement, every table a
+   settlement writes: ``settlements``, ``settlement_layers``, ``settlement_item_lists``,
+   ``audit_pending`` (its audit entry, chained at COMMIT) and ``accumulators``.
+
+The person-year lock key is one SQL function, ``person_year_lock_key``
+(``sql/person_year_lock_key.sql``), which the settle path and a reversal
+(:func:`lock_person_year`) both call. The SQL files are loaded by migrations (0010).
 """
 
 from __future__ import annotations
@@ -26,7 +36,6 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.audit.service import STAGE_ONE
 from app.engine import BillLine
 from app.engine import Settlement as Computed
 
@@ -48,12 +57,6 @@ __all__ = [
     "settlements_of_bill",
 ]
 
-_YEAR_BITS = 12  # person-year lock key: person_id * 4096 + (year - 1900), always positive
-
-
-def person_year_key(person_id: int, year: int) -> int:
-    return (person_id << _YEAR_BITS) + (year - 1900)
-
 
 def bill_key(hospital_code: str, bill_no: str) -> int:
     """Negative, so a bill key never meets a person-year key."""
@@ -61,11 +64,13 @@ def bill_key(hospital_code: str, bill_no: str) -> int:
     return -(int.from_bytes(digest, "big") >> 1) - 1
 
 
+_LOCK_PERSON_YEAR = text("SELECT pg_advisory_xact_lock(person_year_lock_key(:person_id, :year))")
+
+
 async def lock_person_year(session: AsyncSession, person_id: int, year: int) -> None:
-    """Serialize settlements and reversals of one person-year until the transaction ends."""
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(:k)"), {"k": person_year_key(person_id, year)}
-    )
+    """Serialize settlements and reversals of one person-year until the transaction ends: the
+    lock the settle path takes in ``settlement_lock_state``, by the same key function."""
+    await session.execute(_LOCK_PERSON_YEAR, {"person_id": person_id, "year": year})
 
 
 async def lock_bill(session: AsyncSession, hospital_code: str, bill_no: str) -> None:
@@ -96,8 +101,9 @@ class BillFacts:
     catalog: dict[str, CatalogFacts]  # the bill's codes valid on the discharge date
 
 
+# What the registries say about a bill: one row, whether or not the hospital and person exist.
 _FACTS = """
-SELECT {bill_lock}
+SELECT
   h.level AS hospital_level, h.county_code AS hospital_county_code,
   coalesce(h.designated, false) AS hospital_designated,
   p.id AS person_id, p.county_code AS person_county_code,
@@ -117,14 +123,17 @@ CROSS JOIN LATERAL (
   WHERE i.code = ANY(CAST(:codes AS varchar[])) AND i.valid_from <= :day
     AND (i.valid_to IS NULL OR i.valid_to >= :day)) AS cat
 """
-_READ_FACTS = text(_FACTS.format(bill_lock=""))
-# The bill lock is taken in the inner query (OFFSET 0 keeps it a separate step); the person-year
-# lock, which needs the person's id, and the state read after it, in a lateral call that can only
-# run on the inner row: bill, then person-year, the one lock order.
+_READ_FACTS = text(_FACTS)
+# The facts above, with the bill lock taken beside them in a query of their own (OFFSET 0 keeps
+# it a separate step); then the person-year lock, which needs the person's id, and the state
+# read after it, in a lateral call that can only run on that query's row: bill, then
+# person-year, the one lock order.
 _LOCK_AND_READ = text(
-    "SELECT f.*, st.* FROM ("
-    + _FACTS.format(bill_lock="pg_advisory_xact_lock(:bill_key) AS bill_locked,")
-    + """OFFSET 0) AS f
+    f"""
+SELECT f.*, st.*
+FROM (SELECT pg_advisory_xact_lock(:bill_key) AS bill_locked, facts.*
+      FROM ({_FACTS}) AS facts
+      OFFSET 0) AS f
 CROSS JOIN LATERAL settlement_lock_state(:hospital_code, :bill_no, f.person_id, :year) AS st
 """
 )
@@ -265,8 +274,10 @@ async def settlements_of_bill(
     return [(s, r) for s, r in rows]
 
 
-# One statement: the settlement row, its layers (unnest of column arrays), its lines (one JSON
-# document, migration 0005), its audit entry (staged; chained at COMMIT), and the
+# One statement, every table a settlement writes: the settlement row, its layers (unnest of
+# column arrays), its lines (one JSON document, migration 0005), its audit entry (staged in
+# audit_pending with app.audit.service.staged_params, chained into audit_log at COMMIT by
+# migration 0006's trigger, like the entries app.audit.service.record queues), and the
 # accumulator deltas added with INSERT … ON CONFLICT DO UPDATE. A unique violation on
 # (hospital_code, bill_no, generation), the backstop, fails the whole statement.
 _INSERT_SETTLEMENT = text(
@@ -299,7 +310,8 @@ WITH s AS (
   INSERT INTO settlement_item_lists (settlement_id, items)
   SELECT s.id, CAST(:items AS jsonb) FROM s
 ), audited AS (
-  {audit}
+  INSERT INTO audit_pending (lock_key, entry, body)
+  VALUES (:audit_lock_key, CAST(:audit_entry AS jsonb), :audit_body)
 ), accumulated AS (
   INSERT INTO accumulators AS a (person_id, year, key, amount_fen)
   SELECT :person_id, :accumulator_year, d.key, d.amount_fen
@@ -307,7 +319,7 @@ WITH s AS (
   ON CONFLICT (person_id, year, key) DO UPDATE SET amount_fen = a.amount_fen + excluded.amount_fen
 )
 SELECT settled_at FROM s
-""".replace("{audit}", STAGE_ONE)
+"""
 )
 
 

@@ -1,10 +1,17 @@
-"""Settlement request and response bodies (API.md "Settlement")."""
+"""Settlement request and response bodies (API.md "Settlement").
+
+A response is built by a named constructor, from the engine's result
+(:meth:`SettlementOut.from_engine`) or from the stored rows (:meth:`SettlementOut.from_rows`).
+Its amounts stay integers (fen, basis points) until the response is serialized, when
+:data:`app.types.MoneyOut` and :data:`app.types.RatioOut` write them as yuan and ratio text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
@@ -16,16 +23,24 @@ from app.bounds import (
     QUANTITY_MAX_E3,
     UNIT_PRICE_MAX_E4,
 )
+from app.engine import Claim
+from app.engine import Settlement as Computed
 from app.engine.money import format_e4, format_fen
 from app.types import (
     AdmissionDate,
     DischargeDate,
     Money,
+    MoneyOut,
     Price,
     Quantity,
+    RatioOut,
     Text,
     id_number_problem,
+    mask_id_number,
 )
+
+if TYPE_CHECKING:
+    from .models import Reversal, Settlement, SettlementLayer
 
 __all__ = [
     "ItemIn",
@@ -35,6 +50,7 @@ __all__ = [
     "ReversalIn",
     "SettlementIn",
     "SettlementOut",
+    "Status",
     "TotalsOut",
 ]
 
@@ -241,25 +257,86 @@ class PatientOut(BaseModel):
         description="In county (县域内): the hospital's county is the person's insured county"
     )
 
+    @classmethod
+    def masked(cls, id_number: str, categories: Iterable[str], in_county: bool) -> PatientOut:
+        """The patient as a response shows them: the ID number masked, categories sorted."""
+        return cls(
+            id_number=mask_id_number(id_number), categories=sorted(categories), in_county=in_county
+        )
+
+
+class FenTotals(Protocol):
+    """How a bill total splits, in fen: the engine's ``Totals`` and a stored ``settlements`` row
+    carry these integers by the same names."""
+
+    @property
+    def total_fen(self) -> int: ...
+    @property
+    def hospital_borne_fen(self) -> int: ...
+    @property
+    def full_self_pay_fen(self) -> int: ...
+    @property
+    def over_limit_fen(self) -> int: ...
+    @property
+    def pre_self_pay_fen(self) -> int: ...
+    @property
+    def in_policy_fen(self) -> int: ...
+
+
+class FenLayer(Protocol):
+    """One payment layer, in fen: the engine's ``LayerLine`` (``params`` as pairs) and a stored
+    ``settlement_layers`` row (``params`` as a JSON object) carry these by the same names."""
+
+    @property
+    def layer(self) -> str: ...
+    @property
+    def fund_code(self) -> str: ...
+    @property
+    def fund_name(self) -> str: ...
+    @property
+    def base_fen(self) -> int: ...
+    @property
+    def paid_fen(self) -> int: ...
+    @property
+    def left_fen(self) -> int: ...
+    @property
+    def params(self) -> Mapping[str, str | None] | Iterable[tuple[str, str | None]]: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+
 
 class TotalsOut(BaseModel):
     """How the bill total splits before the funds pay (amounts in yuan)."""
 
-    total: str = Field(description="Bill total (医疗总费用)", examples=["20000.00"])
-    hospital_borne: str = Field(
+    total: MoneyOut = Field(description="Bill total (医疗总费用)", examples=["20000.00"])
+    hospital_borne: MoneyOut = Field(
         description="Non-compliant charges borne by the hospital (不合规费用)", examples=["0.00"]
     )
-    full_self_pay: str = Field(
+    full_self_pay: MoneyOut = Field(
         description="Full self-pay (全自费): grade C items, outside the catalogue's scope",
         examples=["1000.00"],
     )
-    over_limit: str = Field(description="Above the price cap (超限价自付)", examples=["0.00"])
-    pre_self_pay: str = Field(
+    over_limit: MoneyOut = Field(description="Above the price cap (超限价自付)", examples=["0.00"])
+    pre_self_pay: MoneyOut = Field(
         description="Pre-self-pay of grade B items (乙类先行自付)", examples=["500.00"]
     )
-    in_policy: str = Field(
+    in_policy: MoneyOut = Field(
         description="In-policy amount (政策范围内费用) the layers work on", examples=["18500.00"]
     )
+
+    @classmethod
+    def of(cls, totals: FenTotals) -> TotalsOut:
+        """From the engine's ``Totals`` or a stored settlement row."""
+        return cls(
+            total=totals.total_fen,
+            hospital_borne=totals.hospital_borne_fen,
+            full_self_pay=totals.full_self_pay_fen,
+            over_limit=totals.over_limit_fen,
+            pre_self_pay=totals.pre_self_pay_fen,
+            in_policy=totals.in_policy_fen,
+        )
 
 
 class LayerOut(BaseModel):
@@ -274,11 +351,13 @@ class LayerOut(BaseModel):
     fund_name: str = Field(
         description="Fund name (基金名称)", examples=["城乡居民基本医疗保险基金"]
     )
-    base: str = Field(
+    base: MoneyOut = Field(
         description="What this layer considered (计算基数), yuan", examples=["18500.00"]
     )
-    paid: str = Field(description="What this fund pays (基金支付), yuan", examples=["14640.00"])
-    left: str = Field(
+    paid: MoneyOut = Field(
+        description="What this fund pays (基金支付), yuan", examples=["14640.00"]
+    )
+    left: MoneyOut = Field(
         description="Left for the next layers after this one (剩余), yuan", examples=["3860.00"]
     )
     params: dict[str, str | None] = Field(
@@ -291,6 +370,24 @@ class LayerOut(BaseModel):
         description="Why the layer paid nothing (e.g. not eligible), else null"
     )
 
+    @classmethod
+    def of(cls, line: FenLayer) -> LayerOut:
+        """From one of the engine's ``LayerLine`` or a stored layer row."""
+        return cls(
+            layer=line.layer,
+            fund_code=line.fund_code,
+            fund_name=line.fund_name,
+            base=line.base_fen,
+            paid=line.paid_fen,
+            left=line.left_fen,
+            params=dict(line.params),
+            rule=line.rule,
+            reason=line.reason,
+        )
+
+
+Status = Literal["preview", "settled", "reversed"]
+
 
 class SettlementOut(BaseModel):
     """A settlement (结算单) or a preview (预结算) of one bill."""
@@ -298,9 +395,7 @@ class SettlementOut(BaseModel):
     settlement_id: uuid.UUID | None = Field(
         description="Settlement id (结算流水号); null for a preview"
     )
-    status: Literal["preview", "settled", "reversed"] = Field(
-        description="preview (预结算), settled (已结算) or reversed (已撤销)"
-    )
+    status: Status = Field(description="preview (预结算), settled (已结算) or reversed (已撤销)")
     hospital_code: str = Field(description="Hospital code (医疗机构编码)", examples=["H510402001"])
     bill_no: str = Field(description="Bill number (住院号/结算单号)", examples=["ZY2018060001"])
     policy_version: str = Field(
@@ -327,17 +422,84 @@ class SettlementOut(BaseModel):
     patient: PatientOut
     totals: TotalsOut
     layers: list[LayerOut] = Field(description="All payment layers in policy order")
-    fund_paid: str = Field(
+    fund_paid: MoneyOut = Field(
         description="Paid by all funds together (基金支付合计), yuan", examples=["17945.00"]
     )
-    self_pay: str = Field(
+    self_pay: MoneyOut = Field(
         description="What the patient pays at the window (个人自付现金), yuan", examples=["2055.00"]
     )
-    in_policy_self_pay: str = Field(
+    in_policy_self_pay: MoneyOut = Field(
         description="The patient's share of the in-policy amount (政策范围内个人自付), yuan",
         examples=["555.00"],
     )
-    in_policy_self_pay_ratio: str = Field(
+    in_policy_self_pay_ratio: RatioOut = Field(
         description="in_policy_self_pay / in_policy (政策范围内自付比例), 4 decimals",
         examples=["0.0300"],
     )
+
+    @classmethod
+    def from_engine(
+        cls,
+        body: SettlementIn,
+        claim: Claim,
+        computed: Computed,
+        *,
+        accumulator_year: int,
+        status: Literal["preview", "settled"],
+        settlement_id: uuid.UUID | None = None,
+        settled_at: dt.datetime | None = None,
+    ) -> SettlementOut:
+        """What the engine computed for ``body`` (``claim`` is what it was given): a preview, or
+        the settlement just stored as ``settlement_id``."""
+        return cls(
+            settlement_id=settlement_id,
+            status=status,
+            hospital_code=body.hospital_code,
+            bill_no=body.bill_no,
+            policy_version=computed.policy_id,
+            policy_hash=computed.policy_hash,
+            settled_at=settled_at,
+            replaces=body.replaces if settlement_id is not None else None,
+            admission_date=body.admission_date,
+            discharge_date=body.discharge_date,
+            accumulator_year=accumulator_year,
+            patient=PatientOut.masked(body.patient.id_number, claim.categories, claim.in_county),
+            totals=TotalsOut.of(computed.totals),
+            layers=[LayerOut.of(line) for line in computed.layers],
+            fund_paid=computed.fund_paid_fen,
+            self_pay=computed.self_pay_fen,
+            in_policy_self_pay=computed.in_policy_self_pay_fen,
+            in_policy_self_pay_ratio=computed.in_policy_self_pay_ratio_bp,
+        )
+
+    @classmethod
+    def from_rows(
+        cls,
+        row: Settlement,
+        layers: Sequence[SettlementLayer],
+        reversal: Reversal | None,
+        id_number: str,
+    ) -> SettlementOut:
+        """A stored settlement: its row, its layer rows in position order, its reversal if any,
+        and the person's ID number."""
+        return cls(
+            settlement_id=row.id,
+            status="reversed" if reversal is not None else "settled",
+            hospital_code=row.hospital_code,
+            bill_no=row.bill_no,
+            policy_version=row.policy_version,
+            policy_hash=row.policy_hash,
+            settled_at=row.settled_at,
+            reversed_at=reversal.reversed_at if reversal is not None else None,
+            replaces=row.replaces_id,
+            admission_date=row.admission_date,
+            discharge_date=row.discharge_date,
+            accumulator_year=row.accumulator_year,
+            patient=PatientOut.masked(id_number, row.categories, row.in_county),
+            totals=TotalsOut.of(row),
+            layers=[LayerOut.of(line) for line in layers],
+            fund_paid=row.fund_paid_fen,
+            self_pay=row.self_pay_fen,
+            in_policy_self_pay=row.in_policy_self_pay_fen,
+            in_policy_self_pay_ratio=row.in_policy_self_pay_ratio_bp,
+        )

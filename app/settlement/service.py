@@ -1,18 +1,24 @@
 """Settlement use cases: preview, settle, reverse, read, look up. Never commits.
 
 Functional core, imperative shell: this module gathers the inputs (hospital, person, categories,
-catalogue, policy, accumulators), calls the pure engine, and stores what it returns.
+catalogue, policy, accumulators), calls the pure engine, and stores what it returns. One
+settlement passes through four files: ``endpoints.create`` (HTTP: authorize, call
+:func:`settle_bill`; the request commits after it returns) → :func:`settle_bill` here (the
+locks and reads, the checks, the engine call, the audit entry) → ``app.engine.settle`` (the
+calculation: pure, no I/O) → ``repository`` (the two statements: :func:`repository.lock_and_read`,
+:func:`repository.insert_settlement`). The response is built from what the engine returned
+(``SettlementOut.from_engine``), or, for a replay, from the stored rows
+(``SettlementOut.from_rows``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_text  # what json.dumps uses for str
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,23 +29,20 @@ from app.bounds import BILL_MAX_FEN, PERSON_YEAR_MAX_FEN, PERSON_YEAR_TOTAL_KEY
 from app.engine import (
     BillLine,
     Claim,
-    LayerLine,
+    InvariantViolation,
     Policy,
-    Totals,
     expected_amount_fen,
     format_fen,
-    format_ratio_bp,
     settle,
 )
 from app.engine import Settlement as Computed
-from app.engine.report import layer_dict, settlement_dict, totals_dict
 from app.errors import Conflict, NotFound, Unprocessable
 from app.policy.store import PolicyStore
 from app.registry.models import Person
 from app.types import mask_id_number
 
 from . import repository as repo
-from .models import Reversal, Settlement, SettlementLayer
+from .models import Reversal, Settlement
 from .schemas import ReversalIn, SettlementIn, SettlementOut
 
 __all__ = ["find_active", "get", "preview", "reverse", "settle_bill"]
@@ -248,87 +251,24 @@ def canonical_json(body: SettlementIn) -> str:
     )
 
 
-def _out_from_computed(
-    body: SettlementIn,
-    prepared: Prepared,
-    computed: Computed,
-    *,
-    status: str,
-    settlement_id: uuid.UUID | None,
-    settled_at: dt.datetime | None,
-) -> SettlementOut:
-    data: dict[str, Any] = settlement_dict(computed)
-    data.pop("accumulator_deltas")
-    return SettlementOut(
-        settlement_id=settlement_id,
-        status=status,  # type: ignore[arg-type]
-        hospital_code=body.hospital_code,
-        bill_no=body.bill_no,
-        settled_at=settled_at,
-        replaces=body.replaces if settlement_id is not None else None,
-        admission_date=body.admission_date,
-        discharge_date=body.discharge_date,
-        accumulator_year=prepared.year,
-        patient={
-            "id_number": mask_id_number(body.patient.id_number),
-            "categories": sorted(prepared.claim.categories),
-            "in_county": prepared.claim.in_county,
-        },
-        **data,
-    )
-
-
-def _out_from_row(
-    row: Settlement, layers: list[SettlementLayer], reversal: Reversal | None, id_number: str
-) -> SettlementOut:
-    totals = Totals(
-        row.total_fen,
-        row.hospital_borne_fen,
-        row.full_self_pay_fen,
-        row.over_limit_fen,
-        row.pre_self_pay_fen,
-        row.in_policy_fen,
-    )
-    return SettlementOut(
-        settlement_id=row.id,
-        status="reversed" if reversal is not None else "settled",
-        hospital_code=row.hospital_code,
-        bill_no=row.bill_no,
-        policy_version=row.policy_version,
-        policy_hash=row.policy_hash,
-        settled_at=row.settled_at,
-        reversed_at=reversal.reversed_at if reversal is not None else None,
-        replaces=row.replaces_id,
-        admission_date=row.admission_date,
-        discharge_date=row.discharge_date,
-        accumulator_year=row.accumulator_year,
-        patient={
-            "id_number": mask_id_number(id_number),
-            "categories": sorted(row.categories),
-            "in_county": row.in_county,
-        },
-        totals=totals_dict(totals),
-        layers=[
-            layer_dict(
-                LayerLine(
-                    x.layer,
-                    x.fund_code,
-                    x.fund_name,
-                    x.base_fen,
-                    x.paid_fen,
-                    x.left_fen,
-                    tuple(x.params.items()),
-                    x.rule,
-                    x.reason,
-                )
-            )
-            for x in layers
-        ],
-        fund_paid=format_fen(row.fund_paid_fen),
-        self_pay=format_fen(row.self_pay_fen),
-        in_policy_self_pay=format_fen(row.in_policy_self_pay_fen),
-        in_policy_self_pay_ratio=format_ratio_bp(row.in_policy_self_pay_ratio_bp),
-    )
+def _compute(prepared: Prepared, accumulators: Mapping[str, int], id_number: str) -> Computed:
+    """The engine on the prepared claim. An invariant it finds broken is a bug: the exception
+    carries what the error handler logs to reproduce it (``InvariantViolation.context``)."""
+    try:
+        return settle(prepared.claim, prepared.policy, accumulators)
+    except InvariantViolation as exc:
+        claim = prepared.claim
+        exc.context = {
+            "policy": prepared.policy.id,
+            "person": mask_id_number(id_number),
+            "lines": len(claim.lines),
+            "level": claim.level,
+            "in_county": claim.in_county,
+            "referral": claim.referral,
+            "categories": sorted(claim.categories),
+            "accumulators": dict(sorted(accumulators.items())),
+        }
+        raise
 
 
 async def preview(
@@ -340,10 +280,10 @@ async def preview(
     )
     prepared = await _prepare(session, body, policies, facts)
     accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
-    computed = settle(prepared.claim, prepared.policy, accumulators)
+    computed = _compute(prepared, accumulators, body.patient.id_number)
     _deltas(computed, accumulators, prepared.year)  # the person-year bound, as settling would
-    return _out_from_computed(
-        body, prepared, computed, status="preview", settlement_id=None, settled_at=None
+    return SettlementOut.from_engine(
+        body, prepared.claim, computed, accumulator_year=prepared.year, status="preview"
     )
 
 
@@ -388,7 +328,7 @@ async def settle_bill(
     _check_replaces(body, state.last_id)
     prepared = await _prepare(session, body, policies, facts)
     person_id = prepared.person_id
-    computed = settle(prepared.claim, prepared.policy, state.accumulators)
+    computed = _compute(prepared, state.accumulators, body.patient.id_number)
     deltas = _deltas(computed, state.accumulators, year)
     settlement_id = uuid.uuid4()
     audit = staged_params(
@@ -443,10 +383,11 @@ async def settle_bill(
         format_fen(computed.fund_paid_fen),
         format_fen(computed.self_pay_fen),
     )
-    out = _out_from_computed(
+    out = SettlementOut.from_engine(
         body,
-        prepared,
+        prepared.claim,
         computed,
+        accumulator_year=year,
         status="settled",
         settlement_id=settlement_id,
         settled_at=settled_at,
@@ -499,8 +440,8 @@ async def _read(session: AsyncSession, row: Settlement, reversal: Reversal | Non
     if reversal is None:
         reversal = await session.scalar(select(Reversal).where(Reversal.settlement_id == row.id))
     id_number = await session.scalar(select(Person.id_number).where(Person.id == row.person_id))
-    layers = list(await repo.layers_of(session, row.id))
-    return _out_from_row(row, layers, reversal, id_number or "")
+    layers = await repo.layers_of(session, row.id)
+    return SettlementOut.from_rows(row, layers, reversal, id_number or "")
 
 
 async def get(session: AsyncSession, caller: Caller, settlement_id: uuid.UUID) -> SettlementOut:

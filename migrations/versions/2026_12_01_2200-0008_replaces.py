@@ -8,8 +8,10 @@ bill's first settlement and for settlements stored before this revision).
 ``settlement_lock_state()`` now also returns ``last_id``, the bill's latest settlement: when no
 settlement of the bill is active, it is the one a ``replaces`` must name.
 
-The function's body lives in ``app/settlement/sql/settlement_lock_state.sql``, beside the
-repository that calls it; this revision loads it as it stands in the tree it ships with.
+The function's body is ``sql/0008_settlement_lock_state.sql`` beside this file: the version
+this revision creates, kept as it was when a later revision (0010) changed the function, whose
+body as the code calls it now lives beside the repository
+(``app/settlement/sql/settlement_lock_state.sql``).
 
 Hand-written.
 
@@ -33,7 +35,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _HERE = Path(__file__).resolve().parent
-_LOCK_STATE_SQL = _HERE.parents[1] / "app" / "settlement" / "sql" / "settlement_lock_state.sql"
+_LOCK_STATE_SQL = _HERE / "sql" / "0008_settlement_lock_state.sql"
 _DROP = "DROP FUNCTION settlement_lock_state(text, text, bigint, integer)"
 
 

@@ -104,17 +104,17 @@ class Case:
         return policy
 
 
-def yuan(text: Any, what: str = "amount") -> int:
-    """A quoted yuan string → fen (a float in a case file is an error: it may not be exact)."""
-    if not isinstance(text, str):
-        raise CaseError(f"{what} must be a quoted string, got {text!r}")
-    return parse_scaled(text, 2)
-
-
 def _scaled(text: Any, places: int, what: str) -> int:
+    """A quoted decimal string, by the one parser (a float in a case file is an error: it may
+    not be exact)."""
     if not isinstance(text, str):
         raise CaseError(f"{what} must be a quoted string, got {text!r}")
     return parse_scaled(text, places)
+
+
+def yuan(text: Any, what: str = "amount") -> int:
+    """A quoted yuan string → fen."""
+    return _scaled(text, 2, what)
 
 
 def _date(value: Any, name: str) -> dt.date:

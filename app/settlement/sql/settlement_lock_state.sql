@@ -7,16 +7,18 @@
 -- With person NULL (no such person) no person-year is locked and the accumulators are empty;
 -- the bill's history is still read.
 --
--- Loaded by migration 0008 (which replaced 0007's version, adding last_id).
-CREATE FUNCTION settlement_lock_state(hospital text, bill text, person bigint, year_ integer)
+-- Loaded by migration 0010 (which replaced 0008's version, migrations/versions/sql/, to take
+-- the lock by person_year_lock_key, person_year_lock_key.sql beside this file). A change to
+-- this file needs a migration that loads it again and keeps the version it replaces.
+CREATE OR REPLACE FUNCTION settlement_lock_state(hospital text, bill text, person bigint,
+                                                 year_ integer)
 RETURNS TABLE (generations bigint, active_id uuid, active_request_hash text, last_id uuid,
                accumulator_keys text[], accumulator_amounts bigint[])
 LANGUAGE plpgsql VOLATILE AS $$
 #variable_conflict use_column
 BEGIN
   IF person IS NOT NULL THEN
-    -- the key of app.settlement.repository.person_year_key
-    PERFORM pg_advisory_xact_lock((person << 12) + (year_ - 1900));
+    PERFORM pg_advisory_xact_lock(person_year_lock_key(person, year_));
   END IF;
   RETURN QUERY
   SELECT h.generations, h.active_id, h.active_request_hash, h.last_id, a.keys, a.amounts
