@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 lint: venv
 	$(VENV)/bin/ruff check app tests examples clients/generate.py
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy --strict app
 
 test: lint
 	$(VENV)/bin/pytest -q --cov=app/engine --cov-branch --cov-report=term

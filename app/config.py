@@ -1,7 +1,8 @@
 """Settings: the only code that reads the environment.
 
-Names follow the public contract (API.md): ``DATABASE_URL``, ``DATABASE_READ_URL`` and ``PORT``
-are unprefixed; everything else is ``ONESTOP_*``. Business numbers never live here.
+Names follow the public contract (docs/api.md "Configuration"): ``DATABASE_URL``,
+``DATABASE_READ_URL`` and ``PORT`` are unprefixed; everything else is ``ONESTOP_*``. Business
+numbers never live here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Pydantic field types at the HTTP edge: money, dates and codes as the contract writes them.
 
-RULEBOOK §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit prices
-up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit. Only
-plain decimals, the whole text: ASCII digits ``0-9`` with at most one ``.``; no exponent, no
+docs/rules.md §1: amounts are accepted as strings or JSON numbers with at most 2 decimals (unit
+prices up to 4, quantities up to 3, ratios up to 4) and held as integers in their smallest unit.
+Only plain decimals, the whole text: ASCII digits ``0-9`` with at most one ``.``; no exponent, no
 spaces or trailing newline, no other scripts' digits (``٥``, ``５``, which ``int()`` would read).
 
 A JSON number is taken by the text the client wrote: request bodies are read with :func:`loads`

@@ -270,7 +270,7 @@ def insert_into(table: Table, values: Mapping[str, str]) -> str:
 
 
 def settlement_row(**values: str) -> dict[str, str]:
-    """A benchmark settlement of a 20000.00 bill (RULEBOOK §7 example 1's figures), columns as
+    """A benchmark settlement of a 20000.00 bill (docs/rules.md §7 example 1's figures), columns as
     SQL expressions; ``values`` adds or replaces some."""
     return {
         "id": "gen_random_uuid()",

@@ -154,7 +154,7 @@ async def test_his_discharge_example_settles_recovers_and_prints_the_slip(
     assert f"settlement_id   {stored['settlement_id']}" in out
     assert DEMO_PATIENT not in out and "5104**********0014" in out
 
-    # RULEBOOK §7 example 1 (API.md): 张三, registered poor, first settlement of 2018.
+    # docs/rules.md §7 example 1: 张三, registered poor, first settlement of 2018.
     figures = slip_figures(out)
     assert figures == {
         "total": "20000.00",

@@ -1,4 +1,4 @@
-"""Classifying a bill's lines (RULEBOOK §3), per line and then summed.
+"""Classifying a bill's lines (docs/rules.md §3), per line and then summed.
 
 Grade, 乙类 ratio and price cap come from the service's catalogue, never from the bill; the
 service resolves them before calling the engine. Per line, in this order: hospital-borne (不合规)

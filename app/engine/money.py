@@ -1,7 +1,7 @@
 """Exact money and ratios: integer fen, ratios in basis points (1/10000), one rounding rule.
 
-RULEBOOK §1: amounts are yuan with 2 decimals, unit prices up to 4, quantities up to 3, ratios up
-to 4. Everything is held as an integer in its smallest unit so that the engine never touches a
+docs/rules.md §1: amounts are yuan with 2 decimals, unit prices up to 4, quantities up to 3, ratios
+up to 4. Everything is held as an integer in its smallest unit so that the engine never touches a
 float and never needs a Decimal context:
 
 - money: ``*_fen`` (1/100 yuan)

@@ -1,4 +1,4 @@
-"""Reconciliation endpoints (API.md "Reconciliation"): thin; parse, call one service function.
+"""Reconciliation endpoints (docs/api.md "Reconciliation"): thin; parse, call one service function.
 
 Agency and admin keys see every hospital (``hospital_code`` narrows); a hospital key sees its own
 (``hospital_code`` defaults to it; another hospital's code is 403).

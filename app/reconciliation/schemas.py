@@ -1,4 +1,4 @@
-"""Reconciliation request and response bodies (API.md "Reconciliation").
+"""Reconciliation request and response bodies (docs/api.md "Reconciliation").
 
 Amounts are 2-decimal strings, in requests too (``paid`` of a check). Figures of a reversal are
 negative (it takes back what its settlement paid), so every net figure is the plain sum of the

@@ -1,4 +1,4 @@
-"""Registry request and response bodies (API.md "Registries")."""
+"""Registry request and response bodies (docs/api.md "Registries")."""
 
 from __future__ import annotations
 

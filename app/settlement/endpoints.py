@@ -1,4 +1,5 @@
-"""Settlement endpoints (API.md "Settlement"): thin; parse, authorize, call one service function.
+"""Settlement endpoints (docs/api.md "Settlement"): thin; parse, authorize, call one service
+function.
 
 One settlement (``POST /v1/settlements``) passes through four files: :func:`create` here (the
 body read in pydantic's JSON mode, the caller authorized) → ``service.settle_bill`` (locks,

@@ -1,4 +1,4 @@
-"""Settlement request and response bodies (API.md "Settlement").
+"""Settlement request and response bodies (docs/api.md "Settlement").
 
 A response is built by a named constructor, from the engine's result
 (:meth:`SettlementOut.from_engine`) or from the stored rows (:meth:`SettlementOut.from_rows`).

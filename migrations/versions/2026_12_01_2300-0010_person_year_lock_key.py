@@ -17,7 +17,7 @@ way, and points this revision at it.
 Hand-written.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | Sequence[str] | None = "0008"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,7 +6,7 @@ else uses (:func:`bill_no`) and, where it reads figures over every hospital or c
 database of its own (:func:`own_app`). Those numbers come from ``tests/support.py``: a counter
 and a seeded generator, never the system's randomness.
 
-The default bill of :func:`make_bill` is RULEBOOK §7 example 1 written with the demo catalogue
+The default bill of :func:`make_bill` is docs/rules.md §7 example 1 written with the demo catalogue
 (as ``examples/demo-bill.json``)::
 
     XC01 丙类            1000.00 × 1   = 1000.00  → full self-pay 1000.00

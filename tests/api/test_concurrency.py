@@ -1,5 +1,5 @@
-"""Concurrent settlements and reversals (RULEBOOK §6: no annual cap is ever exceeded, whatever the
-order or concurrency; settle → reverse restores every accumulator exactly).
+"""Concurrent settlements and reversals (docs/rules.md §6: no annual cap is ever exceeded, whatever
+the order or concurrency; settle → reverse restores every accumulator exactly).
 
 Requests run concurrently on one event loop through the ASGI app, each in its own database
 transaction, so they really race in PostgreSQL.
@@ -215,7 +215,7 @@ async def test_concurrent_posts_of_one_bill_settle_once(
         )
         == 1
     )
-    # accumulators touched once: example 1's basic payment (RULEBOOK §7: 14640.00), not 8 of them
+    # accumulators touched once: example 1's basic payment (docs/rules.md §7: 14640.00), not 8x
     rows = await accumulator_rows(engine, person, 2018)
     assert rows["basic:paid_fen"] == 1464000
     assert rows == await active_deltas(engine, person, 2018)

@@ -53,7 +53,7 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
             person = await new_person(c, ["registered_poor"])
             created = await settle(c, make_bill(bill_no(), person))
             assert created.status_code == 201, created.text
-            assert created.json()["self_pay"] == "2055.00"  # RULEBOOK §7 example 1
+            assert created.json()["self_pay"] == "2055.00"  # docs/rules.md §7 example 1
             sid = created.json()["settlement_id"]
             reversed_ = await c.post(
                 f"/v1/settlements/{sid}/reversal", headers=headers("demo-H510402001")

@@ -1,4 +1,4 @@
-"""Reconciliation over HTTP (API.md "Reconciliation", issue 5).
+"""Reconciliation over HTTP (docs/api.md "Reconciliation", issue 5).
 
 The database is shared by the test session, so every test registers its own hospitals (and
 persons) and reads only them. Settlements go through the API; to place events on chosen days the

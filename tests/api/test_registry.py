@@ -1,5 +1,5 @@
-"""Registries (API.md "Registries"): PUT creates (201) or replaces (200), GET returns what was put;
-bad input is a 422 naming the field; only admin keys write; API keys."""
+"""Registries (docs/api.md "Registries"): PUT creates (201) or replaces (200), GET returns what was
+put; bad input is a 422 naming the field; only admin keys write; API keys."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ async def test_replaces_settles_again_and_replays_like_any_settlement(client: As
     again = response.json()
     assert again["settlement_id"] != first["settlement_id"]
     assert again["replaces"] == first["settlement_id"]
-    # RULEBOOK example 1 again: the reversal restored the accumulators, so the same figures
+    # docs/rules.md §7 example 1 again: the reversal restored the accumulators, so the same figures
     assert again["fund_paid"] == first["fund_paid"] == "17945.00"
     got = await client.get(
         f"/v1/settlements/{again['settlement_id']}",

@@ -78,7 +78,7 @@ async def revoked_key(client: AsyncClient) -> str:
 
 
 # (name, method, path template, body, expected status per caller)
-# Expected: 401 for none/bad/revoked everywhere; the rest from API.md's role table.
+# Expected: 401 for none/bad/revoked everywhere; the rest from the role table of docs/api.md "Auth".
 MATRIX: list[tuple[str, str, str, str | None, dict[str, int]]] = [
     (
         "put hospital",

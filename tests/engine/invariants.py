@@ -1,4 +1,4 @@
-"""RULEBOOK §6 invariants, checked on every settlement the engine tests produce.
+"""docs/rules.md §6 invariants, checked on every settlement the engine tests produce.
 
 Caps are read from the policy objects, never written here.
 """

@@ -1,4 +1,4 @@
-"""Property tests (RULEBOOK §6) over random bills, people, hospitals and accumulators.
+"""Property tests (docs/rules.md §6) over random bills, people, hospitals and accumulators.
 
 Caps and the tilted target are read from the shipped policy objects, never written here.
 """
@@ -217,7 +217,7 @@ def test_classify_is_the_sum_of_classify_line(lines: list[BillLine]) -> None:
 
 
 def test_classify_line_by_hand() -> None:
-    """RULEBOOK §3 order: hospital-borne beats 丙类, the price cap comes before the 乙类 ratio."""
+    """docs/rules.md §3 order: hospital-borne beats 丙类; the price cap precedes the 乙类 ratio."""
     line = BillLine(
         1,
         "B",

@@ -1,4 +1,4 @@
-"""Basic resident medical insurance (基本医保统筹), RULEBOOK §4 layer 1.
+"""Basic resident medical insurance (基本医保统筹), docs/rules.md §4 layer 1.
 
 ``deductible = min(D[level], in_policy)``; ``paid = min(round((in_policy − deductible) ×
 R[level]), remaining_cap)``. Out of county without referral the ratio drops by a policy amount.

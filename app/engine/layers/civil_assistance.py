@@ -1,4 +1,4 @@
-"""Civil-affairs medical assistance (民政医疗救助), RULEBOOK §4 layer 5.
+"""Civil-affairs medical assistance (民政医疗救助), docs/rules.md §4 layer 5.
 
 Each category has a ratio ``A`` and an annual cap; the person gets their best category (the one
 that pays the most now; ties go to the earlier category in the policy document): ``paid =

@@ -1,4 +1,4 @@
-"""Critical-illness insurance (大病保险), RULEBOOK §4 layer 2.
+"""Critical-illness insurance (大病保险), docs/rules.md §4 layer 2.
 
 The base ``b`` (what basic insurance left) is added to the year's cumulative base ``c``;
 ``paid = min(round(F(c + b) − F(c)), remaining_cap)`` where ``F(x) = Σ ratio × max(0, min(x,

@@ -1,4 +1,4 @@
-"""Supplementary medical insurance (补充医疗保险), RULEBOOK §4 layer 3.
+"""Supplementary medical insurance (补充医疗保险), docs/rules.md §4 layer 3.
 
 For eligible categories (demo: ``registered_poor``): ``paid = min(round(left × S),
 remaining_cap)``. Source: 攀人社发〔2018〕195号 二(二); ``S`` and the cap are policy data.

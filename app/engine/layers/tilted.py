@@ -1,4 +1,4 @@
-"""Tilted payment (倾斜支付), RULEBOOK §4 layer 4.
+"""Tilted payment (倾斜支付), docs/rules.md §4 layer 4.
 
 For eligible categories (demo: ``registered_poor``) treated in their own county: ``target =
 round(in_policy × T)``; ``paid = max(0, left − target)``, so the in-county in-policy self-pay
