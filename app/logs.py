@@ -118,5 +118,8 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": True},
             # pgserver logs every pg_ctl call at INFO.
             "pgserver": {"level": "WARNING"},
+            # asgi-correlation-id warns for every malformed X-Request-ID it replaces: a client's
+            # header, answered with the new id, is not the operator's to fix.
+            "asgi_correlation_id": {"level": "ERROR"},
         },
     }
