@@ -220,7 +220,7 @@ def internal_error_response(request_id: str | None) -> JSONResponse:
 
 
 def _request_id(request: Request) -> str | None:
-    # Set by app.middleware.RequestMiddleware; without it (a bare app), a well-formed header.
+    # Set by the request id middleware (app.context); without it (a bare app), a well-formed header.
     if (request_id := request_id_var.get()) is not None:
         return request_id
     return valid_request_id(request.headers.get("x-request-id"))

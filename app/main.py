@@ -7,6 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 
 from app import __version__, apidoc, health, metrics
@@ -15,6 +16,7 @@ from app.audit import endpoints as audit_endpoints
 from app.auth import endpoints as auth_endpoints
 from app.auth.service import KeyCache
 from app.config import Settings, get_settings
+from app.context import is_request_id, new_request_id
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
 from app.drain import Drain
@@ -95,7 +97,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         queue_s=settings.admission_queue_ms / 1000,
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestMiddleware, drain=drain)  # outermost: sees every response
+    app.add_middleware(RequestMiddleware, drain=drain)  # sees every response
+    # Outermost: the request id is set before anything logs and added to every response.
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name="X-Request-ID",
+        validator=is_request_id,
+        generator=new_request_id,
+        update_request_header=False,
+    )
     app.include_router(health.router)
     app.include_router(metrics.router)
     for router in (
