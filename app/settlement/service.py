@@ -228,7 +228,7 @@ def _request_hash(body: SettlementIn) -> str:
 def canonical_json(body: SettlementIn) -> str:
     """``json.dumps(body.model_dump(mode="json", exclude={"replaces"}), sort_keys=True,
     separators=(",", ":"), ensure_ascii=False)``, written out for the body's fixed shape: the same
-    text, several times faster for a long bill (tests/api/test_settlements.py holds it to the
+    text, several times faster for a long bill (tests/test_request_hash.py holds it to the
     reference). ``replaces`` is an instruction, not the bill's content: it is left out, so a
     replay is recognised with or without it and bodies from before it existed hash as they did."""
     text = _json_text
