@@ -14,10 +14,13 @@ from sqlalchemy import (
     SmallInteger,
     String,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import TIMESTAMPTZ, Base
+
+PSN_NO = text("'P' || lpad(nextval('psn_no_seq')::text, 12, '0')")
 
 __all__ = ["CatalogItem", "Hospital", "Person", "PersonCategory", "PersonEnrolment"]
 
@@ -42,6 +45,8 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    # The national interface's person number (NHSA.md "Identifiers"; migration 0011).
+    psn_no: Mapped[str] = mapped_column(String(30), unique=True, server_default=PSN_NO)
     name: Mapped[str] = mapped_column(String(100))
     county_code: Mapped[str] = mapped_column(String(6))
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMPTZ, server_default=func.now())

@@ -46,6 +46,9 @@ __all__ = [
 
 # pg_current_xact_id() is xid8; its text fits BIGINT (epoch << 32 | xid) for any real lifetime.
 CURRENT_XACT_ID = text("(pg_current_xact_id())::text::bigint")
+# The national interface's settlement number, shared by settlements and reversals (migration
+# 0011): at most 30 characters, unique across both tables.
+SETL_ID = text("'S' || lpad(nextval('setl_id_seq')::text, 15, '0')")
 REGISTERED_POOR = text("categories @> '{registered_poor}'::varchar[]")
 
 
@@ -115,6 +118,10 @@ class Settlement(Base):
     xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
     # The reversed settlement of the same bill this one settled again (migration 0008).
     replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("settlements.id"))
+    # National-interface identifiers (migration 0011): ``setl_id`` always; ``mdtrt_id`` the
+    # visit a settlement through the national interface settled (NULL for a /v1 bill).
+    setl_id: Mapped[str] = mapped_column(String(30), unique=True, server_default=SETL_ID)
+    mdtrt_id: Mapped[str | None] = mapped_column(String(30), index=True)
 
 
 class SettlementLayer(Base):
@@ -179,6 +186,7 @@ class Reversal(Base):
     )
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
+    setl_id: Mapped[str] = mapped_column(String(30), unique=True, server_default=SETL_ID)
 
 
 class Accumulator(Base):
