@@ -23,6 +23,7 @@ from app.drain import Drain
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.middleware import RequestMiddleware
+from app.nhsa import router as nhsa_router
 from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
@@ -116,4 +117,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         reconciliation_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
+    app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])
     return app

@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEntry, AuditPending
 from app.auth.models import ApiKey
+from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
 from app.settlement.models import (
@@ -19,6 +20,9 @@ __all__ = [
     "AuditPending",
     "CatalogItem",
     "Hospital",
+    "NhsaMessage",
+    "NhsaNonce",
+    "NhsaSignin",
     "Person",
     "PersonCategory",
     "PersonEnrolment",

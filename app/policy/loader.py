@@ -67,6 +67,14 @@ def load_document(path: Path) -> PolicyDocument:
     return parse_document(raw)
 
 
+NOT_POLICIES = ("nhsa",)
+"""Folders of ``policies/`` holding other data (``nhsa/codes.yaml``: app/nhsa/codes.py)."""
+
+
 def load_directory(directory: Path = POLICY_DIR) -> list[PolicyDocument]:
-    """Every ``*.yaml`` below ``directory``, sorted by path."""
-    return [load_document(path) for path in sorted(directory.rglob("*.yaml"))]
+    """Every ``*.yaml`` below ``directory``, sorted by path, except in :data:`NOT_POLICIES`."""
+    return [
+        load_document(path)
+        for path in sorted(directory.rglob("*.yaml"))
+        if path.relative_to(directory).parts[0] not in NOT_POLICIES
+    ]
