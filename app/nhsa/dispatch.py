@@ -13,8 +13,10 @@ envelope, checks the caller and ``fixmedins_code``, then inside the request's on
 
 A handler raises ``app.errors.AppError`` (its ``errors[].loc`` in wire names), a pydantic
 ``ValidationError`` or :class:`~app.nhsa.errors.NhsaFailure`; each becomes ``infcode -1`` with
-the Chinese ``err_msg`` of :func:`err_msg`. Any other exception is a bug: the app's 500, never
-``infcode 0``. Every envelope answer is HTTP 200; only authentication failures are not (401).
+the Chinese ``err_msg`` of :func:`err_msg`. An ``AppError`` of status 5xx (the database is
+unavailable, …) is the service's failure, not the message's: the app's 503 problem+json, as on
+``/v1``. Any other exception is a bug: the app's 500, never ``infcode 0``. Every envelope
+answer is HTTP 200; authentication failures are 401 problem+json.
 """
 
 from __future__ import annotations
@@ -23,16 +25,16 @@ import datetime as dt
 import hashlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.service import Caller
 from app.db.session import SessionDep
-from app.errors import AppError
+from app.errors import AppError, problem_responses
 from app.policy.store import PolicyStore
 from app.registry.models import Hospital
 from app.routing import loads
@@ -286,8 +288,23 @@ _DOC = {
     "text/plain); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the "
     "raw file. 401 problem+json when no credential verifies.",
     "responses": {
-        200: {"description": "An envelope answer (success or failure), or a 9102 file."},
-        401: {"description": "No credential verifies (problem+json)."},
+        200: {
+            "description": "An envelope answer (success or failure), or a 9102 file.",
+            "content": {
+                JSON: {"schema": {"type": "object"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        **problem_responses(
+            400,
+            401,
+            422,
+            codes={
+                400: ["ambiguous_credentials"],
+                401: ["unauthorized"],
+                422: ["validation_error"],  # an unknown query parameter
+            },
+        ),
     },
     "openapi_extra": {
         "requestBody": {
@@ -307,11 +324,7 @@ async def call_service(request: Request, session: SessionDep) -> Response:
 
 
 @router.post(PATH + "/{infno}", **_DOC)  # type: ignore[arg-type]
-async def call_service_infno(
-    request: Request,
-    session: SessionDep,
-    infno: Annotated[str, Path(pattern=r"^[0-9A-Za-z]{1,6}$")],
-) -> Response:
+async def call_service_infno(request: Request, session: SessionDep, infno: str) -> Response:
     return await _serve(request, session, infno)
 
 
@@ -370,6 +383,8 @@ async def _serve(request: Request, session: AsyncSession, path_infno: str | None
     except NhsaFailure as failure:
         return await fail(failure.err_msg)
     except AppError as exc:
+        if exc.status >= 500:  # the service, not the message (database down, …): 503 as on /v1
+            raise
         return await fail(err_msg(exc.errors, exc.detail))
     except ValidationError as exc:
         return await fail(

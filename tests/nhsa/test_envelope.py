@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.auth.service import hash_key
-from app.errors import Unprocessable
+from app.errors import DatabaseUnavailable, Unprocessable
 from app.nhsa import dispatch
 from app.nhsa.auth import tif_signature
 
@@ -275,6 +275,12 @@ async def test_handler_errors_become_envelopes_and_bugs_stay_500(
     async def bug(call: dispatch.Call, node: Any) -> dispatch.Done:
         raise RuntimeError("a bug")
 
+    async def unavailable(call: dispatch.Call, node: Any) -> dispatch.Done:
+        raise DatabaseUnavailable("down")
+
+    monkeypatch.setitem(dispatch.HANDLERS, "T004", unavailable)
+    response = await call(unsafe_client, envelope("T004", {}))
+    assert (response.status_code, response.json()["code"]) == (503, "database_unavailable")
     monkeypatch.setitem(dispatch.HANDLERS, "T001", domain_error)
     monkeypatch.setitem(dispatch.HANDLERS, "T002", pydantic_error)
     monkeypatch.setitem(dispatch.HANDLERS, "T003", bug)

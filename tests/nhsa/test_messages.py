@@ -196,3 +196,25 @@ async def test_2601_errors(
     missing = reversal(msgid())
     del missing["input"]["data"]["psn_no"]
     assert failed(await call(client, missing)) == "FSI-输入[data].psn_no：不能为空"
+
+
+async def test_the_same_message_twice_at_once_runs_once(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second waits on the advisory lock of (hospital, msgid), then finds the first's
+    committed answer and replays it."""
+    import asyncio
+
+    runs: list[str] = []
+
+    async def slow(call: dispatch.Call, node: Any) -> dispatch.Done:
+        runs.append(call.msgid)
+        await asyncio.sleep(0.3)
+        return dispatch.Done(output={"n": len(runs)})
+
+    monkeypatch.setitem(dispatch.HANDLERS, "T300", slow)
+    body = envelope("T300", {"x": 1})
+    first, second = await asyncio.gather(call(client, body), call(client, body))
+    assert runs == [body["msgid"]]
+    assert first.content == second.content
+    assert ok(first) == {"n": 1}
