@@ -283,7 +283,6 @@ def _header(envelope: Mapping[str, Any]) -> dict[str, Any]:
 router = APIRouter(tags=["national interface (fsi)"])
 
 _DOC = {
-    "summary": "国家医保信息平台接口 (fsi): one envelope, every transaction",
     "description": "See docs/nhsa.md. The body is a JSON envelope (application/json or "
     "text/plain); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the "
     "raw file. 401 problem+json when no credential verifies.",
@@ -318,12 +317,20 @@ _DOC = {
 }
 
 
-@router.post(PATH, **_DOC)  # type: ignore[arg-type]
+@router.post(
+    PATH,
+    summary="医保接口 National interface (fsi), every transaction",
+    **_DOC,  # type: ignore[arg-type]
+)
 async def call_service(request: Request, session: SessionDep) -> Response:
     return await _serve(request, session, None)
 
 
-@router.post(PATH + "/{infno}", **_DOC)  # type: ignore[arg-type]
+@router.post(
+    PATH + "/{infno}",
+    summary="医保接口 National interface (fsi), the transaction code in the path",
+    **_DOC,  # type: ignore[arg-type]
+)
 async def call_service_infno(request: Request, session: SessionDep, infno: str) -> Response:
     return await _serve(request, session, infno)
 

@@ -15,8 +15,12 @@ from app.engine import PolicyError, build_policy, in_force
 from app.engine.policy import layer_names, sources
 from app.engine.spec import TAGS
 from app.policy import POLICY_DIR, load_directory, load_document, parse_document
+from app.policy.loader import NOT_POLICIES
 
-SHIPPED = sorted(POLICY_DIR.rglob("*.yaml"))
+# policies/nhsa/ holds the national interface's code values, not policy documents (loader.py)
+SHIPPED = sorted(
+    p for p in POLICY_DIR.rglob("*.yaml") if p.relative_to(POLICY_DIR).parts[0] not in NOT_POLICIES
+)
 BASE_PATH = POLICY_DIR / "panzhihua" / "2018-01-01.yaml"
 
 
