@@ -57,6 +57,8 @@ async def test_answer_envelope_shape(client: AsyncClient) -> None:
 async def test_text_plain_body_and_path_infno(client: AsyncClient) -> None:
     body = envelope("9001", SIGN_IN)
     ok(await call(client, json.dumps(body, ensure_ascii=False), content_type="text/plain"))
+    for content_type in ("application/json;charset=UTF-8", "text/plain; charset=utf-8"):
+        ok(await call(client, envelope("9001", SIGN_IN), content_type=content_type))
     ok(await call(client, envelope("9001", SIGN_IN), path=URL + "/9001"))
     assert (
         failed(await call(client, envelope("9001", SIGN_IN), path=URL + "/1101"))
