@@ -11,6 +11,7 @@ from app.settlement.models import (
     SettlementItemList,
     SettlementLayer,
 )
+from app.visits.models import FeeLine, Visit
 
 __all__ = [
     "Accumulator",
@@ -18,6 +19,7 @@ __all__ = [
     "AuditEntry",
     "AuditPending",
     "CatalogItem",
+    "FeeLine",
     "Hospital",
     "Person",
     "PersonCategory",
@@ -27,4 +29,5 @@ __all__ = [
     "Settlement",
     "SettlementItemList",
     "SettlementLayer",
+    "Visit",
 ]
