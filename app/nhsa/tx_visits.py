@@ -226,5 +226,6 @@ async def cancel_lines(call: Call, raw: Any) -> Done:
         elif this_person != psn_no:
             raise _invalid(where.field("psn_no"), "一次撤销的费用明细须属于同一人员")
         refs.append(LineRef(sn, tuple(where.field("feedetl_sn").loc)))
-    await service.cancel_lines(call.session, call.hospital_code, mdtrt_id, psn_no, refs)
+    node = tuple(items[0][1].loc)
+    await service.cancel_lines(call.session, call.hospital_code, mdtrt_id, psn_no, refs, node=node)
     return Done(output={})

@@ -228,6 +228,11 @@ def expected_amount_fen(unit_price_e6: int, quantity_e4: int) -> int:
     return div_half_up(unit_price_e6 * quantity_e4, _PRICE_QTY_PER_FEN)
 
 
+def _quantity(quantity_e4: int) -> str:
+    """``25000`` → ``"2.5"`` (for messages)."""
+    return format(Decimal(quantity_e4).scaleb(-4).normalize(), "f")
+
+
 def _ratio_bp(item: CatalogItem) -> int:
     return {"A": 0, "B": item.self_pay_ratio_bp, "C": BP}[item.grade]
 
@@ -269,14 +274,20 @@ async def _psn_no(session: AsyncSession, visit: Visit) -> str:
 
 
 async def _open_visit(
-    session: AsyncSession, hospital_code: str, mdtrt_id: str, psn_no: str | None, node: str
+    session: AsyncSession,
+    hospital_code: str,
+    mdtrt_id: str,
+    psn_no: str | None,
+    node: str | Sequence[str | int],
 ) -> Visit:
-    """Lock the visit; it must be open and (unless ``psn_no`` is None) the person's."""
-    visit = await lock_visit(session, hospital_code, mdtrt_id, loc=[node, "mdtrt_id"])
+    """Lock the visit; it must be open and (unless ``psn_no`` is None) the person's. ``node``:
+    where the request names them (``"data"``, or ``("feedetail", 0)``)."""
+    at: Loc = [node] if isinstance(node, str) else list(node)
+    visit = await lock_visit(session, hospital_code, mdtrt_id, loc=[*at, "mdtrt_id"])
     if visit.status != "open":
-        raise _conflict("该就诊已撤销", "visit_cancelled", [node, "mdtrt_id"])
+        raise _conflict("该就诊已撤销", "visit_cancelled", [*at, "mdtrt_id"])
     if psn_no is not None and await _psn_no(session, visit) != psn_no:
-        raise _invalid([node, "psn_no"], f"人员编号{psn_no}与就诊{mdtrt_id}不符")
+        raise _invalid([*at, "psn_no"], f"人员编号{psn_no}与就诊{mdtrt_id}不符")
     return visit
 
 
@@ -532,7 +543,9 @@ async def upload_lines(
     if len(lines) > MAX_LINES_PER_CALL:
         raise _invalid(["feedetail"], f"每次最多上传{MAX_LINES_PER_CALL}条费用明细")
     first = lines[0]
-    visit = await _open_visit(session, hospital_code, first.mdtrt_id, first.psn_no, "feedetail")
+    visit = await _open_visit(
+        session, hospital_code, first.mdtrt_id, first.psn_no, ("feedetail", 0)
+    )
     if await is_settled(session, visit):
         raise _conflict("该就诊已结算，费用明细不可变更", "visit_settled")
     rows = await _standing_lines(session, visit)
@@ -603,7 +616,7 @@ async def upload_lines(
             raise _invalid(at("pric"), f"退费单价须与原明细{init}的单价相同")
         if found.left_e4 + line.quantity_e4 < 0:
             raise _invalid(
-                at("cnt"), f"退费数量超过原明细{init}的剩余数量{found.left_e4 / 10_000:g}"
+                at("cnt"), f"退费数量超过原明细{init}的剩余数量{_quantity(found.left_e4)}"
             )
         emptied = found.left_e4 + line.quantity_e4 == 0
         wanted = -found.left_fen if emptied else expected
@@ -666,7 +679,7 @@ async def cancel_lines(
     psn_no: str,
     refs: Sequence[LineRef],
     *,
-    node: str = "data",
+    node: str | Sequence[str | int] = "data",
 ) -> list[str]:
     """2302: cancel the named lines (``"0000"``: every line) of an unsettled visit; cancelling
     an original cancels its refunds too. Returns the cancelled ``feedetl_sn`` in upload order."""
@@ -674,11 +687,12 @@ async def cancel_lines(
     if await is_settled(session, visit):
         raise _conflict("该就诊已结算，费用明细不可变更", "visit_settled")
     rows = await _standing_lines(session, visit)
+    at: Loc = [node] if isinstance(node, str) else list(node)
     if any(ref.feedetl_sn == ALL_LINES for ref in refs):
         chosen = rows
         if not chosen:
             raise _not_found(
-                [node, "feedetl_sn"],
+                [*at, "feedetl_sn"],
                 "根据传来的参数在费用明细表中未查询到任何有效相关的记录",
                 "no_lines",
             )
@@ -695,7 +709,7 @@ async def cancel_lines(
         ids |= {row.id for row in rows if row.original_id in ids}
         chosen = [row for row in rows if row.id in ids]
     if not chosen:
-        raise _not_found([node, "feedetl_sn"], "没有需要撤销的费用明细", "no_lines")
+        raise _not_found([*at, "feedetl_sn"], "没有需要撤销的费用明细", "no_lines")
     await session.execute(
         update(FeeLine)
         .where(FeeLine.id.in_([row.id for row in chosen]))
@@ -710,13 +724,12 @@ async def net_lines(session: AsyncSession, visit: Visit) -> list[NetLine]:
     rows = await _standing_lines(session, visit)
     originals = _originals(rows)
     codes = {o.code for o in originals.values()}
-    names = dict(
-        (
-            await session.execute(
-                select(CatalogItem.code, CatalogItem.name).where(CatalogItem.code.in_(codes))
-            )
-        ).tuples()
-    )
+    names: dict[str, str] = {
+        code: name
+        for code, name in await session.execute(
+            select(CatalogItem.code, CatalogItem.name).where(CatalogItem.code.in_(codes))
+        )
+    }
     out: list[NetLine] = []
     for orig in originals.values():  # insertion order = upload order
         if orig.left_e4 == 0:
