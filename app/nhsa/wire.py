@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.errors import Unprocessable
+from app.types import ExponentNumber
 
 __all__ = ["Fen", "Scaled", "Where", "amount", "count", "day", "moment", "price", "text"]
 
@@ -47,6 +48,8 @@ def _fail(where: Where, msg: str) -> Unprocessable:
 def _scaled(value: Any, where: Where, places: int, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str | Decimal):
         raise _fail(where, f"{what}须为数值")
+    if isinstance(value, ExponentNumber):
+        raise _fail(where, f"{what}不能使用指数写法")
     written = str(value)
     match = _NUMBER.fullmatch(written)
     if match is None:

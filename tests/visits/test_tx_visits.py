@@ -18,6 +18,7 @@ from app.auth.service import Caller
 from app.errors import AppError, Conflict, Unprocessable
 from app.nhsa.dispatch import HANDLERS, UNDO, Call, Done
 from app.nhsa.wire import Fen, Scaled
+from app.types import loads
 
 from .conftest import SH, World
 
@@ -176,6 +177,7 @@ async def test_2301_input_errors(visits_db: SM, world: World) -> None:
         (fee(w, m, "1", w.a, "1", "1", "1.001"), ["feedetail", 0, "det_item_fee_sumamt"]),
         (fee(w, m, "1", w.a, "1", "1", "1e0"), ["feedetail", 0, "det_item_fee_sumamt"]),
         (fee(w, m, "1", w.a, 1.0, "1", "1.00"), ["feedetail", 0, "pric"]),  # a float: never
+        (fee(w, m, "1", w.a, loads("1e0"), "1", "1.00"), ["feedetail", 0, "pric"]),
         (fee(w, m, "1", w.a, "1", "1", "1.00", exp_content="x"), ["feedetail", 0, "exp_content"]),
         (
             fee(w, m, "1", w.a, "1", "1", "1.00", exp_content={"hosp_borne_flag": "2"}),
