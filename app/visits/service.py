@@ -62,6 +62,7 @@ __all__ = [
     "cancel_discharge",
     "cancel_lines",
     "discharge",
+    "expected_amount_fen",
     "is_settled",
     "lock_visit",
     "net_lines",
