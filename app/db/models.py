@@ -12,6 +12,7 @@ from app.settlement.models import (
     SettlementItemList,
     SettlementLayer,
 )
+from app.visits.models import FeeLine, Visit
 
 __all__ = [
     "Accumulator",
@@ -19,6 +20,7 @@ __all__ = [
     "AuditEntry",
     "AuditPending",
     "CatalogItem",
+    "FeeLine",
     "Hospital",
     "NhsaMessage",
     "NhsaNonce",
@@ -31,4 +33,5 @@ __all__ = [
     "Settlement",
     "SettlementItemList",
     "SettlementLayer",
+    "Visit",
 ]
