@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEntry, AuditPending
 from app.auth.models import ApiKey
+from app.nhsa.files import NhsaFile
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
 from app.settlement.models import (
@@ -19,6 +20,7 @@ __all__ = [
     "AuditPending",
     "CatalogItem",
     "Hospital",
+    "NhsaFile",
     "Person",
     "PersonCategory",
     "PersonEnrolment",
