@@ -550,3 +550,83 @@ async def test_files_expire_and_belong_to_their_hospital(
         await reconcile.download(
             session, sc.hospital, info.file_qury_no, almost + dt.timedelta(hours=24)
         )
+
+
+# -- the handlers (app/nhsa/tx_reconcile.py), called directly until the dispatcher merges ---------
+
+
+def _call(session: AsyncSession, hospital: str, infno: str) -> Any:
+    from app.auth.service import Caller
+    from app.nhsa.dispatch import Call
+
+    caller = Caller(key_id=uuid.uuid4(), role="hospital", hospital_code=hospital)
+    return Call(session, caller, hospital, f"M{infno}", infno, {}, None, NOW)  # type: ignore[arg-type]
+
+
+async def test_handlers_parse_the_wire(scenario: Scenario, session: AsyncSession) -> None:
+    from decimal import Decimal
+
+    from app.nhsa.dispatch import HANDLERS
+
+    sc = scenario
+    raw = {
+        "data": {
+            "insutype": "390",
+            "clr_type": "21",
+            "setl_optins": "",
+            "stmt_begndate": "1997-03-10 00:00:00",  # Guangdong sends datetimes
+            "stmt_enddate": "1997-03-10 23:59:59",
+            "medfee_sumamt": Decimal("22560.00"),
+            "fund_pay_sumamt": "14807.00",
+            "acct_pay": 0,
+            "fixmedins_setl_cnt": 3,
+            "REFD_SETL_FLAG": "0",  # upper case (N5, N7): reversal records left out
+        }
+    }
+    done = await HANDLERS["3201"](_call(session, sc.hospital, "3201"), raw)
+    assert done.output == {
+        "stmtinfo": {"setl_optins": None, "stmt_rslt": "0", "stmt_rslt_dscr": "对平"}
+    }
+    with pytest.raises(Unprocessable) as raised:
+        await HANDLERS["3201"](
+            _call(session, sc.hospital, "3201"),
+            {"data": {**raw["data"], "medfee_sumamt": "1.001"}},
+        )
+    assert raised.value.errors[0]["loc"] == ["data", "medfee_sumamt"]
+
+    body = f"{sc.s1}\tnull\t{sc.p1}\t20000.00\t13575.00\t0.00\t0\n".encode()
+    signed = [b - 256 if b > 127 else b for b in zipped("a.txt", body)]
+    done = await HANDLERS["9101"](
+        _call(session, sc.hospital, "9101"),
+        {"fsUploadIn": {"in": signed, "filename": "mx.zip", "fixmedins_code": "plc"}},
+    )
+    assert set(done.output) == {"file_qury_no", "filename", "dld_endtime"}
+    done = await HANDLERS["3202"](
+        _call(session, sc.hospital, "3202"),
+        {
+            "data": {
+                "setl_optins": "510402",
+                "file_qury_no": done.output["file_qury_no"],
+                "stmt_begndate": "1997-03-10",
+                "stmt_enddate": "1997-03-10",
+                "medfee_sumamt": "20000.00",
+                "fund_pay_sumamt": "13575.00",
+                "cash_payamt": "6425.00",
+                "fixmedins_setl_cnt": "1",
+                "clr_type": "21",
+                "REFD_SETL_FLAG": "0",
+            }
+        },
+    )
+    fileinfo = done.output["fileinfo"]
+    done = await HANDLERS["9102"](
+        _call(session, sc.hospital, "9102"),
+        {"fsDownloadIn": {"file_qury_no": fileinfo["file_qury_no"], "filename": "result.zip"}},
+    )
+    assert done.output == {}
+    assert done.file is not None
+    # 510402 only, reversal records not required: s1 agrees; s2 is ours only (s3 is 510403).
+    assert unzip_result(done.file) == (
+        f"{sc.p1}\tnull\t{sc.s1}\tnull\t0\t0\tnull\t20000.00\t13575.00\t0.00\n"
+        f"{sc.p2}\tnull\t{sc.s2}\tnull\t1\t0\t医药机构无此结算记录\t1280.00\t660.00\t0.00\n"
+    )
