@@ -52,3 +52,15 @@ PERSON_YEAR_TOTAL_KEY = "bills:total_fen"
 """The accumulator that holds a person-year's standing bill totals, for :data:`PERSON_YEAR_MAX_FEN`.
 Each settlement stores it among its accumulator deltas, so a reversal takes it back like any
 other. Settlements stored before it existed do not count toward it."""
+
+# -- National-interface files (9101 文件上传, 3202 对明细账) -------------------------------------
+# A 3202 detail file is a zip of one TAB-separated txt, about 80-100 bytes a settlement row; a
+# large hospital settles a few thousand inpatients a month, so a month's file is well under
+# 1 MB unzipped and a few hundred KB zipped. The request body is at most
+# ``Settings.max_body_bytes`` (4 MiB), which as base64 holds 3 MiB and as a JSON array of signed
+# bytes (up to 5 characters a byte) under 1 MiB; these bounds are what is stored and unpacked.
+NHSA_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+"""The largest file 9101 stores (the zip as uploaded): ten times a month of a large hospital."""
+NHSA_DETAIL_TXT_MAX_BYTES = 32 * 1024 * 1024
+"""The largest txt 3202 unpacks from an upload (about 300,000 rows): a zip that inflates past it
+is refused before it is read (a zip bomb cannot exhaust memory)."""

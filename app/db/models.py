@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEntry, AuditPending
 from app.auth.models import ApiKey
+from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
 from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
@@ -22,6 +23,7 @@ __all__ = [
     "CatalogItem",
     "FeeLine",
     "Hospital",
+    "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",
     "NhsaSignin",

@@ -60,6 +60,7 @@ __all__ = [
     "START",
     "Position",
     "begin_snapshot",
+    "current_horizon",
     "decode_cursor",
     "encode_cursor",
 ]
@@ -76,6 +77,14 @@ async def begin_snapshot(session: AsyncSession) -> int:
     await session.connection(
         execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
     )
+    return await current_horizon(session)
+
+
+async def current_horizon(session: AsyncSession) -> int:
+    """The horizon of the session's current snapshot, in whatever transaction it is: for the
+    national interface's 3201/3202, which read in the request's read-write transaction (its
+    answer is stored with it) and so cannot start a read-only one. They count the same events
+    as /v1 would at that moment: those of every transaction finished below the horizon."""
     horizon = await session.scalar(
         text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
     )

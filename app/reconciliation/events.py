@@ -57,7 +57,10 @@ AMOUNTS = ("total", "hospital_borne", "in_policy", "fund_paid", "self_pay")
 
 def events(scope: Scope, horizon: int) -> Subquery:
     """The scope's settlement (+) and reversal (−) events whose transaction is below the
-    horizon: one row per event, keyed ``(xact_id, kind, settlement_id)``."""
+    horizon: one row per event, keyed ``(xact_id, kind, settlement_id)``. ``setl_id`` is the
+    record's own national-interface number (a reversal record has its own), ``mdtrt_id`` the
+    visit's (NULL for a /v1 bill); ``person_id`` and ``person_county_code`` (the person's county:
+    the national interface's clearing agency ``setl_optins``) are for the adapter's 3201/3202."""
     s, r = Settlement, Reversal
 
     def amounts(sign: int) -> list[ColumnElement[Any]]:
@@ -77,6 +80,10 @@ def events(scope: Scope, horizon: int) -> Subquery:
         s.discharge_date,
         s.settled_at,
         cast(null(), TIMESTAMPTZ).label("reversed_at"),
+        s.setl_id.label("setl_id"),  # the record's own: the settlement's, or the reversal's
+        s.mdtrt_id,
+        s.person_id,
+        s.person_county_code,
         *amounts(+1),
     ).where(s.settled_at >= scope.start, s.settled_at < scope.end, s.xact_id < horizon)
     reversed_ = (
@@ -91,6 +98,10 @@ def events(scope: Scope, horizon: int) -> Subquery:
             s.discharge_date,
             s.settled_at,
             r.reversed_at,
+            r.setl_id,
+            s.mdtrt_id,
+            s.person_id,
+            s.person_county_code,
             *amounts(-1),
         )
         .join_from(r, s, r.settlement_id == s.id)
@@ -250,6 +261,8 @@ def _event_out(row: Row[Any]) -> EventOut:
         settlement_id=row.settlement_id,
         hospital_code=row.hospital_code,
         bill_no=row.bill_no,
+        setl_id=row.setl_id,
+        mdtrt_id=row.mdtrt_id,
         discharge_date=row.discharge_date,
         settled_at=row.settled_at.astimezone(SHANGHAI),
         reversed_at=None if row.reversed_at is None else row.reversed_at.astimezone(SHANGHAI),

@@ -52,6 +52,8 @@ _COLUMNS: tuple[tuple[str, str, Callable[[EventOut], Any]], ...] = (
     ("结算ID", "text", lambda e: str(e.settlement_id)),
     ("医疗机构编码", "text", lambda e: e.hospital_code),
     ("结算单号", "text", lambda e: e.bill_no),
+    ("就诊ID(mdtrt_id)", "text", lambda e: e.mdtrt_id),
+    ("医保结算ID(setl_id)", "text", lambda e: e.setl_id),
     ("出院日期", "date", lambda e: e.discharge_date),
     ("结算时间(北京时间)", "time", lambda e: e.settled_at),
     ("撤销时间(北京时间)", "time", lambda e: e.reversed_at),

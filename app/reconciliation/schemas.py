@@ -138,6 +138,15 @@ class EventOut(BaseModel):
     settlement_id: uuid.UUID
     hospital_code: str
     bill_no: str
+    setl_id: str = Field(
+        description="The record's national-interface number (结算ID): the settlement's, or on a "
+        "reversal event the reversal record's own",
+        examples=["S000000000000042"],
+    )
+    mdtrt_id: str | None = Field(
+        description="The visit (就诊ID) of a settlement made through the national interface; "
+        "null for a /v1 bill"
+    )
     discharge_date: dt.date
     settled_at: dt.datetime
     reversed_at: dt.datetime | None = Field(description="Set on reversal events only")

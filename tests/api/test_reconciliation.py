@@ -608,6 +608,8 @@ def _expected_rows(items: list[dict[str, Any]]) -> tuple[list[str], list[list[st
         "结算ID",
         "医疗机构编码",
         "结算单号",
+        "就诊ID(mdtrt_id)",
+        "医保结算ID(setl_id)",
         "出院日期",
         "结算时间(北京时间)",
         "撤销时间(北京时间)",
@@ -629,6 +631,8 @@ def _expected_rows(items: list[dict[str, Any]]) -> tuple[list[str], list[list[st
                 i["settlement_id"],
                 i["hospital_code"],
                 i["bill_no"],
+                i["mdtrt_id"] or "",
+                i["setl_id"],
                 i["discharge_date"],
                 i["settled_at"],
                 i["reversed_at"] or "",
@@ -648,7 +652,7 @@ async def test_csv_and_xlsx_downloads_hold_the_json_rows(
     items, cursor = await walk(client, AGENCY, params, limit=5)
     assert len(items) == 8  # 6 settlements, 2 reversals
     header, rows = _expected_rows(items)
-    assert len(header) == 14 + 5  # five funds in the demo policy
+    assert len(header) == 16 + 5  # five funds in the demo policy
 
     response = await client.get(
         f"{BASE}/settlements/export", params={**params, "format": "csv"}, headers=headers(AGENCY)
@@ -685,18 +689,18 @@ async def test_csv_and_xlsx_downloads_hold_the_json_rows(
     assert values[0] == header
     assert len(values) == 1 + len(rows)
     for got, want in zip(values[1:], rows, strict=True):
-        texts = [got[0], str(got[3]), got[4], got[5]]
-        assert texts == [want[0], want[3], want[4], want[5]]
+        texts = [got[0], str(got[3]), got[4], got[5], got[6], got[7]]
+        assert texts == [want[0], want[3], want[4], want[5], None, want[7]]  # /v1: no mdtrt_id
         assert got[1].date().isoformat() == want[1]  # dates come back as midnight datetimes
-        assert got[6].date().isoformat() == want[6]
-        for col in (2, 7, 8):  # local times, no zone in a spreadsheet
+        assert got[8].date().isoformat() == want[8]
+        for col in (2, 9, 10):  # local times, no zone in a spreadsheet
             if want[col] == "":
                 assert got[col] is None
             else:
                 expected = dt.datetime.fromisoformat(want[col]).replace(tzinfo=None)
                 assert abs(got[col] - expected) < dt.timedelta(milliseconds=1)
-        amounts = [Decimal(str(v)).quantize(Decimal("0.01")) for v in got[9:]]
-        assert amounts == [Decimal(v) for v in want[9:]]
+        amounts = [Decimal(str(v)).quantize(Decimal("0.01")) for v in got[11:]]
+        assert amounts == [Decimal(v) for v in want[11:]]
     book.close()
 
 
