@@ -206,6 +206,8 @@ def setldetail(out: SettlementOut, policy: Policy, *, negate: bool = False) -> l
 def _layer_rows(out: SettlementOut, policy: Policy) -> list[tuple[LayerOut, Layer, NhsaMapping]]:
     if out.policy_version != policy.id:
         raise ValueError(f"settlement is under policy {out.policy_version!r}, not {policy.id!r}")
+    if out.policy_hash != policy.content_hash:
+        raise ValueError(f"settlement is under another content of policy {policy.id!r}")
     names = [line.layer for line in out.layers]
     if names != [layer.meta.name for layer in policy.layers]:
         raise ValueError(f"settlement layers {names} are not policy {policy.id!r}'s")

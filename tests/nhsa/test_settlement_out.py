@@ -6,6 +6,7 @@ built as the service builds it (``SettlementOut.from_engine``), then written by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -451,10 +452,35 @@ def test_negate_writes_the_2305_answer() -> None:
 
 
 def test_a_settlement_under_another_policy_is_refused() -> None:
-    out, _ = _case_out("rulebook-example-1")
+    out, policy = _case_out("rulebook-example-1")
     other = next(p for p in POLICIES if p.id != out.policy_version)
     with pytest.raises(ValueError, match="not 'panzhihua-2019'"):
         setldetail(out, other)
+    edited = dataclasses.replace(policy, content_hash="0" * 64)
+    with pytest.raises(ValueError, match="another content of policy 'panzhihua-2018'"):
+        setldetail(out, edited)
+    fewer = dataclasses.replace(policy, content_hash=out.policy_hash, layers=policy.layers[:4])
+    with pytest.raises(ValueError, match="are not policy 'panzhihua-2018'"):
+        setldetail(out, fewer)
+
+
+def test_a_layer_without_an_nhsa_block_cannot_be_written() -> None:
+    out, policy = _case_out("rulebook-example-1")
+    tilted = policy.layers[3]
+    bare = dataclasses.replace(tilted, meta=dataclasses.replace(tilted.meta, nhsa=None))
+    layers = (*policy.layers[:3], bare, policy.layers[4])
+    with pytest.raises(ValueError, match="layer 'tilted' has no nhsa block"):
+        setlinfo(
+            out,
+            dataclasses.replace(policy, layers=layers),
+            baseinfo=BASEINFO,
+            msgid="m",
+            clr_optins="510402",
+            setl_time=SETL_TIME,
+            mdtrt_cert_type="02",
+            setl_id=None,
+            mdtrt_id="M0001",
+        )
 
 
 LABELS = {
