@@ -21,7 +21,7 @@ psn_part_amt + hosp_part_amt``, ``psn_part_amt = acct_pay + psn_cash_pay``, and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -231,13 +231,24 @@ def explain(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
     """One layer's explanation in Chinese: base, rule and parameters with their values, paid,
     left, and why it paid 0."""
     label = _LAYER_LABELS.get(line.layer, layer.meta.fund_name)
-    write = _EXPLAINERS.get(type(layer))
-    body = write(line, layer, out) if write is not None else _paid_left(line)
+    if isinstance(layer, Basic):
+        body = _basic(line, layer)
+    elif isinstance(layer, CriticalIllness):
+        body = _critical_illness(line, layer)
+    elif isinstance(layer, Supplementary):
+        body = _ratio_layer(
+            line, "支付比例", "享受人群", layer.eligible, layer.annual_cap_fen, None
+        )
+    elif isinstance(layer, Tilted):
+        body = _tilted(line, layer, out.totals.in_policy)
+    elif isinstance(layer, CivilAssistance):
+        body = _civil_assistance(line, layer)
+    else:  # a layer kind without its own wording
+        body = _paid_left(line)
     return f"{label}：{body}"
 
 
-def _basic(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
-    assert isinstance(layer, Basic)
+def _basic(line: LayerOut, layer: Basic) -> str:
     p = line.params
     profile, level = str(p["profile"]), str(p["level"])
     who = f"{_PROFILE_NAMES.get(profile, profile)}、{_LEVEL_NAMES.get(level, level)}"
@@ -262,8 +273,7 @@ def _basic(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
     return text + _cap_note(line, computed) + _paid_left(line, lead="，")
 
 
-def _critical_illness(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
-    assert isinstance(layer, CriticalIllness)
+def _critical_illness(line: LayerOut, layer: CriticalIllness) -> str:
     p = line.params
     profile = str(p["profile"])
     bands = layer.bands[profile]
@@ -285,13 +295,7 @@ def _critical_illness(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
     return text + _cap_note(line, computed) + _paid_left(line, lead="，")
 
 
-def _supplementary(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
-    assert isinstance(layer, Supplementary)
-    return _ratio_layer(line, "支付比例", "享受人群", layer.eligible, layer.annual_cap_fen, None)
-
-
-def _civil_assistance(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
-    assert isinstance(layer, CivilAssistance)
+def _civil_assistance(line: LayerOut, layer: CivilAssistance) -> str:
     category = line.params.get("category")
     if category is None:  # no category of the person qualifies
         return _ratio_layer(line, "救助比例", "救助类别", frozenset(layer.categories), None, None)
@@ -325,8 +329,7 @@ def _ratio_layer(
     return text + _cap_note(line, computed) + _paid_left(line, lead="，")
 
 
-def _tilted(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
-    assert isinstance(layer, Tilted)
+def _tilted(line: LayerOut, layer: Tilted, in_policy_fen: int) -> str:
     code = reason_code_of(line.reason)
     if code == "not_eligible":
         return f"参保人不属于享受人群（{_names(layer.eligible)}），支付{_y(0)}"
@@ -334,22 +337,13 @@ def _tilted(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
         return f"非参保地县域内定点医疗机构就医，不享受，支付{_y(0)}"
     ratio = _bp(line.params, "target_ratio")
     target = _fen(line.params, "target")
-    goal = f"目标{_y(target)}（政策范围内费用{_y(out.totals.in_policy)}×{_pct(ratio)}）"
+    goal = f"目标{_y(target)}（政策范围内费用{_y(in_policy_fen)}×{_pct(ratio)}）"
     if code == "within_target":
         return f"基数{_y(line.base)}未超过{goal}，支付{_y(0)}"
     return (
         f"基数{_y(line.base)}，{goal}，{_y(line.base)}−{_y(target)}={_y(line.paid)}，"
         f"支付{_y(line.paid)}，剩余{_y(line.left)}"
     )
-
-
-_EXPLAINERS: dict[type, Callable[[LayerOut, Layer, SettlementOut], str]] = {
-    Basic: _basic,
-    CriticalIllness: _critical_illness,
-    Supplementary: _supplementary,
-    Tilted: _tilted,
-    CivilAssistance: _civil_assistance,
-}
 
 
 # -- text helpers ----------------------------------------------------------------------------------

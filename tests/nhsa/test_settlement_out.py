@@ -16,7 +16,7 @@ from engine.caseformat import Case, bill_line, load_cases, settle_case
 from engine.test_properties import ENGINE, scenarios
 from hypothesis import given
 
-from app.engine import Claim, Policy, parse_scaled, settle
+from app.engine import Claim, Policy, Settlement, parse_scaled, settle
 from app.engine.layers import REASONS, SETLINFO_FUND_FIELDS, reason_code_of
 from app.nhsa.settlement_out import setldetail, setlinfo
 from app.nhsa.wire import Fen, Scaled
@@ -55,18 +55,19 @@ MONEY = (
 )
 
 
-def _out(claim: Claim, policy: Policy, before: Mapping[str, int]) -> SettlementOut:
-    computed = settle(claim, policy, before)
+def _respond(claim: Claim, computed: Settlement) -> SettlementOut:
+    """The /v1 response, built as the service builds it (the one place that calls it here)."""
     return SettlementOut.from_engine(BODY, claim, computed, accumulator_year=2018, status="preview")
+
+
+def _out(claim: Claim, policy: Policy, before: Mapping[str, int]) -> SettlementOut:
+    return _respond(claim, settle(claim, policy, before))
 
 
 def _case_out(name: str) -> tuple[SettlementOut, Policy]:
     case: Case = CASES[name]
     policy, _before, result = settle_case(case, POLICIES)
-    out = SettlementOut.from_engine(
-        BODY, case.claim, result, accumulator_year=2018, status="preview"
-    )
-    return out, policy
+    return _respond(case.claim, result), policy
 
 
 def _info(out: SettlementOut, policy: Policy, **kw: Any) -> dict[str, Any]:
