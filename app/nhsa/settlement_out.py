@@ -183,7 +183,7 @@ def setldetail(out: SettlementOut, policy: Policy, *, negate: bool = False) -> l
                 "inscp_scp_amt": Fen(sign * line.base),
                 "crt_payb_lmt_amt": Fen(sign * _payable_at_most(line)),
                 "fund_payamt": Fen(sign * line.paid),
-                "setl_proc_info": prefix + explain(line, layer, out),
+                "setl_proc_info": prefix + _explain(line, layer, out),
             }
         )
     hospital = out.totals.hospital_borne
@@ -227,7 +227,7 @@ def _payable_at_most(line: LayerOut) -> int:
 
 
 # -- setl_proc_info --------------------------------------------------------------------------------
-def explain(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
+def _explain(line: LayerOut, layer: Layer, out: SettlementOut) -> str:
     """One layer's explanation in Chinese: base, rule and parameters with their values, paid,
     left, and why it paid 0."""
     label = _LAYER_LABELS.get(line.layer, layer.meta.fund_name)
