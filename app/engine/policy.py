@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .dates import parse_date
-from .layers import KINDS, Layer, LayerMeta, Params
-from .spec import PolicyError, Reader
+from .layers import KINDS, SETLINFO_FUND_FIELDS, Layer, LayerMeta, NhsaMapping, Params
+from .spec import TAGS, PolicyError, Reader
 
 __all__ = ["Policy", "PolicyError", "build_policy", "in_force"]
 
 _TOP_KEYS = ("id", "region_code", "title", "effective_from", "source", "order", "layers")
-_LAYER_KEYS = ("fund_code", "fund_name", "rule", "params")
+_LAYER_KEYS = ("fund_code", "fund_name", "rule", "params", "nhsa")
+_NHSA_KEYS = ("setlinfo_field", "fund_pay_type", "fund_pay_type_name", "source", "tag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ def build_policy(doc: Any, content_hash: str = "") -> Policy:
     for name in raw_layers:
         if name not in order:
             read.fail(("layers", str(name)), "unknown layer: not listed in order")
+    _check_nhsa_fields(layers, read)
     read.raise_if_failed()
     return Policy(
         id=texts["id"],
@@ -96,10 +98,52 @@ def _build_layer(name: str, raw: Any, read: Reader) -> Layer:
         fund_name=read.text(entry, "fund_name", loc),
         rule=read.text(entry, "rule", loc),
         sources=params.sources,
+        nhsa=_nhsa(entry["nhsa"], (*loc, "nhsa"), read) if "nhsa" in entry else None,
     )
     layer = KINDS[name].build(meta, params)
     params.finish()
     return layer
+
+
+def _nhsa(raw: Any, loc: tuple[str, ...], read: Reader) -> NhsaMapping:
+    """A layer's optional ``nhsa`` block: where the national interface's answer writes it."""
+    entry = read.mapping(raw, loc, keys=_NHSA_KEYS)
+    field = entry.get("setlinfo_field")
+    if entry and field not in SETLINFO_FUND_FIELDS:
+        read.fail(
+            (*loc, "setlinfo_field"),
+            f"unknown setlinfo field {field!r} (known: {', '.join(SETLINFO_FUND_FIELDS)})",
+        )
+    code = entry.get("fund_pay_type")
+    if entry and not (
+        isinstance(code, str) and code.isascii() and code.isdigit() and 6 <= len(code) <= 8
+    ):
+        read.fail((*loc, "fund_pay_type"), "must be a quoted code of 6 to 8 ASCII digits")
+    tag = entry.get("tag")
+    if entry and tag not in TAGS:
+        read.fail((*loc, "tag"), f"must be one of {', '.join(TAGS)}")
+    return NhsaMapping(
+        setlinfo_field=str(field),
+        fund_pay_type=str(code),
+        fund_pay_type_name=read.text(entry, "fund_pay_type_name", loc) if entry else "",
+        source=read.text(entry, "source", loc) if entry else "",
+        tag=str(tag),
+    )
+
+
+def _check_nhsa_fields(layers: Sequence[Layer], read: Reader) -> None:
+    """Each setlinfo field takes one layer's payment: a field named by two layers is an error."""
+    first: dict[str, str] = {}
+    for layer in layers:
+        nhsa = layer.meta.nhsa
+        if nhsa is None or nhsa.setlinfo_field not in SETLINFO_FUND_FIELDS:
+            continue
+        other = first.setdefault(nhsa.setlinfo_field, layer.meta.name)
+        if other != layer.meta.name:
+            read.fail(
+                ("layers", layer.meta.name, "nhsa", "setlinfo_field"),
+                f"setlinfo field {nhsa.setlinfo_field!r} is already layer {other!r}'s",
+            )
 
 
 def in_force(

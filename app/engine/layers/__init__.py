@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from .base import Context, Layer, LayerLine, LayerMeta, Params, base_key, paid_key
+from .base import (
+    REASONS,
+    SETLINFO_FUND_FIELDS,
+    Context,
+    Layer,
+    LayerLine,
+    LayerMeta,
+    NhsaMapping,
+    Params,
+    base_key,
+    paid_key,
+    reason_code_of,
+)
 from .basic import Basic
 from .civil_assistance import CivilAssistance
 from .critical_illness import CriticalIllness
@@ -17,4 +29,17 @@ KINDS: dict[str, type[Layer]] = {
     "civil_assistance": CivilAssistance,
 }
 
-__all__ = ["KINDS", "Context", "Layer", "LayerLine", "LayerMeta", "Params", "base_key", "paid_key"]
+__all__ = [
+    "KINDS",
+    "REASONS",
+    "SETLINFO_FUND_FIELDS",
+    "Context",
+    "Layer",
+    "LayerLine",
+    "LayerMeta",
+    "NhsaMapping",
+    "Params",
+    "base_key",
+    "paid_key",
+    "reason_code_of",
+]

@@ -10,17 +10,56 @@ from ..money import format_fen
 from ..spec import Loc, Provenance, Reader
 
 __all__ = [
+    "REASONS",
+    "SETLINFO_FUND_FIELDS",
     "Context",
     "Layer",
     "LayerLine",
     "LayerMeta",
+    "NhsaMapping",
     "Params",
     "base_key",
     "cap_text",
     "paid_key",
+    "reason_code_of",
     "remaining_cap",
     "within_cap",
 ]
+
+# Why a layer paid nothing, as a stable code, and the English text /v1 shows for it (``reason``).
+# The text of a code never changes; one text per code, so a stored ``reason`` gives its code back.
+REASONS: dict[str, str] = {
+    "no_in_policy": "nothing in policy to pay",
+    "below_deductible": "in-policy amount does not exceed the deductible",
+    "cap_reached": "annual cap reached",
+    "ratio_zero": "ratio is 0",
+    "nothing_left": "nothing left to pay",
+    "below_threshold": "cumulative base below the band threshold",
+    "not_eligible": "not eligible: no qualifying category",
+    "out_of_county": "not eligible: hospital is outside the person's county",
+    "rounds_to_zero": "amount rounds to 0",
+    "within_target": "what is left is within the target",
+}
+_CODES_BY_TEXT = {text: code for code, text in REASONS.items()}
+
+# The national interface's setlinfo fields a layer's payment can be written to (NHSA.md
+# "Settlement output"; nhsa-interface-detail.md §2304.1).
+SETLINFO_FUND_FIELDS = (
+    "hifp_pay",
+    "hifmi_pay",
+    "hifes_pay",
+    "oth_pay",
+    "maf_pay",
+    "cvlserv_pay",
+    "hifob_pay",
+    "hifdm_pay",
+)
+
+
+def reason_code_of(reason: str | None) -> str | None:
+    """The code of a ``reason`` text the engine wrote (a stored layer row keeps only the text);
+    ``None`` for no reason. Raises ``KeyError`` for a text the engine never writes."""
+    return None if reason is None else _CODES_BY_TEXT[reason]
 
 
 def paid_key(layer: str) -> str:
@@ -89,6 +128,19 @@ class LayerLine:
     reason: str | None
     deltas: tuple[tuple[str, int], ...] = ()
     target_fen: int | None = None
+    reason_code: str | None = None  # the key of ``reason`` in REASONS (None when it paid)
+
+
+@dataclass(frozen=True, slots=True)
+class NhsaMapping:
+    """How a layer is written in the national interface's settlement answer (policy data):
+    its ``setlinfo`` field, and its ``setldetail[]`` fund code and name."""
+
+    setlinfo_field: str
+    fund_pay_type: str
+    fund_pay_type_name: str
+    source: str
+    tag: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,17 +152,19 @@ class LayerMeta:
     fund_name: str
     rule: str
     sources: Mapping[str, Provenance] = field(default_factory=dict)
+    nhsa: NhsaMapping | None = None
 
     def line(
         self,
         base_fen: int,
         paid_fen: int,
         params: dict[str, str | None],
-        reason: str | None,
+        reason_code: str | None,
         extra_deltas: tuple[tuple[str, int], ...] = (),
         target_fen: int | None = None,
     ) -> LayerLine:
         deltas = ((paid_key(self.name), paid_fen), *extra_deltas)
+        code = reason_code if paid_fen == 0 else None
         return LayerLine(
             layer=self.name,
             fund_code=self.fund_code,
@@ -120,9 +174,10 @@ class LayerMeta:
             left_fen=base_fen - paid_fen,
             params=tuple(params.items()),
             rule=self.rule,
-            reason=reason if paid_fen == 0 else None,
+            reason=None if code is None else REASONS[code],
             deltas=tuple(d for d in deltas if d[1]),
             target_fen=target_fen,
+            reason_code=code,
         )
 
 

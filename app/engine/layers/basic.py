@@ -70,15 +70,15 @@ class Basic:
         remaining = remaining_cap(cap_fen, ctx.used(paid_key(self.meta.name)))
         computed = apply_ratio(left_fen - deductible_fen, ratio_bp)
         paid = within_cap(computed, remaining)
-        reason = None
+        why = None
         if left_fen == 0:
-            reason = "nothing in policy to pay"
+            why = "no_in_policy"
         elif left_fen <= deductible_fen:
-            reason = "in-policy amount does not exceed the deductible"
+            why = "below_deductible"
         elif remaining == 0:
-            reason = "annual cap reached"
+            why = "cap_reached"
         elif ratio_bp == 0:
-            reason = "ratio is 0"
+            why = "ratio_zero"
         params: dict[str, str | None] = {
             "profile": profile,
             "level": ctx.level,
@@ -90,4 +90,4 @@ class Basic:
                 self.out_of_county_reduction_bp
             )
         params["cap_remaining_before"] = cap_text(remaining)
-        return self.meta.line(left_fen, paid, params, reason)
+        return self.meta.line(left_fen, paid, params, why)

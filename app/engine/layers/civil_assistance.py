@@ -60,16 +60,16 @@ class CivilAssistance:
             if best is None or paid > best[0]:
                 best = (paid, category, ratio_bp, remaining)
         if best is None:
-            return self.meta.line(left_fen, 0, {}, "not eligible: no qualifying category")
+            return self.meta.line(left_fen, 0, {}, "not_eligible")
         paid, category, ratio_bp, remaining = best
         params: dict[str, str | None] = {
             "category": category,
             "ratio": format_bp(ratio_bp),
             "cap_remaining_before": cap_text(remaining),
         }
-        reason = (
-            "nothing left to pay"
+        why = (
+            "nothing_left"
             if left_fen == 0
-            else ("annual cap reached" if remaining == 0 else "amount rounds to 0")
+            else ("cap_reached" if remaining == 0 else "rounds_to_zero")
         )
-        return self.meta.line(left_fen, paid, params, reason)
+        return self.meta.line(left_fen, paid, params, why)

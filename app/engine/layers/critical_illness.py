@@ -102,13 +102,13 @@ class CriticalIllness:
         )
         remaining = remaining_cap(self.annual_cap_fen[profile], ctx.used(paid_key(name)))
         paid = within_cap(computed, remaining)
-        reason = None
+        why = None
         if left_fen == 0:
-            reason = "nothing left to pay"
+            why = "nothing_left"
         elif computed == 0:
-            reason = "cumulative base below the band threshold"
+            why = "below_threshold"
         elif remaining == 0:
-            reason = "annual cap reached"
+            why = "cap_reached"
         params: dict[str, str | None] = {
             "profile": profile,
             "cumulative_base_before": format_fen(before_fen),
@@ -116,4 +116,4 @@ class CriticalIllness:
             "bands": self.bands_text[profile],
             "cap_remaining_before": cap_text(remaining),
         }
-        return self.meta.line(left_fen, paid, params, reason, ((base_key(name), left_fen),))
+        return self.meta.line(left_fen, paid, params, why, ((base_key(name), left_fen),))

@@ -41,15 +41,15 @@ class Supplementary:
     def apply(self, ctx: Context, left_fen: int) -> LayerLine:
         params: dict[str, str | None] = {"eligible": ",".join(sorted(self.eligible))}
         if not (ctx.categories & self.eligible):
-            return self.meta.line(left_fen, 0, params, "not eligible: no qualifying category")
+            return self.meta.line(left_fen, 0, params, "not_eligible")
         remaining = remaining_cap(self.annual_cap_fen, ctx.used(paid_key(self.meta.name)))
         computed = apply_ratio(left_fen, self.ratio_bp)
         paid = within_cap(computed, remaining)
         params["ratio"] = format_bp(self.ratio_bp)
         params["cap_remaining_before"] = cap_text(remaining)
-        reason = (
-            "nothing left to pay"
+        why = (
+            "nothing_left"
             if left_fen == 0
-            else ("annual cap reached" if remaining == 0 else "amount rounds to 0")
+            else ("cap_reached" if remaining == 0 else "rounds_to_zero")
         )
-        return self.meta.line(left_fen, paid, params, reason)
+        return self.meta.line(left_fen, paid, params, why)

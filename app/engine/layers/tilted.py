@@ -36,15 +36,11 @@ class Tilted:
     def apply(self, ctx: Context, left_fen: int) -> LayerLine:
         params: dict[str, str | None] = {"eligible": ",".join(sorted(self.eligible))}
         if not (ctx.categories & self.eligible):
-            return self.meta.line(left_fen, 0, params, "not eligible: no qualifying category")
+            return self.meta.line(left_fen, 0, params, "not_eligible")
         if self.in_county_only and not ctx.in_county:
-            return self.meta.line(
-                left_fen, 0, params, "not eligible: hospital is outside the person's county"
-            )
+            return self.meta.line(left_fen, 0, params, "out_of_county")
         target_fen = apply_ratio(ctx.in_policy_fen, self.target_ratio_bp)
         params["target_ratio"] = format_bp(self.target_ratio_bp)
         params["target"] = format_fen(target_fen)
         paid = max(0, left_fen - target_fen)
-        return self.meta.line(
-            left_fen, paid, params, "what is left is within the target", target_fen=target_fen
-        )
+        return self.meta.line(left_fen, paid, params, "within_target", target_fen=target_fen)
