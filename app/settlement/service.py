@@ -182,7 +182,10 @@ def _check_lines(lines: Sequence[LineSpec]) -> None:
             invalid.append({"loc": [*where, "seq"], "msg": f"seq must be 1 to {_SEQ_MAX}"})
         elif line.seq in first:
             invalid.append(
-                {"loc": [*where, "seq"], "msg": f"seq {line.seq} is line {first[line.seq]}'s"}
+                {
+                    "loc": [*where, "seq"],
+                    "msg": f"item seq {line.seq} appears twice (items {first[line.seq]} and {i})",
+                }
             )
         first.setdefault(line.seq, i)
         if not 1 <= len(line.code) <= _CODE_MAX:

@@ -21,6 +21,7 @@ Create Date: 2026-12-02 00:30:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
@@ -35,43 +36,43 @@ _RENAMES = (
 )
 
 
-def _rescale(price: str, quantity: str) -> str:
-    """Rewrite every stored line with its price and cap, and its quantity, put through the two
-    SQL expressions (of a bigint ``v``)."""
-    p = price.replace("v", "(e.line->>{i})::bigint")
+def _rescale(operator: str) -> str:
+    """Rewrite every stored line with its unit price and cap ``operator`` 100 and its quantity
+    ``operator`` 10 (``*`` up, ``/`` down), the other elements as they are."""
+    price, quantity, cap = (
+        f"(e.line->>{i})::bigint {operator} {f}" for i, f in ((3, 100), (4, 10), (9, 100))
+    )
     return f"""
     UPDATE settlement_item_lists AS l SET items = (
       SELECT coalesce(jsonb_agg(jsonb_build_array(
-               e.line->0, e.line->1, e.line->2,
-               {p.format(i=3)}, {quantity.replace("v", "(e.line->>4)::bigint")},
-               e.line->5, e.line->6, e.line->7, e.line->8, {p.format(i=9)})
+               e.line->0, e.line->1, e.line->2, {price}, {quantity},
+               e.line->5, e.line->6, e.line->7, e.line->8, {cap})
              ORDER BY e.position), '[]'::jsonb)
       FROM jsonb_array_elements(l.items) WITH ORDINALITY AS e(line, position))
     """
 
 
+# Stored lines with a price, cap or quantity finer than the old scale.
+_FINER = """
+SELECT count(*) FROM settlement_item_lists AS l, jsonb_array_elements(l.items) AS e(line)
+WHERE (e.line->>3)::bigint % 100 <> 0 OR (e.line->>4)::bigint % 10 <> 0
+   OR coalesce((e.line->>9)::bigint % 100, 0) <> 0
+"""
+
+
 def upgrade() -> None:
-    op.execute(_rescale("v * 100", "v * 10"))
+    op.execute(_rescale("*"))
     for old, new in _RENAMES:
         op.execute(f"ALTER TABLE settlement_items RENAME COLUMN {old} TO {new}")
 
 
 def downgrade() -> None:
-    op.execute(
-        """
-        DO $$
-        BEGIN
-          IF EXISTS (
-            SELECT FROM settlement_item_lists AS l, jsonb_array_elements(l.items) AS e(line)
-            WHERE (e.line->>3)::bigint % 100 <> 0 OR (e.line->>4)::bigint % 10 <> 0
-               OR coalesce((e.line->>9)::bigint % 100, 0) <> 0
-          ) THEN
-            RAISE EXCEPTION 'stored bill lines finer than 1e-4 yuan or 1e-3 units (settled '
-              'through the national interface) cannot be held at the old scale';
-          END IF;
-        END $$
-        """
-    )
-    op.execute(_rescale("v / 100", "v / 10"))
+    finer = op.get_bind().execute(sa.text(_FINER)).scalar_one()
+    if finer:
+        raise RuntimeError(
+            f"{finer} stored bill line(s) finer than 1e-4 yuan or 1e-3 units (settled through the "
+            "national interface) cannot be held at the old scale"
+        )
+    op.execute(_rescale("/"))
     for old, new in _RENAMES:
         op.execute(f"ALTER TABLE settlement_items RENAME COLUMN {new} TO {old}")
