@@ -14,6 +14,21 @@ anything a hospital bills and far below what any sum can overflow:
 - **a quantity**: at most 9,999,999.999 units (a line's quantity × its price must still give an
   amount within the line bound).
 
+These are ``/v1``'s, at its input precision (unit prices with at most 4 decimals, quantities with
+at most 3). The national interface sends ``pric`` with up to 6 decimals and ``cnt`` with up to 4
+(``N16,6`` and ``N16,4``); its bounds are the same values at that precision:
+
+- **a unit price** (``pric``): at most 9,999,999.999999 yuan = :data:`UNIT_PRICE_MAX_E6`
+  (≥ 100 × :data:`UNIT_PRICE_MAX_E4`, so every ``/v1`` price, ×100, is within it);
+- **a quantity** (``cnt``): at most 9,999,999.9999 units = :data:`QUANTITY_MAX_E4`
+  (≥ 10 × :data:`QUANTITY_MAX_E3`);
+- **a line's amount** and **a bill**: the same :data:`LINE_MAX_FEN` and :data:`BILL_MAX_FEN`.
+
+The engine works at the national precision (``app.engine.BillLine``: 1e-6 yuan × 1e-4 unit =
+1e-10 yuan, a fen is 10^8 of those). Its largest product, price × quantity, is below
+10^13 × 10^11 = 10^24 (in 1e-10 yuan), and an over-limit difference is smaller still: Python
+integers, never stored; the rounded result, at most a line's amount, is what is stored.
+
 What follows (the arithmetic the service relies on; tests/api/test_bounds.py and the hypothesis
 test in tests/test_bounds_property.py check it):
 
@@ -39,12 +54,16 @@ __all__ = [
     "PERSON_YEAR_MAX_FEN",
     "PERSON_YEAR_TOTAL_KEY",
     "QUANTITY_MAX_E3",
+    "QUANTITY_MAX_E4",
     "UNIT_PRICE_MAX_E4",
+    "UNIT_PRICE_MAX_E6",
 ]
 
 LINE_MAX_FEN = 9_999_999_99  # 9,999,999.99 yuan
 UNIT_PRICE_MAX_E4 = 9_999_999_9999  # 9,999,999.9999 yuan
 QUANTITY_MAX_E3 = 9_999_999_999  # 9,999,999.999 units
+UNIT_PRICE_MAX_E6 = 9_999_999_999999  # 9,999,999.999999 yuan (national interface, pric)
+QUANTITY_MAX_E4 = 9_999_999_9999  # 9,999,999.9999 units (national interface, cnt)
 BILL_MAX_FEN = 99_999_999_99  # 99,999,999.99 yuan
 PERSON_YEAR_MAX_FEN = 999_999_999_99  # 999,999,999.99 yuan
 

@@ -220,8 +220,12 @@ def _items(raw: Any, errors: _Errors) -> list[BillLine]:
         unit_price = errors.scaled(item.get("unit_price"), f"{where}: unit_price", 4)
         quantity = errors.scaled(item.get("quantity"), f"{where}: quantity", 3)
         amount = errors.scaled(item.get("amount"), f"{where}: amount", 2)
-        if unit_price is not None and quantity is not None and amount is not None:
-            expected = expected_amount_fen(unit_price, quantity)
+        # The file's precision is /v1's (4 price decimals, 3 quantity decimals); the engine's is
+        # 1e-6 yuan and 1e-4 unit: ×100 and ×10, exactly.
+        price_e6 = None if unit_price is None else unit_price * 100
+        quantity_e4 = None if quantity is None else quantity * 10
+        if price_e6 is not None and quantity_e4 is not None and amount is not None:
+            expected = expected_amount_fen(price_e6, quantity_e4)
             if amount != expected:
                 errors.add(
                     f"{where}: amount",
@@ -232,13 +236,13 @@ def _items(raw: Any, errors: _Errors) -> list[BillLine]:
             BillLine(
                 seq=seq,
                 code=code,
-                unit_price_e4=unit_price or 0,
-                quantity_e3=quantity or 0,
+                unit_price_e6=price_e6 or 0,
+                quantity_e4=quantity_e4 or 0,
                 amount_fen=amount or 0,
                 hospital_borne=errors.flag(item.get("hospital_borne"), f"{where}: hospital_borne"),
                 grade=grade,
                 self_pay_ratio_bp=ratio,
-                price_cap_e4=cap,
+                price_cap_e6=None if cap is None else cap * 100,
             )
         )
     return lines

@@ -51,16 +51,19 @@ def make_line(rng: random.Random, seq: int) -> BillLine:
             else (unit_price + rng.randint(0, 10_000))
         )
         cap = max(cap, 0)
+    # Drawn at /v1's precision (4 and 3 decimals, as before the engine's scale changed, so the
+    # figures compare), passed at the engine's (1e-6 yuan, 1e-4 unit) as /v1 converts them.
+    unit_price, quantity = unit_price * 100, quantity * 10
     return BillLine(
         seq=seq,
         code=f"{grade}{rng.randint(0, 99_999):05d}",
-        unit_price_e4=unit_price,
-        quantity_e3=quantity,
+        unit_price_e6=unit_price,
+        quantity_e4=quantity,
         amount_fen=expected_amount_fen(unit_price, quantity),
         hospital_borne=rng.random() < 0.02,
         grade=grade,
         self_pay_ratio_bp=rng.choice(B_RATIOS_BP) if grade == "B" else 0,
-        price_cap_e4=cap,
+        price_cap_e6=None if cap is None else cap * 100,
     )
 
 

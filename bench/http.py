@@ -371,7 +371,7 @@ def bill_lines(rng: random.Random, items: list[CatalogueItem], lines: int) -> li
             qty = rng.randint(1, 30) * 1000
         if item.cap_e4 is not None and rng.random() < 0.5:  # half the capped lines exceed it
             price = item.cap_e4 + rng.randint(1, 100_000)
-        amount = expected_amount_fen(price, qty)
+        amount = expected_amount_fen(price * 100, qty * 10)  # /v1's scale → the engine's
         line: dict[str, Any] = {
             "seq": seq,
             "code": item.code,
@@ -695,6 +695,7 @@ class Driver:
 
 
 # --- pgbench -------------------------------------------------------------------------------------
+
 
 def pgbench_script(pmin: int, pmax: int, year: int, policy: str) -> str:
     """What one settlement minimally does, in SQL, for a random person of ``pmin..pmax``: the
@@ -1123,9 +1124,7 @@ async def run(args: argparse.Namespace) -> int:
         if max(pids) - min(pids) + 1 != len(pids):
             raise SystemExit("pgbench's persons do not have consecutive ids")
         script = workdir / "settle.sql"
-        script.write_text(
-            pgbench_script(min(pids), max(pids), YEAR, policy)
-        )
+        script.write_text(pgbench_script(min(pids), max(pids), YEAR, policy))
         bills = Bills(rng, items, args.lines)
         ids = [p for p, _ in persons]
         warm_s, cold_s, usual_s = parse_timing(bills)

@@ -62,7 +62,7 @@ def lines(draw: st.DrawFn) -> list[dict[str, Any]]:
         price_e4, rest = divmod(amount_fen * 100_000, quantity_e3)
         if rest:
             quantity_e3, price_e4 = 1000, amount_fen * 100
-        assert expected_amount_fen(price_e4, quantity_e3) == amount_fen
+        assert expected_amount_fen(price_e4 * 100, quantity_e3 * 10) == amount_fen  # engine's scale
         out.append(
             {
                 "seq": seq,
@@ -103,7 +103,7 @@ def test_no_accepted_bill_can_overflow_a_stored_or_accumulated_sum(data: st.Data
     }
     try:
         parsed = SettlementIn.model_validate(body)
-        service._check_body(parsed)
+        service._check_body(service.spec_of(parsed, ""))
     except ValidationError as exc:
         assert {e["type"] for e in exc.errors()} == {"amount_out_of_range"}
         return
@@ -115,13 +115,13 @@ def test_no_accepted_bill_can_overflow_a_stored_or_accumulated_sum(data: st.Data
             BillLine(
                 seq=item.seq,
                 code=item.code,
-                unit_price_e4=item.unit_price,
-                quantity_e3=item.quantity,
+                unit_price_e6=item.unit_price * 100,  # /v1's 1e-4 yuan → the engine's 1e-6
+                quantity_e4=item.quantity * 10,  # 1e-3 → 1e-4
                 amount_fen=item.amount,
                 hospital_borne=item.hospital_borne,
                 grade=data.draw(st.sampled_from("ABC")),
                 self_pay_ratio_bp=data.draw(st.sampled_from([0, 1000, 2000])),
-                price_cap_e4=data.draw(st.sampled_from([None, item.unit_price, 1])),
+                price_cap_e6=data.draw(st.sampled_from([None, item.unit_price * 100, 1])),
             )
             for item in parsed.items
         ],

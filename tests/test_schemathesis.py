@@ -145,7 +145,7 @@ def bill_lines(draw: st.DrawFn) -> list[dict[str, Any]]:
         price_e4 = draw(st.integers(1, 5_000_000_000))  # up to 500,000.0000 yuan
         # up to 100.000, and the line within app.bounds: price × quantity ≤ LINE_MAX_FEN
         quantity_e3 = draw(st.integers(1, min(100_000, LINE_MAX_FEN * 100_000 // price_e4)))
-        amount_fen = expected_amount_fen(price_e4, quantity_e3)
+        amount_fen = expected_amount_fen(price_e4 * 100, quantity_e3 * 10)  # the engine's scale
         lines.append(
             {
                 "seq": seq,

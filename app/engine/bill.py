@@ -15,13 +15,15 @@ from .money import BP, div_half_up, ensure
 
 __all__ = ["BillLine", "LineSplit", "Totals", "classify", "classify_line", "expected_amount_fen"]
 
-# unit price (1/10000 yuan) × quantity (1/1000) is in 1/10^7 yuan; a fen is 10^5 of those.
-_PRICE_QTY_PER_FEN = 100_000
+# unit price (1e-6 yuan) × quantity (1e-4 unit) is in 1e-10 yuan; a fen (1e-2 yuan) is 1e8 of
+# those. The scale is the national interface's (``pric`` 6 decimals, ``cnt`` 4); /v1's values
+# (4 and 3 decimals) arrive ×100 and ×10, exactly.
+_PRICE_QTY_PER_FEN = 100_000_000
 
 
-def expected_amount_fen(unit_price_e4: int, quantity_e3: int) -> int:
-    """``round(unit_price × quantity)`` to the fen: what a line's ``amount`` must be."""
-    return div_half_up(unit_price_e4 * quantity_e3, _PRICE_QTY_PER_FEN)
+def expected_amount_fen(unit_price_e6: int, quantity_e4: int) -> int:
+    """``round(unit_price × quantity)`` to the fen, half up: what a line's ``amount`` must be."""
+    return div_half_up(unit_price_e6 * quantity_e4, _PRICE_QTY_PER_FEN)
 
 
 class BillLine(NamedTuple):
@@ -32,13 +34,13 @@ class BillLine(NamedTuple):
 
     seq: int
     code: str
-    unit_price_e4: int
-    quantity_e3: int
+    unit_price_e6: int  # 1e-6 yuan
+    quantity_e4: int  # 1e-4 unit
     amount_fen: int
     hospital_borne: bool
     grade: str  # "A" 甲类, "B" 乙类, "C" 丙类
     self_pay_ratio_bp: int = 0
-    price_cap_e4: int | None = None
+    price_cap_e6: int | None = None  # 1e-6 yuan
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +71,9 @@ def classify_line(line: BillLine) -> LineSplit:
     if line.grade == "C":
         return LineSplit(full_self_pay_fen=amount)
     over = 0
-    cap = line.price_cap_e4
-    if cap is not None and line.unit_price_e4 > cap:
-        over = div_half_up((line.unit_price_e4 - cap) * line.quantity_e3, _PRICE_QTY_PER_FEN)
+    cap = line.price_cap_e6
+    if cap is not None and line.unit_price_e6 > cap:
+        over = div_half_up((line.unit_price_e6 - cap) * line.quantity_e4, _PRICE_QTY_PER_FEN)
     rest = amount - over
     pre = div_half_up(rest * line.self_pay_ratio_bp, BP) if line.grade == "B" else 0
     return LineSplit(over_limit_fen=over, pre_self_pay_fen=pre, in_policy_fen=rest - pre)
@@ -90,9 +92,9 @@ def classify(lines: Iterable[BillLine]) -> Totals:
         if grade == "C":
             full += amount
             continue
-        cap = line.price_cap_e4
-        if cap is not None and line.unit_price_e4 > cap:
-            over = (2 * (line.unit_price_e4 - cap) * line.quantity_e3 + _PRICE_QTY_PER_FEN) // (
+        cap = line.price_cap_e6
+        if cap is not None and line.unit_price_e6 > cap:
+            over = (2 * (line.unit_price_e6 - cap) * line.quantity_e4 + _PRICE_QTY_PER_FEN) // (
                 2 * _PRICE_QTY_PER_FEN
             )
             over_total += over

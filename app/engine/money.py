@@ -1,12 +1,14 @@
 """Exact money and ratios: integer fen, ratios in basis points (1/10000), one rounding rule.
 
 docs/rules.md §1: amounts are yuan with 2 decimals, unit prices up to 4, quantities up to 3, ratios
-up to 4. Everything is held as an integer in its smallest unit so that the engine never touches a
-float and never needs a Decimal context:
+up to 4 (``/v1``); the national interface sends unit prices with up to 6 decimals and quantities
+with up to 4. Everything is held as an integer in its smallest unit so that the engine never
+touches a float and never needs a Decimal context:
 
 - money: ``*_fen`` (1/100 yuan)
-- unit prices and price caps: ``*_e4`` (1/10000 yuan)
-- quantities: ``*_e3`` (1/1000 unit)
+- unit prices and price caps in the engine: ``*_e6`` (1/1000000 yuan); ``/v1`` prices and the
+  catalogue's caps are ``*_e4`` (1/10000 yuan), ×100 on the way in
+- quantities in the engine: ``*_e4`` (1/10000 unit); ``/v1`` quantities are ``*_e3``, ×10
 - ratios: ``*_bp`` (1/10000)
 
 ``round()`` in the rulebook is "round half up to the fen"; :func:`div_half_up` is that rule and

@@ -147,17 +147,19 @@ class SettlementLayer(Base):
 
 # The columns of one stored bill line, in order: each line of ``SettlementItemList.items`` is a
 # JSON array of these (and the view ``settlement_items``, migration 0005, shows them as columns).
+# Unit price and price cap in 1e-6 yuan, quantity in 1e-4 units: the engine's scale (migration
+# 0014; they were 1e-4 yuan and 1e-3 units before).
 ITEM_COLUMNS = (
     "seq",
     "code",
     "name",
-    "unit_price_e4",
-    "quantity_e3",
+    "unit_price_e6",
+    "quantity_e4",
     "amount_fen",
     "hospital_borne",
     "grade",
     "self_pay_ratio_bp",
-    "price_cap_e4",
+    "price_cap_e6",
 )
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import to_json
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,6 +54,7 @@ __all__ = [
     "lock_person_year",
     "read_accumulators",
     "read_facts",
+    "settlement_of_setl_id",
     "settlements_of_bill",
 ]
 
@@ -274,6 +275,20 @@ async def settlements_of_bill(
     return [(s, r) for s, r in rows]
 
 
+async def settlement_of_setl_id(
+    session: AsyncSession, setl_id: str
+) -> tuple[Settlement, Reversal | None] | None:
+    """The settlement whose own ``setl_id`` or whose reversal record's ``setl_id`` this is (one
+    sequence numbers both, migration 0011), with its reversal if any; ``None`` if neither."""
+    rows = await session.execute(
+        select(Settlement, Reversal)
+        .outerjoin(Reversal, Reversal.settlement_id == Settlement.id)
+        .where(or_(Settlement.setl_id == setl_id, Reversal.setl_id == setl_id))
+    )
+    found = rows.first()
+    return None if found is None else (found[0], found[1])
+
+
 # One statement, every table a settlement writes: the settlement row, its layers (unnest of
 # column arrays), its lines (one JSON document, migration 0005), its audit entry (staged in
 # audit_pending with app.audit.service.staged_params, chained into audit_log at COMMIT by
@@ -289,15 +304,15 @@ WITH s AS (
     total_fen, hospital_borne_fen, full_self_pay_fen, over_limit_fen, pre_self_pay_fen,
     in_policy_fen, fund_paid_fen, self_pay_fen, in_policy_self_pay_fen,
     in_policy_self_pay_ratio_bp, accumulator_deltas, created_by_key_id, replaces_id,
-    tilted_target_fen)
+    tilted_target_fen, mdtrt_id)
   VALUES (:id, :hospital_code, :bill_no, :generation, :person_id, :request_hash,
     :policy_version, :policy_hash, :admission_date, :discharge_date, :accumulator_year,
     :referral, :in_county, :hospital_level, :hospital_county_code, :person_county_code,
     CAST(:categories AS varchar[]), :total_fen, :hospital_borne_fen, :full_self_pay_fen,
     :over_limit_fen, :pre_self_pay_fen, :in_policy_fen, :fund_paid_fen, :self_pay_fen,
     :in_policy_self_pay_fen, :in_policy_self_pay_ratio_bp, CAST(:accumulator_deltas AS jsonb),
-    :created_by_key_id, :replaces_id, :tilted_target_fen)
-  RETURNING id, settled_at
+    :created_by_key_id, :replaces_id, :tilted_target_fen, :mdtrt_id)
+  RETURNING id, settled_at, setl_id
 ), layers AS (
   INSERT INTO settlement_layers (settlement_id, position, layer, fund_code, fund_name, base_fen,
     paid_fen, left_fen, params, rule, reason)
@@ -318,7 +333,7 @@ WITH s AS (
   FROM unnest(CAST(:d_key AS varchar[]), CAST(:d_amount_fen AS bigint[])) AS d(key, amount_fen)
   ON CONFLICT (person_id, year, key) DO UPDATE SET amount_fen = a.amount_fen + excluded.amount_fen
 )
-SELECT settled_at FROM s
+SELECT settled_at, setl_id FROM s
 """
 )
 
@@ -332,13 +347,13 @@ def _items_json(lines: Sequence[BillLine], names: Mapping[int, str]) -> str:
                 x.seq,
                 x.code,
                 names.get(x.seq, ""),
-                x.unit_price_e4,
-                x.quantity_e3,
+                x.unit_price_e6,
+                x.quantity_e4,
                 x.amount_fen,
                 x.hospital_borne,
                 x.grade,
                 x.self_pay_ratio_bp,
-                x.price_cap_e4,
+                x.price_cap_e6,
             ]
             for x in lines
         ]
@@ -354,12 +369,14 @@ async def insert_settlement(
     lines: Sequence[BillLine],
     names: Mapping[int, str],
     audit: Mapping[str, object],
-) -> dt.datetime:
+) -> tuple[dt.datetime, str]:
     """Store a new settlement with its layers and lines and add ``accumulator_deltas`` (the
     engine's, and the service's own) to the accumulators of ``values["person_id"]`` /
     ``values["accumulator_year"]`` (whose lock the caller holds),
-    staging the audit entry ``audit`` (``app.audit.service.staged_params``). Returns
-    ``settled_at``."""
+    staging the audit entry ``audit`` (``app.audit.service.staged_params``). ``values`` names
+    every column of ``settlements`` the engine's result does not give (``mdtrt_id``: None for a
+    /v1 bill). Returns ``settled_at`` and the ``setl_id`` the database assigned (migration
+    0011)."""
     t = computed.totals
     layers = computed.layers
     deltas = sorted(accumulator_deltas.items())
@@ -395,23 +412,30 @@ async def insert_settlement(
         "d_key": [k for k, _ in deltas],
         "d_amount_fen": [v for _, v in deltas],
     }
-    settled_at: dt.datetime = (await session.execute(_INSERT_SETTLEMENT, params)).scalar_one()
-    return settled_at
+    row = (await session.execute(_INSERT_SETTLEMENT, params)).one()
+    settled_at: dt.datetime = row.settled_at
+    setl_id: str = row.setl_id
+    return settled_at, setl_id
 
 
 async def insert_reversal(
     session: AsyncSession, settlement_id: uuid.UUID, reason: str | None, key_id: uuid.UUID | None
 ) -> Reversal:
-    row = Reversal(
-        id=uuid.uuid4(),
-        settlement_id=settlement_id,
-        reason=reason,
-        created_by_key_id=key_id,
-        reversed_at=func.now(),
+    """Store the reversal record of a settlement. Returns it as stored, with what the database
+    assigned (``reversed_at``, ``setl_id``: one ``INSERT … RETURNING``)."""
+    row = await session.scalar(
+        insert(Reversal)
+        .values(
+            id=uuid.uuid4(),
+            settlement_id=settlement_id,
+            reason=reason,
+            created_by_key_id=key_id,
+            reversed_at=func.now(),
+        )
+        .returning(Reversal)
     )
-    session.add(row)
-    await session.flush()
-    await session.refresh(row, ["reversed_at"])
+    if not isinstance(row, Reversal):  # INSERT … RETURNING returns the one row it inserted
+        raise RuntimeError("reversal insert returned no row")
     return row
 
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .models import Reversal, Settlement, SettlementLayer
 
 __all__ = [
+    "BillHeader",
     "ItemIn",
     "LayerOut",
     "PatientIn",
@@ -265,6 +266,25 @@ class PatientOut(BaseModel):
         )
 
 
+class BillHeader(Protocol):
+    """What a response repeats of the bill it settled: ``service.BillSpec`` has these."""
+
+    @property
+    def hospital_code(self) -> str: ...
+    @property
+    def bill_no(self) -> str: ...
+    @property
+    def id_number(self) -> str: ...
+    @property
+    def admission_date(self) -> dt.date: ...
+    @property
+    def discharge_date(self) -> dt.date: ...
+    @property
+    def replaces(self) -> uuid.UUID | None: ...
+    @property
+    def mdtrt_id(self) -> str | None: ...
+
+
 class FenTotals(Protocol):
     """How a bill total splits, in fen: the engine's ``Totals`` and a stored ``settlements`` row
     carry these integers by the same names."""
@@ -395,9 +415,21 @@ class SettlementOut(BaseModel):
     settlement_id: uuid.UUID | None = Field(
         description="Settlement id (结算流水号); null for a preview"
     )
+    setl_id: str | None = Field(
+        default=None,
+        description="The national interface's settlement id (结算ID, setl_id): 'S' and 15 digits; "
+        "null for a preview",
+        examples=["S000000000000001"],
+    )
     status: Status = Field(description="preview (预结算), settled (已结算) or reversed (已撤销)")
     hospital_code: str = Field(description="Hospital code (医疗机构编码)", examples=["H510402001"])
     bill_no: str = Field(description="Bill number (住院号/结算单号)", examples=["ZY2018060001"])
+    mdtrt_id: str | None = Field(
+        default=None,
+        description="The visit (就诊ID, mdtrt_id) a settlement through the national interface "
+        "settled; null for a /v1 bill",
+        examples=[None],
+    )
     policy_version: str = Field(
         description="Policy version applied (政策版本)", examples=["panzhihua-2018"]
     )
@@ -407,6 +439,12 @@ class SettlementOut(BaseModel):
     )
     reversed_at: dt.datetime | None = Field(
         default=None, description="Reversal time (撤销时间) when reversed"
+    )
+    reversal_setl_id: str | None = Field(
+        default=None,
+        description="The reversal record's own setl_id (撤销的结算ID, the national interface's "
+        "negative settlement) when reversed, else null",
+        examples=[None],
     )
     replaces: uuid.UUID | None = Field(
         default=None,
@@ -440,7 +478,7 @@ class SettlementOut(BaseModel):
     @classmethod
     def from_engine(
         cls,
-        body: SettlementIn,
+        body: BillHeader,
         claim: Claim,
         computed: Computed,
         *,
@@ -448,14 +486,17 @@ class SettlementOut(BaseModel):
         status: Literal["preview", "settled"],
         settlement_id: uuid.UUID | None = None,
         settled_at: dt.datetime | None = None,
+        setl_id: str | None = None,
     ) -> SettlementOut:
         """What the engine computed for ``body`` (``claim`` is what it was given): a preview, or
-        the settlement just stored as ``settlement_id``."""
+        the settlement just stored as ``settlement_id`` / ``setl_id``."""
         return cls(
             settlement_id=settlement_id,
+            setl_id=setl_id,
             status=status,
             hospital_code=body.hospital_code,
             bill_no=body.bill_no,
+            mdtrt_id=body.mdtrt_id,
             policy_version=computed.policy_id,
             policy_hash=computed.policy_hash,
             settled_at=settled_at,
@@ -463,7 +504,7 @@ class SettlementOut(BaseModel):
             admission_date=body.admission_date,
             discharge_date=body.discharge_date,
             accumulator_year=accumulator_year,
-            patient=PatientOut.masked(body.patient.id_number, claim.categories, claim.in_county),
+            patient=PatientOut.masked(body.id_number, claim.categories, claim.in_county),
             totals=TotalsOut.of(computed.totals),
             layers=[LayerOut.of(line) for line in computed.layers],
             fund_paid=computed.fund_paid_fen,
@@ -484,13 +525,16 @@ class SettlementOut(BaseModel):
         and the person's ID number."""
         return cls(
             settlement_id=row.id,
+            setl_id=row.setl_id,
             status="reversed" if reversal is not None else "settled",
             hospital_code=row.hospital_code,
             bill_no=row.bill_no,
+            mdtrt_id=row.mdtrt_id,
             policy_version=row.policy_version,
             policy_hash=row.policy_hash,
             settled_at=row.settled_at,
             reversed_at=reversal.reversed_at if reversal is not None else None,
+            reversal_setl_id=reversal.setl_id if reversal is not None else None,
             replaces=row.replaces_id,
             admission_date=row.admission_date,
             discharge_date=row.discharge_date,

@@ -3,20 +3,22 @@
 Functional core, imperative shell: this module gathers the inputs (hospital, person, categories,
 catalogue, policy, accumulators), calls the pure engine, and stores what it returns. One
 settlement passes through four files: ``endpoints.create`` (HTTP: authorize, call
-:func:`settle_bill`; the request commits after it returns) → :func:`settle_bill` here (the
-locks and reads, the checks, the engine call, the audit entry) → ``app.engine.settle`` (the
-calculation: pure, no I/O) → ``repository`` (the two statements: :func:`repository.lock_and_read`,
-:func:`repository.insert_settlement`). The response is built from what the engine returned
-(``SettlementOut.from_engine``), or, for a replay, from the stored rows
-(``SettlementOut.from_rows``).
+:func:`settle_bill`; the request commits after it returns) → :func:`settle_bill` here, which
+makes the body a :class:`BillSpec` for :func:`settle_spec` (the locks and reads, the checks, the
+engine call, the audit entry; the national interface calls it with a visit's lines) →
+``app.engine.settle`` (the calculation: pure, no I/O) → ``repository`` (the two statements:
+:func:`repository.lock_and_read`, :func:`repository.insert_settlement`). The response is built
+from what the engine returned (``SettlementOut.from_engine``), or, for a replay, from the stored
+rows (``SettlementOut.from_rows``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_text  # what json.dumps uses for str
 
@@ -25,7 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record, staged_params
 from app.auth.service import Caller
-from app.bounds import BILL_MAX_FEN, PERSON_YEAR_MAX_FEN, PERSON_YEAR_TOTAL_KEY
+from app.bounds import (
+    BILL_MAX_FEN,
+    LINE_MAX_FEN,
+    PERSON_YEAR_MAX_FEN,
+    PERSON_YEAR_TOTAL_KEY,
+    QUANTITY_MAX_E4,
+    UNIT_PRICE_MAX_E6,
+)
 from app.engine import (
     BillLine,
     Claim,
@@ -43,11 +52,96 @@ from app.types import mask_id_number
 
 from . import repository as repo
 from .models import Reversal, Settlement
-from .schemas import ReversalIn, SettlementIn, SettlementOut
+from .schemas import MAX_ITEMS, ReversalIn, SettlementIn, SettlementOut
 
-__all__ = ["find_active", "get", "preview", "reverse", "settle_bill"]
+__all__ = [
+    "BillSpec",
+    "LineSpec",
+    "find_active",
+    "find_by_setl_id",
+    "get",
+    "preview",
+    "preview_spec",
+    "reverse",
+    "settle_bill",
+    "settle_spec",
+    "spec_of",
+]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """One bill line as the settle core takes it, at the engine's precision: unit price in 1e-6
+    yuan, quantity in 1e-4 units, amount in fen (``/v1``'s values ×100 and ×10, the national
+    interface's ``pric`` and ``cnt`` as sent)."""
+
+    seq: int
+    code: str
+    name: str
+    unit_price_e6: int
+    quantity_e4: int
+    amount_fen: int
+    hospital_borne: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BillSpec:
+    """A bill to preview or settle, from any front: ``/v1`` (:func:`spec_of` a ``SettlementIn``)
+    or the national interface (a visit's netted fee lines, ``bill_no = mdtrt_id``).
+
+    ``request_hash`` is what a replay is recognised by (stored with the settlement; unused by a
+    preview); ``replaces`` the reversed settlement to settle again; ``mdtrt_id`` the visit,
+    stored in ``settlements.mdtrt_id`` (None for /v1).
+
+    Errors name the bill's parts by ``/v1``'s ``loc``, whichever front sent it, for the caller
+    to rename: ``["body", "hospital_code"]``, ``["body", "bill_no"]``, ``["body", "replaces"]``,
+    ``["body", "patient", "id_number"]``, ``["body", "discharge_date"]``, ``["body", "items"]``
+    (the lines as a whole) and ``["body", "items", i, field]`` with ``i`` the index in
+    ``lines`` and ``field`` one of ``seq``, ``code``, ``name``, ``unit_price``, ``quantity``,
+    ``amount``."""
+
+    hospital_code: str
+    bill_no: str
+    id_number: str
+    patient_name: str | None
+    admission_date: dt.date
+    discharge_date: dt.date
+    referral: bool
+    lines: Sequence[LineSpec]
+    request_hash: str
+    replaces: uuid.UUID | None
+    mdtrt_id: str | None
+
+
+def spec_of(body: SettlementIn, request_hash: str) -> BillSpec:
+    """A ``/v1`` body as the settle core takes it: its prices (1e-4 yuan) ×100 and quantities
+    (1e-3 units) ×10, exactly."""
+    return BillSpec(
+        hospital_code=body.hospital_code,
+        bill_no=body.bill_no,
+        id_number=body.patient.id_number,
+        patient_name=body.patient.name,
+        admission_date=body.admission_date,
+        discharge_date=body.discharge_date,
+        referral=body.referral,
+        lines=[
+            LineSpec(
+                seq=i.seq,
+                code=i.code,
+                name=i.name,
+                unit_price_e6=i.unit_price * 100,
+                quantity_e4=i.quantity * 10,
+                amount_fen=i.amount,
+                hospital_borne=i.hospital_borne,
+            )
+            for i in body.items
+        ],
+        request_hash=request_hash,
+        replaces=body.replaces,
+        mdtrt_id=None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +161,72 @@ def _unprocessable(code: str, detail: str, loc: list[str | int], msg: str) -> Un
     return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}])
 
 
-def _check_body(body: SettlementIn) -> None:
-    """What the body alone can be wrong about beyond its schema."""
-    if body.discharge_date < body.admission_date:
+_SEQ_MAX = 10**6  # ItemIn.seq's bound
+_CODE_MAX = 64  # catalog_items.code
+_NAME_MAX = 200  # ItemIn.name, the stored line's name
+
+
+def _check_lines(lines: Sequence[LineSpec]) -> None:
+    """What ``SettlementIn``'s schema checks of the lines, for a spec no schema parsed (the
+    national interface's): 1 to ``MAX_ITEMS`` lines, unique ``seq``, names and codes that fit,
+    no negative number, a positive quantity (``validation_error``); the bounds of app/bounds.py
+    at the engine's precision (``amount_out_of_range``). A ``/v1`` body passed them all."""
+    invalid: list[dict[str, object]] = []
+    out_of_range: list[dict[str, object]] = []
+    if not 1 <= len(lines) <= MAX_ITEMS:
+        invalid.append({"loc": ["body", "items"], "msg": f"1 to {MAX_ITEMS} lines"})
+    first: dict[int, int] = {}
+    for i, line in enumerate(lines):
+        where: list[str | int] = ["body", "items", i]
+        if not 1 <= line.seq <= _SEQ_MAX:
+            invalid.append({"loc": [*where, "seq"], "msg": f"seq must be 1 to {_SEQ_MAX}"})
+        elif line.seq in first:
+            invalid.append(
+                {
+                    "loc": [*where, "seq"],
+                    "msg": f"item seq {line.seq} appears twice (items {first[line.seq]} and {i})",
+                }
+            )
+        first.setdefault(line.seq, i)
+        if not 1 <= len(line.code) <= _CODE_MAX:
+            invalid.append({"loc": [*where, "code"], "msg": f"1 to {_CODE_MAX} characters"})
+        if len(line.name) > _NAME_MAX:
+            invalid.append({"loc": [*where, "name"], "msg": f"at most {_NAME_MAX} characters"})
+        for field, value, least, most, shown in (
+            ("unit_price", line.unit_price_e6, 0, UNIT_PRICE_MAX_E6, "9999999.999999"),
+            ("quantity", line.quantity_e4, 1, QUANTITY_MAX_E4, "9999999.9999"),
+            ("amount", line.amount_fen, 0, LINE_MAX_FEN, format_fen(LINE_MAX_FEN)),
+        ):
+            if value < least:
+                msg = f"{field} must be {'positive' if least else 'non-negative'}"
+                invalid.append({"loc": [*where, field], "msg": msg})
+            elif value > most:
+                out_of_range.append({"loc": [*where, field], "msg": f"at most {shown}"})
+    if invalid:
+        raise Unprocessable(
+            f"{len(invalid)} problem(s) with the bill's lines.",
+            code="validation_error",
+            errors=invalid,
+        )
+    if out_of_range:
+        raise Unprocessable(
+            f"{len(out_of_range)} line value(s) out of range.",
+            code="amount_out_of_range",
+            errors=out_of_range,
+        )
+
+
+def _check_body(spec: BillSpec) -> None:
+    """What the bill alone can be wrong about (for ``/v1``: beyond its schema)."""
+    _check_lines(spec.lines)
+    if spec.discharge_date < spec.admission_date:
         raise _unprocessable(
             "dates_out_of_order",
             "The discharge date is before the admission date.",
             ["body", "discharge_date"],
             "must not be before admission_date",
         )
-    total = sum(item.amount for item in body.items)
+    total = sum(line.amount_fen for line in spec.lines)
     if total > BILL_MAX_FEN:
         raise _unprocessable(
             "amount_out_of_range",
@@ -88,11 +238,12 @@ def _check_body(body: SettlementIn) -> None:
     mismatches = [
         {
             "loc": ["body", "items", i, "amount"],
-            "msg": f"amount {format_fen(item.amount)} ≠ round(unit_price × quantity) = "
-            f"{format_fen(expected_amount_fen(item.unit_price, item.quantity))}",
+            "msg": f"amount {format_fen(line.amount_fen)} ≠ round(unit_price × quantity) = "
+            f"{format_fen(expected)}",
         }
-        for i, item in enumerate(body.items)
-        if item.amount != expected_amount_fen(item.unit_price, item.quantity)
+        for i, line in enumerate(spec.lines)
+        if line.amount_fen
+        != (expected := expected_amount_fen(line.unit_price_e6, line.quantity_e4))
     ]
     if mismatches:
         raise Unprocessable(
@@ -120,27 +271,27 @@ def _deltas(computed: Computed, accumulators: dict[str, int], year: int) -> dict
     return {**computed.deltas, PERSON_YEAR_TOTAL_KEY: total} if total else dict(computed.deltas)
 
 
-def _codes(body: SettlementIn) -> list[str]:
-    return list({item.code for item in body.items})
+def _codes(spec: BillSpec) -> list[str]:
+    return list({line.code for line in spec.lines})
 
 
 async def _prepare(
-    session: AsyncSession, body: SettlementIn, policies: PolicyStore, facts: repo.BillFacts
+    session: AsyncSession, spec: BillSpec, policies: PolicyStore, facts: repo.BillFacts
 ) -> Prepared:
     """Check the bill against the registries (in the order the error codes are documented) and
     resolve what the engine needs."""
-    _check_body(body)
+    _check_body(spec)
     if facts.hospital_level is None or facts.hospital_county_code is None:
         raise _unprocessable(
             "unknown_hospital",
-            f"No hospital {body.hospital_code}.",
+            f"No hospital {spec.hospital_code}.",
             ["body", "hospital_code"],
             "unknown hospital code",
         )
     if not facts.hospital_designated:
         raise _unprocessable(
             "hospital_not_designated",
-            f"Hospital {body.hospital_code} is not designated (非定点).",
+            f"Hospital {spec.hospital_code} is not designated (非定点).",
             ["body", "hospital_code"],
             "not a designated hospital",
         )
@@ -151,7 +302,7 @@ async def _prepare(
             ["body", "patient", "id_number"],
             "not in the person registry",
         )
-    year = body.discharge_date.year
+    year = spec.discharge_date.year
     if not facts.enrolled:
         raise _unprocessable(
             "person_not_enrolled",
@@ -159,18 +310,18 @@ async def _prepare(
             ["body", "patient", "id_number"],
             f"not enrolled in resident medical insurance for {year}",
         )
-    day = body.discharge_date
+    day = spec.discharge_date
     catalog = facts.catalog
     unknown = [
         {
             "loc": ["body", "items", i, "code"],
-            "msg": f"{item.code} is not in the catalogue on {day.isoformat()}",
+            "msg": f"{line.code} is not in the catalogue on {day.isoformat()}",
         }
-        for i, item in enumerate(body.items)
-        if item.code not in catalog
+        for i, line in enumerate(spec.lines)
+        if line.code not in catalog
     ]
     if unknown:
-        listed = sorted({item.code for item in body.items if item.code not in catalog})
+        listed = sorted({line.code for line in spec.lines if line.code not in catalog})
         raise Unprocessable(
             f"Unknown catalogue codes: {', '.join(listed)}.",
             code="unknown_catalog_code",
@@ -186,26 +337,27 @@ async def _prepare(
             "no policy version in force on this date",
         )
     lines = []
-    for item in body.items:
-        grade, self_pay_ratio_bp, price_cap_e4 = catalog[item.code]
+    for line in spec.lines:
+        grade, self_pay_ratio_bp, price_cap_e4 = catalog[line.code]
         lines.append(
             BillLine(
-                seq=item.seq,
-                code=item.code,
-                unit_price_e4=item.unit_price,
-                quantity_e3=item.quantity,
-                amount_fen=item.amount,
-                hospital_borne=item.hospital_borne,
+                seq=line.seq,
+                code=line.code,
+                unit_price_e6=line.unit_price_e6,
+                quantity_e4=line.quantity_e4,
+                amount_fen=line.amount_fen,
+                hospital_borne=line.hospital_borne,
                 grade=grade,
                 self_pay_ratio_bp=self_pay_ratio_bp,
-                price_cap_e4=price_cap_e4,
+                # the catalogue's cap is in 1e-4 yuan, the engine's in 1e-6
+                price_cap_e6=None if price_cap_e4 is None else price_cap_e4 * 100,
             )
         )
     claim = Claim(
         lines=lines,
         level=facts.hospital_level,
         in_county=facts.hospital_county_code == facts.person_county_code,
-        referral=body.referral,
+        referral=spec.referral,
         categories=facts.categories,
     )
     return Prepared(
@@ -274,44 +426,61 @@ def _compute(prepared: Prepared, accumulators: Mapping[str, int], id_number: str
 async def preview(
     session: AsyncSession, policies: PolicyStore, body: SettlementIn
 ) -> SettlementOut:
-    """预结算: what :func:`settle_bill` would compute now; stores nothing."""
+    """预结算 of a ``/v1`` body: :func:`preview_spec`."""
+    return await preview_spec(session, policies, spec_of(body, ""))
+
+
+async def preview_spec(
+    session: AsyncSession, policies: PolicyStore, spec: BillSpec
+) -> SettlementOut:
+    """预结算: what :func:`settle_spec` would compute now; stores nothing (``request_hash`` and
+    ``replaces`` are not looked at)."""
     facts = await repo.read_facts(
-        session, body.hospital_code, body.patient.id_number, body.discharge_date, _codes(body)
+        session, spec.hospital_code, spec.id_number, spec.discharge_date, _codes(spec)
     )
-    prepared = await _prepare(session, body, policies, facts)
+    prepared = await _prepare(session, spec, policies, facts)
     accumulators = await repo.read_accumulators(session, prepared.person_id, prepared.year)
-    computed = _compute(prepared, accumulators, body.patient.id_number)
+    computed = _compute(prepared, accumulators, spec.id_number)
     _deltas(computed, accumulators, prepared.year)  # the person-year bound, as settling would
     return SettlementOut.from_engine(
-        body, prepared.claim, computed, accumulator_year=prepared.year, status="preview"
+        spec, prepared.claim, computed, accumulator_year=prepared.year, status="preview"
     )
 
 
 async def settle_bill(
     session: AsyncSession, policies: PolicyStore, caller: Caller, body: SettlementIn
 ) -> tuple[SettlementOut, bool]:
-    """结算. Returns the settlement and whether it was created (False: a replay of the same body).
+    """结算 of a ``/v1`` body (:func:`settle_spec`), recognised on replay by the hash of its
+    canonical JSON."""
+    return await settle_spec(session, policies, caller, spec_of(body, _request_hash(body)))
+
+
+async def settle_spec(
+    session: AsyncSession, policies: PolicyStore, caller: Caller, spec: BillSpec
+) -> tuple[SettlementOut, bool]:
+    """结算. Returns the settlement and whether it was created (False: a replay, the bill's
+    active settlement has ``spec.request_hash``).
 
     The bill lock makes the replay check and the insert one step; the person-year lock makes
     reading and updating the annual accumulators one step. The unique ``(hospital_code, bill_no,
     generation)`` is the backstop should both locks ever be bypassed.
     """
-    request_hash = _request_hash(body)
+    request_hash = spec.request_hash
     # The bill lock, the registries, the person-year lock, then the bill's history and the
     # person-year's accumulators as every earlier holder of either lock committed them.
     facts, state = await repo.lock_and_read(
         session,
-        body.hospital_code,
-        body.bill_no,
-        body.patient.id_number,
-        body.discharge_date,
-        _codes(body),
+        spec.hospital_code,
+        spec.bill_no,
+        spec.id_number,
+        spec.discharge_date,
+        _codes(spec),
     )
-    year = body.discharge_date.year
+    year = spec.discharge_date.year
     if state.active_id is not None:
         if state.active_request_hash != request_hash:
             raise Conflict(
-                f"Bill {body.bill_no} is already settled as {state.active_id} with different "
+                f"Bill {spec.bill_no} is already settled as {state.active_id} with different "
                 "content; reverse that settlement first to settle a changed bill.",
                 code="bill_conflict",
                 errors=[
@@ -325,85 +494,84 @@ async def settle_bill(
         if row is None:  # held by the bill lock: cannot vanish
             raise RuntimeError(f"settlement {state.active_id} vanished")
         return await _read(session, row, None), False
-    _check_replaces(body, state.last_id)
-    prepared = await _prepare(session, body, policies, facts)
+    _check_replaces(spec, state.last_id)
+    prepared = await _prepare(session, spec, policies, facts)
     person_id = prepared.person_id
-    computed = _compute(prepared, state.accumulators, body.patient.id_number)
+    computed = _compute(prepared, state.accumulators, spec.id_number)
     deltas = _deltas(computed, state.accumulators, year)
     settlement_id = uuid.uuid4()
-    audit = staged_params(
-        caller,
-        "settlement.create",
-        "settlement",
-        str(settlement_id),
-        {
-            "hospital_code": body.hospital_code,
-            "bill_no": body.bill_no,
-            "policy_version": computed.policy_id,
-            "total_fen": computed.totals.total_fen,
-            "fund_paid_fen": computed.fund_paid_fen,
-            "self_pay_fen": computed.self_pay_fen,
-            "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
-            "replaces": None if body.replaces is None else str(body.replaces),
-        },
-    )
-    settled_at = await repo.insert_settlement(
+    audited: dict[str, object] = {
+        "hospital_code": spec.hospital_code,
+        "bill_no": spec.bill_no,
+        "policy_version": computed.policy_id,
+        "total_fen": computed.totals.total_fen,
+        "fund_paid_fen": computed.fund_paid_fen,
+        "self_pay_fen": computed.self_pay_fen,
+        "paid_fen_by_fund": {line.fund_code: line.paid_fen for line in computed.layers},
+        "replaces": None if spec.replaces is None else str(spec.replaces),
+    }
+    if spec.mdtrt_id is not None:  # /v1's entries stay as they were
+        audited["mdtrt_id"] = spec.mdtrt_id
+    audit = staged_params(caller, "settlement.create", "settlement", str(settlement_id), audited)
+    settled_at, setl_id = await repo.insert_settlement(
         session,
         settlement_id,
         {
-            "hospital_code": body.hospital_code,
-            "bill_no": body.bill_no,
+            "hospital_code": spec.hospital_code,
+            "bill_no": spec.bill_no,
             "generation": state.generations,
             "person_id": person_id,
             "request_hash": request_hash,
-            "admission_date": body.admission_date,
-            "discharge_date": body.discharge_date,
+            "admission_date": spec.admission_date,
+            "discharge_date": spec.discharge_date,
             "accumulator_year": year,
-            "referral": body.referral,
+            "referral": spec.referral,
             "in_county": prepared.claim.in_county,
             "hospital_level": prepared.hospital_level,
             "hospital_county_code": prepared.hospital_county_code,
             "person_county_code": prepared.person_county_code,
             "categories": sorted(prepared.claim.categories),
             "created_by_key_id": caller.key_id,
-            "replaces_id": body.replaces,
+            "replaces_id": spec.replaces,
+            "mdtrt_id": spec.mdtrt_id,
         },
         computed,
         deltas,
         prepared.claim.lines,
-        {item.seq: item.name for item in body.items},
+        {line.seq: line.name for line in spec.lines},
         audit,  # staged in the same statement; chained at COMMIT
     )
     logger.info(
         "settled %s: hospital %s bill %s person %s fund_paid %s self_pay %s",
         settlement_id,
-        body.hospital_code,
-        body.bill_no,
-        mask_id_number(body.patient.id_number),
+        spec.hospital_code,
+        spec.bill_no,
+        mask_id_number(spec.id_number),
         format_fen(computed.fund_paid_fen),
         format_fen(computed.self_pay_fen),
     )
     out = SettlementOut.from_engine(
-        body,
+        spec,
         prepared.claim,
         computed,
         accumulator_year=year,
         status="settled",
         settlement_id=settlement_id,
         settled_at=settled_at,
+        setl_id=setl_id,
     )
     return out, True
 
 
-def _check_replaces(body: SettlementIn, last_id: uuid.UUID | None) -> None:
+def _check_replaces(spec: BillSpec, last_id: uuid.UUID | None) -> None:
     """A bill with no active settlement: settle it only if ``replaces`` names what it must.
 
     ``last_id`` is the bill's latest settlement (all of them are reversed here), or ``None`` for
     a bill never settled. After a reversal, settling again must be asked for by naming the
     reversed settlement, so that a late retry of the old body never settles the bill twice."""
-    if last_id is not None and body.replaces is None:
+    if last_id is not None and spec.replaces is None:
         raise Conflict(
-            f"Bill {body.bill_no} was settled as {last_id} and that settlement was reversed. "
+            f"Bill {spec.bill_no} was settled as {last_id} and that settlement was reversed. "
             f'To settle the bill again, send it with "replaces": "{last_id}".',
             code="bill_reversed",
             errors=[
@@ -413,15 +581,15 @@ def _check_replaces(body: SettlementIn, last_id: uuid.UUID | None) -> None:
                 }
             ],
         )
-    if body.replaces is not None and body.replaces != last_id:
+    if spec.replaces is not None and spec.replaces != last_id:
         msg = (
             "the bill has no settlement to replace"
             if last_id is None
             else f"the bill's latest reversed settlement is {last_id}"
         )
         raise Conflict(
-            f"replaces {body.replaces} is not the latest reversed settlement of bill "
-            f"{body.bill_no}: {msg}.",
+            f"replaces {spec.replaces} is not the latest reversed settlement of bill "
+            f"{spec.bill_no}: {msg}.",
             code="replaces_mismatch",
             errors=[{"loc": ["body", "replaces"], "msg": msg}],
         )
@@ -458,6 +626,22 @@ async def find_active(
     raise NotFound(
         f"No active settlement for bill {bill_no} at {hospital_code}.", code="settlement_not_found"
     )
+
+
+async def find_by_setl_id(
+    session: AsyncSession, caller: Caller, setl_id: str
+) -> tuple[SettlementOut, bool]:
+    """The settlement a ``setl_id`` names, its own or its reversal record's (one sequence numbers
+    both, migration 0011), and whether it is the reversal's. Another hospital's is absent, as in
+    :func:`get`."""
+    found = await repo.settlement_of_setl_id(session, setl_id)
+    if found is None or (
+        caller.role == "hospital" and found[0].hospital_code != caller.hospital_code
+    ):
+        raise NotFound(f"No settlement {setl_id}.", code="settlement_not_found")
+    row, reversal = found
+    is_reversal = reversal is not None and reversal.setl_id == setl_id
+    return await _read(session, row, reversal), is_reversal
 
 
 async def reverse(

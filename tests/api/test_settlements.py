@@ -351,11 +351,12 @@ async def test_preview_stores_nothing_and_equals_the_settlement(client: AsyncCli
     assert pv["status"] == "preview"
     assert pv["settlement_id"] is None
     assert pv["settled_at"] is None
+    assert pv["setl_id"] is None
     assert_engine_answer(pv, EXAMPLE_4)
     assert_problem(await find(client, "H510402001", body["bill_no"]), 404, "settlement_not_found")
 
     out = await _settled(client, body)
-    skip = {"settlement_id", "status", "settled_at"}
+    skip = {"settlement_id", "setl_id", "status", "settled_at"}  # what a settlement adds
     assert {k: v for k, v in pv.items() if k not in skip} == {
         k: v for k, v in out.items() if k not in skip
     }

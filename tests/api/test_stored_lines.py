@@ -60,11 +60,12 @@ async def test_lines_are_stored_as_sent_with_their_catalogue_facts(
             )
         ).scalar_one()
     # Worked out from the demo catalogue (app/demo.py): XB02 乙 0.20 cap 800.00; XA04 甲 cap
-    # 3.50; XC01 丙, no cap. Prices in 1/10000 yuan, quantities in 1/1000, amounts in fen.
+    # 3.50; XC01 丙, no cap. Prices and caps in 1e-6 yuan, quantities in 1e-4 (the engine's
+    # scale, migration 0014: /v1's 4 and 3 decimals ×100 and ×10), amounts in fen.
     expected: list[tuple[Any, ...]] = [
-        (7, "XB02", '人工晶体 "A"', 9_000_000, 1_000, 90_000, False, "B", 2_000, 8_000_000),
-        (2, "XA04", "line 2", 31_234, 2_500, 781, True, "A", 0, 35_000),
-        (5, "XC01", "line 5", 10_000_000, 1_000, 100_000, False, "C", 0, None),
+        (7, "XB02", '人工晶体 "A"', 900_000000, 1_0000, 90_000, False, "B", 2_000, 800_000000),
+        (2, "XA04", "line 2", 3_123400, 2_5000, 781, True, "A", 0, 3_500000),
+        (5, "XC01", "line 5", 1000_000000, 1_0000, 100_000, False, "C", 0, None),
     ]
     assert document == [list(e) for e in expected]  # in the bill's order
     assert sorted(tuple(r) for r in rows) == sorted(expected)

@@ -141,10 +141,11 @@ def bill_line(seq: int, raw: Any, where: str) -> BillLine:
         raise CaseError(f"{where}: grade must be A, B or C")
     amount = yuan(data["amount"], f"{where}.amount") if "amount" in data else None
     if "unit_price" in data:
-        unit_price = _scaled(data["unit_price"], 4, f"{where}.unit_price")
-        quantity = _scaled(data.get("quantity", "1"), 3, f"{where}.quantity")
+        # the engine's precision: unit prices (and caps) in 1e-6 yuan, quantities in 1e-4
+        unit_price = _scaled(data["unit_price"], 6, f"{where}.unit_price")
+        quantity = _scaled(data.get("quantity", "1"), 4, f"{where}.quantity")
     elif amount is not None:
-        unit_price, quantity = amount * 100, 1000  # one unit at the line's amount
+        unit_price, quantity = amount * 10_000, 10_000  # one unit at the line's amount
     else:
         raise CaseError(f"{where}: needs amount or unit_price")
     computed = expected_amount_fen(unit_price, quantity)
@@ -154,13 +155,13 @@ def bill_line(seq: int, raw: Any, where: str) -> BillLine:
     return BillLine(
         seq=seq,
         code=str(data.get("code", f"L{seq}")),
-        unit_price_e4=unit_price,
-        quantity_e3=quantity,
+        unit_price_e6=unit_price,
+        quantity_e4=quantity,
         amount_fen=computed,
         hospital_borne=bool(data.get("hospital_borne", False)),
         grade=grade,
         self_pay_ratio_bp=_scaled(data.get("self_pay_ratio", "0"), 4, f"{where}.self_pay_ratio"),
-        price_cap_e4=None if cap is None else _scaled(cap, 4, f"{where}.price_cap"),
+        price_cap_e6=None if cap is None else _scaled(cap, 6, f"{where}.price_cap"),
     )
 
 

@@ -88,12 +88,12 @@ def test_amount_inconsistent_with_price_is_caught_not_paid() -> None:
     bad = BillLine(
         1,
         "X",
-        unit_price_e4=1000_0000,
-        quantity_e3=1000,
+        unit_price_e6=1000_000000,
+        quantity_e4=1_0000,
         amount_fen=100,
         hospital_borne=False,
         grade="A",
-        price_cap_e4=0,
+        price_cap_e6=0,
     )
     with pytest.raises(InvariantViolation, match="negative class total"):
         settle(Claim([bad], "primary", True, False, frozenset()), policy, {})

@@ -52,11 +52,11 @@ def bill_lines(draw: st.DrawFn, max_lines: int = 12) -> list[BillLine]:
     for seq in range(1, count + 1):
         unit_price = draw(
             st.one_of(
-                st.integers(min_value=0, max_value=2_000_000),  # up to 200 yuan, 4 decimals
-                st.integers(min_value=0, max_value=500_000_0000),  # up to 500000 yuan
+                st.integers(min_value=0, max_value=200_000000),  # up to 200 yuan, 6 decimals
+                st.integers(min_value=0, max_value=500_000_000000),  # up to 500000 yuan
             )
         )
-        quantity = draw(st.integers(min_value=0, max_value=50_000))  # up to 50 units, 3 decimals
+        quantity = draw(st.integers(min_value=0, max_value=50_0000))  # up to 50 units, 4 decimals
         cap = draw(
             st.one_of(
                 st.none(),
@@ -69,15 +69,15 @@ def bill_lines(draw: st.DrawFn, max_lines: int = 12) -> list[BillLine]:
             BillLine(
                 seq=seq,
                 code=f"X{seq:03d}",
-                unit_price_e4=unit_price,
-                quantity_e3=quantity,
+                unit_price_e6=unit_price,
+                quantity_e4=quantity,
                 amount_fen=expected_amount_fen(unit_price, quantity),
                 hospital_borne=draw(st.sampled_from([False] * 9 + [True])),
                 grade=draw(st.sampled_from("AAABBC")),
                 self_pay_ratio_bp=draw(
                     st.one_of(st.integers(0, 10_000), st.sampled_from([500, 1000, 1500, 2000]))
                 ),
-                price_cap_e4=cap,
+                price_cap_e6=cap,
             )
         )
     return lines
@@ -221,13 +221,13 @@ def test_classify_line_by_hand() -> None:
     line = BillLine(
         1,
         "B",
-        unit_price_e4=100_0000,
-        quantity_e3=10_000,
+        unit_price_e6=100_000000,
+        quantity_e4=10_0000,
         amount_fen=100_000,
         hospital_borne=False,
         grade="B",
         self_pay_ratio_bp=1000,
-        price_cap_e4=80_0000,
+        price_cap_e6=80_000000,
     )
     # over (100 − 80) × 10 = 200.00; rest 800.00; pre 80.00; in 720.00
     assert classify_line(line) == LineSplit(
