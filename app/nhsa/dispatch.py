@@ -282,15 +282,48 @@ def _header(envelope: Mapping[str, Any]) -> dict[str, Any]:
 
 router = APIRouter(tags=["national interface (fsi)"])
 
+_ENVELOPE_IN = {
+    "type": "object",
+    "required": list(REQUIRED),
+    "properties": {
+        "infno": {"type": "string", "description": "交易编号, e.g. 2304", "example": "9001"},
+        "msgid": {
+            "type": "string",
+            "maxLength": 30,
+            "description": "发送方报文ID: unique per hospital; a repeat returns the stored answer",
+        },
+        "fixmedins_code": {"type": "string", "description": "定点医药机构编号: the key's hospital"},
+        "inf_time": {"type": "string", "description": "交易时间 yyyy-MM-dd HH:mm:ss"},
+        "input": {"type": "object", "description": "the transaction's input nodes"},
+    },
+    "additionalProperties": True,
+}
+_ENVELOPE_OUT = {
+    "type": "object",
+    "properties": {
+        "infcode": {"type": "integer", "enum": [0, -1], "description": "0 success, -1 failure"},
+        "inf_refmsgid": {"type": "string", "description": "接收方报文ID (ours, 30 characters)"},
+        "refmsg_time": {"type": "string", "description": "yyyyMMddHHmmssSSS"},
+        "respond_time": {"type": "string", "description": "yyyyMMddHHmmssSSS"},
+        "enctype": {"type": "string"},
+        "signtype": {"type": "string"},
+        "err_msg": {
+            "type": "string",
+            "nullable": True,
+            "description": "null on success; Chinese text naming the node and field",
+        },
+        "output": {"type": "object", "description": "the transaction's output nodes"},
+    },
+}
 _DOC = {
-    "description": "See docs/nhsa.md. The body is a JSON envelope (application/json or "
-    "text/plain); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the "
-    "raw file. 401 problem+json when no credential verifies.",
+    "description": "See docs/nhsa.md. The body is a JSON envelope, sent as application/json or "
+    "as text/plain (as some HIS do; the same JSON); the answer is an envelope with `infcode` 0 "
+    "or -1 (HTTP 200), or for 9102 the raw file. 401 problem+json when no credential verifies.",
     "responses": {
         200: {
             "description": "An envelope answer (success or failure), or a 9102 file.",
             "content": {
-                JSON: {"schema": {"type": "object"}},
+                JSON: {"schema": _ENVELOPE_OUT},
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             },
         },
@@ -306,13 +339,7 @@ _DOC = {
         ),
     },
     "openapi_extra": {
-        "requestBody": {
-            "required": True,
-            "content": {
-                JSON: {"schema": {"type": "object"}},
-                "text/plain": {"schema": {"type": "string"}},
-            },
-        }
+        "requestBody": {"required": True, "content": {JSON: {"schema": _ENVELOPE_IN}}}
     },
 }
 

@@ -194,29 +194,19 @@ def _bill_line(
     grade: str,
     self_pay_ratio_bp: int,
     price_cap_e6: int | None,
-    loc: Loc,
 ) -> BillLine:
-    """The engine's line, from the national interface's precision (1e-6 price, 1e-4 quantity).
-
-    Until the engine takes ``unit_price_e6 / quantity_e4 / price_cap_e6`` (engineer C), the
-    values are converted to its 1e-4 price and 1e-3 quantity, which must be exact. Once it does,
-    this body becomes ``return BillLine(0, code, unit_price_e6, quantity_e4, amount_fen,
-    hospital_borne, grade, self_pay_ratio_bp, price_cap_e6)``."""
-    if unit_price_e6 % 100:
-        raise _invalid([*loc[:-1], "pric"], "单价暂仅支持4位小数")
-    if quantity_e4 % 10:
-        raise _invalid([*loc[:-1], "cnt"], "数量暂仅支持3位小数")
-    cap_e4 = None if price_cap_e6 is None else div_half_up(price_cap_e6, 100)
+    """The engine's line, at the national interface's precision (1e-6 price, 1e-4 quantity:
+    the engine's own scale, so nothing is converted)."""
     return BillLine(
         0,
         code,
-        unit_price_e6 // 100,
-        quantity_e4 // 10,
+        unit_price_e6,
+        quantity_e4,
         amount_fen,
         hospital_borne,
         grade,
         self_pay_ratio_bp,
-        cap_e4,
+        price_cap_e6,
     )
 
 
@@ -442,9 +432,7 @@ class _Original:
     refunds: list[int] = field(default_factory=list)
 
 
-def _split(
-    orig: _Original, item: CatalogItem, quantity_e4: int, amount_fen: int, loc: Loc
-) -> LineSplit:
+def _split(orig: _Original, item: CatalogItem, quantity_e4: int, amount_fen: int) -> LineSplit:
     return classify_line(
         _bill_line(
             orig.code,
@@ -455,7 +443,6 @@ def _split(
             item.grade,
             item.self_pay_ratio_bp,
             _cap_e6(item),
-            loc,
         )
     )
 
@@ -598,7 +585,7 @@ async def upload_lines(
                 line.quantity_e4,
                 line.amount_fen,
             )
-            split = _split(orig, item, line.quantity_e4, line.amount_fen, at("med_list_codg"))
+            split = _split(orig, item, line.quantity_e4, line.amount_fen)
             originals[line.feedetl_sn] = orig
             results.append(_result(line, item, split, line.hospital_borne))
             plan.append((line, None, line.hospital_borne))
@@ -632,10 +619,10 @@ async def upload_lines(
                 f"退费金额超过原明细{init}的剩余金额{format_fen(found.left_fen)}",
             )
         item = _valid_item(items, found.code, found.occurred_on, at("med_list_codg"))
-        before = _split(found, item, found.left_e4, found.left_fen, at("med_list_codg"))
+        before = _split(found, item, found.left_e4, found.left_fen)
         found.left_e4 += line.quantity_e4
         found.left_fen += line.amount_fen
-        after = _split(found, item, found.left_e4, found.left_fen, at("med_list_codg"))
+        after = _split(found, item, found.left_e4, found.left_fen)
         results.append(_result(line, item, _minus(after, before), found.hospital_borne))
         plan.append((line, found, found.hospital_borne))
 

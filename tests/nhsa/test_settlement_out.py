@@ -22,6 +22,7 @@ from app.nhsa.settlement_out import setldetail, setlinfo
 from app.nhsa.wire import Fen, Scaled
 from app.policy import load_directory
 from app.settlement.schemas import SettlementIn, SettlementOut
+from app.settlement.service import spec_of
 
 POLICIES: list[Policy] = [document.policy for document in load_directory()]
 CASES = {case.name: case for case in load_cases()}
@@ -57,7 +58,9 @@ MONEY = (
 
 def _respond(claim: Claim, computed: Settlement) -> SettlementOut:
     """The /v1 response, built as the service builds it (the one place that calls it here)."""
-    return SettlementOut.from_engine(BODY, claim, computed, accumulator_year=2018, status="preview")
+    return SettlementOut.from_engine(
+        spec_of(BODY, ""), claim, computed, accumulator_year=2018, status="preview"
+    )
 
 
 def _out(claim: Claim, policy: Policy, before: Mapping[str, int]) -> SettlementOut:

@@ -26,7 +26,6 @@ from support import id_number, unique
 from app.config import Settings
 from app.db.migrate import upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
-from app.engine.bill import BillLine
 from app.visits import service
 from app.visits.service import AdmissionIn, FeeLineIn
 
@@ -35,11 +34,6 @@ SH = ZoneInfo("Asia/Shanghai")
 ADMITTED = dt.datetime(2018, 6, 1, 8, 0, tzinfo=SH)
 ON = dt.datetime(2018, 6, 2, 9, 30, tzinfo=SH)
 POLICY_ID = "visits-test-policy"
-
-# The engine takes 1e-6 prices and 1e-4 quantities once engineer C's change is in.
-ENGINE_E6 = hasattr(BillLine, "unit_price_e6") or "unit_price_e6" in getattr(
-    BillLine, "_fields", ()
-)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from app.visits import service
 from app.visits.models import FeeLine, Visit
 from app.visits.service import FeeLineIn, LineRef, LineResult, NetLine
 
-from .conftest import ENGINE_E6, SH, World, admit, line, reverse_fake, run, settle_fake
+from .conftest import SH, World, admit, line, reverse_fake, run, settle_fake
 
 SM = async_sessionmaker[AsyncSession]
 
@@ -385,7 +385,6 @@ async def test_cancel_lines(visits_db: SM, world: World) -> None:
     assert caught.value.detail == "根据传来的参数在费用明细表中未查询到任何有效相关的记录"
 
 
-@pytest.mark.skipif(not ENGINE_E6, reason="needs the engine's 1e-6 price / 1e-4 count (nhsa-c)")
 async def test_six_decimal_price_and_four_decimal_count(visits_db: SM, world: World) -> None:
     w = world
     m = await admit(visits_db, w)

@@ -30,6 +30,9 @@ class EventOut:
         settlement_id (UUID):
         hospital_code (str):
         bill_no (str):
+        setl_id (str): The record's national-interface number (结算ID): the settlement's, or on a reversal event the
+            reversal record's own
+        mdtrt_id (None | str): The visit (就诊ID) of a settlement made through the national interface; null for a /v1 bill
         discharge_date (datetime.date):
         settled_at (datetime.datetime):
         reversed_at (datetime.datetime | None): Set on reversal events only
@@ -48,6 +51,8 @@ class EventOut:
     settlement_id: UUID
     hospital_code: str
     bill_no: str
+    setl_id: str
+    mdtrt_id: None | str
     discharge_date: datetime.date
     settled_at: datetime.datetime
     reversed_at: datetime.datetime | None
@@ -73,6 +78,11 @@ class EventOut:
         hospital_code = self.hospital_code
 
         bill_no = self.bill_no
+
+        setl_id = self.setl_id
+
+        mdtrt_id: None | str
+        mdtrt_id = self.mdtrt_id
 
         discharge_date = self.discharge_date.isoformat()
 
@@ -110,6 +120,8 @@ class EventOut:
                 "settlement_id": settlement_id,
                 "hospital_code": hospital_code,
                 "bill_no": bill_no,
+                "setl_id": setl_id,
+                "mdtrt_id": mdtrt_id,
                 "discharge_date": discharge_date,
                 "settled_at": settled_at,
                 "reversed_at": reversed_at,
@@ -142,6 +154,15 @@ class EventOut:
         hospital_code = d.pop("hospital_code")
 
         bill_no = d.pop("bill_no")
+
+        setl_id = d.pop("setl_id")
+
+        def _parse_mdtrt_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        mdtrt_id = _parse_mdtrt_id(d.pop("mdtrt_id"))
 
         discharge_date = datetime.date.fromisoformat(d.pop("discharge_date"))
 
@@ -187,6 +208,8 @@ class EventOut:
             settlement_id=settlement_id,
             hospital_code=hospital_code,
             bill_no=bill_no,
+            setl_id=setl_id,
+            mdtrt_id=mdtrt_id,
             discharge_date=discharge_date,
             settled_at=settled_at,
             reversed_at=reversed_at,

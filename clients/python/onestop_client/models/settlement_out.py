@@ -42,7 +42,13 @@ class SettlementOut:
         self_pay (str): What the patient pays at the window (个人自付现金), yuan
         in_policy_self_pay (str): The patient's share of the in-policy amount (政策范围内个人自付), yuan
         in_policy_self_pay_ratio (str): in_policy_self_pay / in_policy (政策范围内自付比例), 4 decimals
+        setl_id (None | str | Unset): The national interface's settlement id (结算ID, setl_id): 'S' and 15 digits; null
+            for a preview
+        mdtrt_id (None | str | Unset): The visit (就诊ID, mdtrt_id) a settlement through the national interface settled;
+            null for a /v1 bill
         reversed_at (datetime.datetime | None | Unset): Reversal time (撤销时间) when reversed
+        reversal_setl_id (None | str | Unset): The reversal record's own setl_id (撤销的结算ID, the national interface's
+            negative settlement) when reversed, else null
         replaces (None | Unset | UUID): The reversed settlement of the same bill this one settled again (被重结的结算流水号),
             else null
     """
@@ -64,7 +70,10 @@ class SettlementOut:
     self_pay: str
     in_policy_self_pay: str
     in_policy_self_pay_ratio: str
+    setl_id: None | str | Unset = UNSET
+    mdtrt_id: None | str | Unset = UNSET
     reversed_at: datetime.datetime | None | Unset = UNSET
+    reversal_setl_id: None | str | Unset = UNSET
     replaces: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -114,6 +123,18 @@ class SettlementOut:
 
         in_policy_self_pay_ratio = self.in_policy_self_pay_ratio
 
+        setl_id: None | str | Unset
+        if isinstance(self.setl_id, Unset):
+            setl_id = UNSET
+        else:
+            setl_id = self.setl_id
+
+        mdtrt_id: None | str | Unset
+        if isinstance(self.mdtrt_id, Unset):
+            mdtrt_id = UNSET
+        else:
+            mdtrt_id = self.mdtrt_id
+
         reversed_at: None | str | Unset
         if isinstance(self.reversed_at, Unset):
             reversed_at = UNSET
@@ -121,6 +142,12 @@ class SettlementOut:
             reversed_at = self.reversed_at.isoformat()
         else:
             reversed_at = self.reversed_at
+
+        reversal_setl_id: None | str | Unset
+        if isinstance(self.reversal_setl_id, Unset):
+            reversal_setl_id = UNSET
+        else:
+            reversal_setl_id = self.reversal_setl_id
 
         replaces: None | str | Unset
         if isinstance(self.replaces, Unset):
@@ -153,8 +180,14 @@ class SettlementOut:
                 "in_policy_self_pay_ratio": in_policy_self_pay_ratio,
             }
         )
+        if setl_id is not UNSET:
+            field_dict["setl_id"] = setl_id
+        if mdtrt_id is not UNSET:
+            field_dict["mdtrt_id"] = mdtrt_id
         if reversed_at is not UNSET:
             field_dict["reversed_at"] = reversed_at
+        if reversal_setl_id is not UNSET:
+            field_dict["reversal_setl_id"] = reversal_setl_id
         if replaces is not UNSET:
             field_dict["replaces"] = replaces
 
@@ -233,6 +266,24 @@ class SettlementOut:
 
         in_policy_self_pay_ratio = d.pop("in_policy_self_pay_ratio")
 
+        def _parse_setl_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        setl_id = _parse_setl_id(d.pop("setl_id", UNSET))
+
+        def _parse_mdtrt_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        mdtrt_id = _parse_mdtrt_id(d.pop("mdtrt_id", UNSET))
+
         def _parse_reversed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -249,6 +300,15 @@ class SettlementOut:
             return cast(datetime.datetime | None | Unset, data)
 
         reversed_at = _parse_reversed_at(d.pop("reversed_at", UNSET))
+
+        def _parse_reversal_setl_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reversal_setl_id = _parse_reversal_setl_id(d.pop("reversal_setl_id", UNSET))
 
         def _parse_replaces(data: object) -> None | Unset | UUID:
             if data is None:
@@ -285,7 +345,10 @@ class SettlementOut:
             self_pay=self_pay,
             in_policy_self_pay=in_policy_self_pay,
             in_policy_self_pay_ratio=in_policy_self_pay_ratio,
+            setl_id=setl_id,
+            mdtrt_id=mdtrt_id,
             reversed_at=reversed_at,
+            reversal_setl_id=reversal_setl_id,
             replaces=replaces,
         )
 

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.call_service_fsi_api_rsf_com_ifs_service_call_service_post_body_input import (
+        CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput,
+    )
+
+
+T = TypeVar("T", bound="CallServiceFsiApiRsfComIfsServiceCallServicePostBody")
+
+
+@_attrs_define
+class CallServiceFsiApiRsfComIfsServiceCallServicePostBody:
+    """
+    Attributes:
+        infno (str): 交易编号, e.g. 2304 Example: 9001.
+        msgid (str): 发送方报文ID: unique per hospital; a repeat returns the stored answer
+        fixmedins_code (str): 定点医药机构编号: the key's hospital
+        inf_time (str): 交易时间 yyyy-MM-dd HH:mm:ss
+        input_ (CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput | Unset): the transaction's input nodes
+    """
+
+    infno: str
+    msgid: str
+    fixmedins_code: str
+    inf_time: str
+    input_: CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        infno = self.infno
+
+        msgid = self.msgid
+
+        fixmedins_code = self.fixmedins_code
+
+        inf_time = self.inf_time
+
+        input_: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.input_, Unset):
+            input_ = self.input_.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "infno": infno,
+                "msgid": msgid,
+                "fixmedins_code": fixmedins_code,
+                "inf_time": inf_time,
+            }
+        )
+        if input_ is not UNSET:
+            field_dict["input"] = input_
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.call_service_fsi_api_rsf_com_ifs_service_call_service_post_body_input import (
+            CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput,  # noqa: PLC0415
+        )
+
+        d = dict(src_dict)
+        infno = d.pop("infno")
+
+        msgid = d.pop("msgid")
+
+        fixmedins_code = d.pop("fixmedins_code")
+
+        inf_time = d.pop("inf_time")
+
+        _input_ = d.pop("input", UNSET)
+        input_: CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput | Unset
+        if isinstance(_input_, Unset):
+            input_ = UNSET
+        else:
+            input_ = CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput.from_dict(_input_)
+
+        call_service_fsi_api_rsf_com_ifs_service_call_service_post_body = cls(
+            infno=infno,
+            msgid=msgid,
+            fixmedins_code=fixmedins_code,
+            inf_time=inf_time,
+            input_=input_,
+        )
+
+        call_service_fsi_api_rsf_com_ifs_service_call_service_post_body.additional_properties = d
+        return call_service_fsi_api_rsf_com_ifs_service_call_service_post_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
