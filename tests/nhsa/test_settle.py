@@ -16,6 +16,7 @@ Its figures for each RULEBOOK example are tests/nhsa/test_settlement_out.py's ``
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from support import unique
 
-from app.nhsa import reconcile
+from app.errors import Unprocessable
+from app.nhsa import reconcile, tx_settle
 from app.reconciliation.scope import SHANGHAI
+from app.settlement.service import BillSpec, LineSpec
 
 from .fsi import HOSPITAL, call, envelope, failed, msgid, ok
 from .test_settlement_out import BILL, EXPECTED
@@ -375,23 +378,6 @@ async def test_a_visit_without_lines(client: AsyncClient) -> None:
     )
 
 
-def test_every_core_error_code_has_chinese_text() -> None:
-    from app.nhsa.tx_settle import CORE_ERRORS
-
-    for code, (loc, message) in CORE_ERRORS.items():
-        assert loc and callable(message), code
-    assert {
-        "unknown_catalog_code",
-        "person_not_enrolled",
-        "unknown_person",
-        "no_policy_in_force",
-        "amount_out_of_range",
-        "hospital_not_designated",
-        "unknown_hospital",
-        "dates_out_of_order",
-    } <= set(CORE_ERRORS)
-
-
 # -- 2305 --------------------------------------------------------------------------------------
 
 
@@ -646,3 +632,56 @@ async def test_rulebook_example_4_after_example_1(client: AsyncClient) -> None:
     info = ok(await send(client, "2304", settle_node(second)))["setlinfo"]
     want = expected("rulebook-example-4")
     assert figures_of(info, list(want)) == want
+
+
+async def test_concurrent_2304_of_one_visit_settle_once(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    v = await visit(client)
+    answers = await asyncio.gather(*(send(client, "2304", settle_node(v)) for _ in range(4)))
+    codes = sorted(a.json()["infcode"] for a in answers)
+    assert codes == [-1, -1, -1, 0]
+    assert {a.json()["err_msg"] for a in answers if a.json()["infcode"] == -1} == {
+        "FSI-输入[data].mdtrt_id：该就诊已结算，请勿重复结算"
+    }
+    assert (await accumulators(engine, v.id_number))["bills:total_fen"] == 2000000
+
+
+def test_core_errors_are_translated_to_wire_fields_in_chinese() -> None:
+    spec = BillSpec(
+        hospital_code="H510402001",
+        bill_no="M000000000000001",
+        id_number="510402195001010014",
+        patient_name="张三",
+        admission_date=dt.date(2018, 6, 1),
+        discharge_date=dt.date(2018, 6, 12),
+        referral=False,
+        lines=[
+            LineSpec(1, "XA01", "a", 1_000_000, 10_000, 100, False),
+            LineSpec(2, "XA99", "b", 1_000_000, 10_000, 100, False),
+        ],
+        request_hash="",
+        replaces=None,
+        mdtrt_id="M000000000000001",
+    )
+
+    def translated(code: str, loc: list[Any]) -> str:
+        exc = Unprocessable("English detail", code=code, errors=[{"loc": loc, "msg": "English"}])
+        return tx_settle._translated(exc, spec).err_msg
+
+    assert translated("unknown_catalog_code", ["body", "items", 1, "code"]) == (
+        "FSI-输入[data].mdtrt_id：费用明细的目录编码XA99在出院日期2018-06-12不在医保目录中"
+    )
+    assert translated("person_not_enrolled", ["body", "patient", "id_number"]) == (
+        "FSI-输入[data].psn_no：参保人2018年度未参保"
+    )
+    assert translated("hospital_not_designated", ["body", "hospital_code"]) == (
+        "FSI-报文头.fixmedins_code：H510402001不是定点医疗机构（非定点），不能结算"
+    )
+    assert translated("no_policy_in_force", ["body", "discharge_date"]) == (
+        "FSI-输入[data].mdtrt_id：出院日期2018-06-12无生效的医保政策"
+    )
+    assert translated("amount_out_of_range", ["body", "items"]).startswith(
+        "FSI-输入[data].medfee_sumamt：金额超出范围"
+    )
+    assert translated("something_new", []) == "FSI-输入[data].mdtrt_id：结算失败（something_new）"
