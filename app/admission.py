@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.context import request_id_var
 from app.errors import problem_response
+from app.i18n import accept_language
 
 __all__ = ["MAX_WAIT_FACTOR", "OVERLOADED_RETRY_AFTER_S", "AdmissionControl", "is_settlement_write"]
 
@@ -133,5 +134,6 @@ class AdmissionControl:
             "it idempotent).",
             headers={"Retry-After": str(OVERLOADED_RETRY_AFTER_S)},
             request_id=request_id_var.get(),
+            accept_language=accept_language(scope),
         )
         await response(scope, receive, send)

@@ -1,15 +1,32 @@
 """What the OpenAPI document says beyond the routes: the overview integrators read first, and
-error responses under their real media type, ``application/problem+json``."""
+error responses under their real media type, ``application/problem+json``; and the pages that
+show it, ``/docs`` (Swagger UI) and ``/redoc``, served with their scripts and styles from the
+package (:func:`serve_docs`), never from a CDN: a hospital's network or the medical-insurance
+private network cannot reach one."""
 
 from __future__ import annotations
 
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 from app.errors import PROBLEM_CONTENT_TYPE
 
-__all__ = ["DESCRIPTION", "document"]
+__all__ = ["ASSETS_PATH", "DESCRIPTION", "document", "serve_docs"]
+
+ASSETS_PATH = "/static/apidocs"
+"""Where Swagger UI's and ReDoc's files are served, from the ``fastapi-offline`` wheel (Swagger UI:
+Apache-2.0, ReDoc: MIT; their licences are in that package's metadata)."""
+_ASSETS_DIR = Path(str(files("fastapi_offline") / "static"))
 
 DESCRIPTION = """\
 One-stop settlement (一站式结算) of hospital inpatient bills: basic medical insurance
@@ -79,3 +96,39 @@ def _problem_media_type(schema: dict[str, Any]) -> None:
                 content = response.get("content", {})
                 if status[:1] in ("4", "5") and "application/json" in content:
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+
+
+def serve_docs(app: FastAPI) -> None:
+    """``/docs``, its OAuth2 redirect page and ``/redoc``, every asset same-origin. The app is
+    built with ``docs_url=None, redoc_url=None`` so FastAPI's CDN pages are not installed."""
+    app.mount(ASSETS_PATH, StaticFiles(directory=_ASSETS_DIR), name="apidocs")
+    oauth2_redirect = "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=f"{root}{oauth2_redirect}",
+            swagger_js_url=f"{root}{ASSETS_PATH}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{ASSETS_PATH}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+            # No validator badge: Swagger UI would send the document to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    @app.get(oauth2_redirect, include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{ASSETS_PATH}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
+            with_google_fonts=False,
+        )

@@ -49,6 +49,8 @@ from starlette.routing import BaseRoute, Match
 
 from app.context import request_id_var, valid_request_id
 from app.engine.money import InvariantViolation
+from app.i18n import accept_language as accept_language_of
+from app.i18n import prefers_zh, zh_problem
 
 __all__ = [
     "AUTH_CODES",
@@ -115,6 +117,7 @@ class AppError(Exception):
         title: str | None = None,
         errors: Sequence[Mapping[str, Any]] = (),
         headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         if code is not None:
             self.code = code
@@ -123,6 +126,9 @@ class AppError(Exception):
         if headers is not None:
             self.headers = headers
         self.detail = detail or self.title
+        # The data the detail is built from, for the Chinese template of ``code``
+        # (app.i18n.catalog.PROBLEMS): never parsed back from the English text.
+        self.params: dict[str, Any] = dict(params or {})
         self.errors: list[dict[str, Any]] = [
             {"loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors
         ]
@@ -194,8 +200,25 @@ def problem_response(
     errors: Sequence[Mapping[str, Any]] = (),
     headers: Mapping[str, str] | None = None,
     request_id: str | None = None,
+    accept_language: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    found: Sequence[Mapping[str, Any]] | None = None,
 ) -> JSONResponse:
-    """The problem+json response; handlers and middlewares build every error with it."""
+    """The problem+json response; handlers and middlewares build every error with it.
+
+    When ``accept_language`` prefers Chinese, ``title``, ``detail`` and ``errors[].msg`` come
+    from the message catalogue (``params`` fill the detail, ``found`` are pydantic's errors behind
+    ``errors``); ``type``, ``status``, ``code`` and every ``loc`` stay as they are."""
+    if prefers_zh(accept_language):
+        title, detail, errors = zh_problem(
+            status=status,
+            code=code,
+            title=title,
+            detail=detail,
+            params=params,
+            errors=errors,
+            found=found,
+        )
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": title,
@@ -209,13 +232,16 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
-def internal_error_response(request_id: str | None) -> JSONResponse:
+def internal_error_response(
+    request_id: str | None, accept_language: str | None = None
+) -> JSONResponse:
     return problem_response(
         status=500,
         code="internal_error",
         title="Internal Server Error",
         detail="An unexpected error occurred; it has been logged.",
         request_id=request_id,
+        accept_language=accept_language,
     )
 
 
@@ -235,6 +261,8 @@ def _problem(
     detail: str,
     errors: Sequence[Mapping[str, Any]] = (),
     headers: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    found: Sequence[Mapping[str, Any]] | None = None,
 ) -> JSONResponse:
     return problem_response(
         status=status,
@@ -244,6 +272,9 @@ def _problem(
         errors=errors,
         headers=headers,
         request_id=_request_id(request),
+        accept_language=request.headers.get("accept-language"),
+        params=params,
+        found=found,
     )
 
 
@@ -256,6 +287,7 @@ async def _app_error(request: Request, exc: AppError) -> Response:
         detail=exc.detail,
         errors=exc.errors,
         headers=exc.headers,
+        params=exc.params,
     )
 
 
@@ -287,6 +319,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> Re
         title="Unprocessable Content",
         detail=detail,
         errors=errors,
+        found=found,
     )
 
 
@@ -478,7 +511,7 @@ async def _unhandled(request: Request, exc: Exception) -> Response:
     # Starlette's ServerErrorMiddleware calls this, then re-raises so the server logs it too.
     # (With app.middleware.RequestMiddleware installed, that middleware answers first.)
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return internal_error_response(_request_id(request))
+    return internal_error_response(_request_id(request), accept_language_of(request.scope))
 
 
 def _raised_at(exc: BaseException) -> str:

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.context import request_id_var
 from app.errors import problem_response
+from app.i18n import accept_language
 
 __all__ = ["DRAIN_FACTOR", "BodySizeLimit"]
 
@@ -91,6 +92,7 @@ class BodySizeLimit:
             errors=[{"loc": ["body"], "msg": f"at most {self.max_bytes} bytes"}],
             headers={"Connection": "close"},
             request_id=request_id_var.get(),
+            accept_language=accept_language(scope),
         )
         await response(scope, receive, send)
 

@@ -88,9 +88,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         version=__version__,
         summary="One-stop settlement of hospital inpatient bills under medical insurance.",
         lifespan=lifespan,
+        docs_url=None,  # apidoc.serve_docs: the same pages, assets from the package
+        redoc_url=None,
     )
     app.state.drain = drain
     apidoc.document(app)
+    apidoc.serve_docs(app)
     install_error_handlers(app)
     app.add_middleware(
         AdmissionControl,

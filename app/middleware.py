@@ -38,6 +38,7 @@ from app.auth.service import hash_key
 from app.context import request_id_var
 from app.drain import RETRY_AFTER_S, Drain
 from app.errors import internal_error_response, problem_response
+from app.i18n import accept_language
 from app.logs import mask_id_numbers
 
 __all__ = ["RequestMiddleware"]
@@ -84,7 +85,7 @@ class RequestMiddleware:
                 "unhandled error on %s %s", scope["method"], scope["path"], exc_info=exc
             )
             if not response_started:
-                response = internal_error_response(request_id_var.get())
+                response = internal_error_response(request_id_var.get(), accept_language(scope))
                 await response(scope, receive, send_with_status)
             status = 500
         finally:
@@ -118,6 +119,7 @@ async def _ambiguous_credentials(scope: Scope, receive: Receive, send: Send, cou
         "'Authorization: Bearer <key>'.",
         errors=[{"loc": ["header", "authorization"], "msg": "more than one"}],
         request_id=request_id_var.get(),
+        accept_language=accept_language(scope),
     )
     await response(scope, receive, send)
 
@@ -131,6 +133,7 @@ async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
         "answer it).",
         headers={"Retry-After": str(RETRY_AFTER_S), "Connection": "close"},
         request_id=request_id_var.get(),
+        accept_language=accept_language(scope),
     )
     await response(scope, receive, send)
 

@@ -47,6 +47,7 @@ from app import clock
 from app.bounds import LINE_MAX_FEN, QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
 from app.engine import parse_date, parse_scaled
 from app.engine.money import format_e4, format_fen, format_ratio_bp
+from app.i18n.values import Invalid
 
 __all__ = [
     "ASCII_INT",
@@ -136,27 +137,43 @@ def _scaled(
         if type(value) is str:
             text = value
         elif isinstance(value, bool):
-            raise ValueError(f"{what} must be a decimal string or number, not a boolean")
+            raise Invalid(
+                "decimal_not_boolean",
+                f"{what} must be a decimal string or number, not a boolean",
+                what=what,
+            )
         elif isinstance(value, float):
             # The client's text is gone: 5e1 and 50.0 are one float. JSON numbers reach here as
             # Decimal (loads below); a float is pydantic's JSON mode, or a Python caller.
-            raise ValueError(f"{what} must be a decimal string or number, not a binary float")
+            raise Invalid(
+                "decimal_not_float",
+                f"{what} must be a decimal string or number, not a binary float",
+                what=what,
+            )
         elif isinstance(value, ExponentNumber):
-            raise ValueError(f"{what} must be a plain decimal with at most {places} decimal places")
+            raise Invalid(
+                "decimal_places",
+                f"{what} must be a plain decimal with at most {places} decimal places",
+                what=what,
+                places=places,
+            )
         elif isinstance(value, int | Decimal):
             text = str(value)  # a Decimal keeps the text it was read from: 5e1 is "5E+1"
         elif isinstance(value, str):
             text = value
         else:
-            raise ValueError(f"{what} must be a decimal string or number")
+            raise Invalid("decimal_type", f"{what} must be a decimal string or number", what=what)
         try:
             number = parse_scaled(text, places)
         except ValueError:
-            raise ValueError(
-                f"{what} must be a plain decimal with at most {places} decimal places"
+            raise Invalid(
+                "decimal_places",
+                f"{what} must be a plain decimal with at most {places} decimal places",
+                what=what,
+                places=places,
             ) from None
         if number < 0:
-            raise ValueError(f"{what} must not be negative")
+            raise Invalid("decimal_negative", f"{what} must not be negative", what=what)
         if number > maximum:
             if bounded:
                 raise PydanticCustomError(
@@ -164,9 +181,9 @@ def _scaled(
                     "{what} must be at most {maximum}",
                     {"what": what, "maximum": format_e4(maximum * 10 ** (4 - places))},
                 )
-            raise ValueError(f"{what} is too large")
+            raise Invalid("decimal_too_large", f"{what} is too large", what=what)
         if number < least:
-            raise ValueError(f"{what} must be positive")
+            raise Invalid("decimal_not_positive", f"{what} must be positive", what=what)
         return number
 
     parse.general = general  # type: ignore[attr-defined]  # for the equivalence test
@@ -246,7 +263,7 @@ def _query_int(value: Any) -> Any:
     # pydantic's lax int reads "1_0", " 10", "+10" and "10.0" as 10; a query integer is ASCII
     # digits, nothing else (and never more than BIGINT has).
     if isinstance(value, str) and not _QUERY_INT.fullmatch(value):
-        raise ValueError("must be a whole number written in ASCII digits 0-9")
+        raise Invalid("ascii_int", "must be a whole number written in ASCII digits 0-9")
     return value
 
 
@@ -260,7 +277,9 @@ def _iso_date(value: Any) -> dt.date:
         return parse_date(value)  # its ValueError says what is wrong
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value  # a Python caller's date; JSON and query strings are text
-    raise ValueError("must be a date written YYYY-MM-DD (a string), not a number or a datetime")
+    raise Invalid(
+        "iso_date_type", "must be a date written YYYY-MM-DD (a string), not a number or a datetime"
+    )
 
 
 # Issue 11 item 4: an admission before this is a typing error, not a patient (1900 is the
@@ -270,14 +289,23 @@ EARLIEST_ADMISSION = dt.date(1900, 1, 1)
 
 def _not_before_1900(value: dt.date) -> dt.date:
     if value < EARLIEST_ADMISSION:
-        raise ValueError(f"must not be before {EARLIEST_ADMISSION.isoformat()}")
+        raise Invalid(
+            "date_before",
+            f"must not be before {EARLIEST_ADMISSION.isoformat()}",
+            earliest=EARLIEST_ADMISSION.isoformat(),
+        )
     return value
 
 
 def _not_after_today(value: dt.date) -> dt.date:
     today = clock.today()
     if value > today:
-        raise ValueError(f"must not be after today ({today.isoformat()}, {clock.TIME_ZONE})")
+        raise Invalid(
+            "date_after_today",
+            f"must not be after today ({today.isoformat()}, {clock.TIME_ZONE})",
+            today=today.isoformat(),
+            time_zone=str(clock.TIME_ZONE),
+        )
     return value
 
 

@@ -89,6 +89,7 @@ async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> Ap
             "No such hospital.",
             code="unknown_hospital",
             errors=[{"loc": ["body", "hospital_code"], "msg": "unknown hospital code"}],
+            params={"hospital_code": body.hospital_code},
         )
     key, secret = await create_key(session, body.role, body.hospital_code, body.label)
     await session.refresh(key)
@@ -140,7 +141,7 @@ async def revoke(
     no-op."""
     key, changed = await revoke_key(session, key_id)
     if key is None:
-        raise NotFound(f"No key {key_id}.", code="api_key_not_found")
+        raise NotFound(f"No key {key_id}.", code="api_key_not_found", params={"key_id": key_id})
     forget_key(request, key_id)
     if changed:
         record(session, caller, "api_key.revoke", "api_key", str(key.id), {"role": key.role})

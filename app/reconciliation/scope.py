@@ -97,5 +97,6 @@ async def resolve_scope(
             f"No hospital {hospital_code}.",
             code="unknown_hospital",
             errors=[{"loc": [loc, "hospital_code"], "msg": "unknown hospital code"}],
+            params={"hospital_code": hospital_code},
         )
     return Scope(hospital_code, date_from, date_to)

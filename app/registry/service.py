@@ -79,7 +79,9 @@ async def put_hospital(
 async def get_hospital(session: AsyncSession, code: str) -> HospitalOut:
     row = await session.get(Hospital, code)
     if row is None:
-        raise NotFound(f"No hospital {code}.", code="hospital_not_found")
+        raise NotFound(
+            f"No hospital {code}.", code="hospital_not_found", params={"hospital_code": code}
+        )
     return HospitalOut(
         code=row.code,
         name=row.name,
@@ -192,5 +194,7 @@ async def put_catalog_item(
 async def get_catalog_item(session: AsyncSession, code: str) -> CatalogItemOut:
     item = await session.get(CatalogItem, code)
     if item is None:
-        raise NotFound(f"No catalogue entry {code}.", code="catalog_item_not_found")
+        raise NotFound(
+            f"No catalogue entry {code}.", code="catalog_item_not_found", params={"code": code}
+        )
     return CatalogItemOut.of(item)

@@ -22,6 +22,7 @@ from app import metrics
 from app.auth.deps import HospitalCaller, ReaderCaller, check_hospital
 from app.db.session import SessionDep
 from app.errors import AUTH_CODES, problem_responses
+from app.i18n import prefers_zh
 from app.policy.store import PolicyStore
 from app.routing import JSONRequest, JSONRoute, loads
 
@@ -73,6 +74,14 @@ _BILL_PROBLEMS = [
 ]
 
 
+def _spoken(request: Request, out: SettlementOut) -> SettlementOut:
+    """``out`` in the language the client prefers: layer reasons in Chinese under
+    ``Accept-Language: zh`` (app.i18n), else as the engine wrote them."""
+    if prefers_zh(request.headers.get("accept-language")):
+        return out.in_chinese()
+    return out
+
+
 def _policies(request: Request) -> PolicyStore:
     store: PolicyStore = request.app.state.policies
     return store
@@ -98,7 +107,7 @@ async def preview(
     (年度累计) and stores nothing; ``settlement_id`` and ``settled_at`` are null. A hospital key
     previews its own hospital's bills only."""
     check_hospital(caller, body.hospital_code)
-    return await service.preview(session, _policies(request), body)
+    return _spoken(request, await service.preview(session, _policies(request), body))
 
 
 @router.post(
@@ -158,7 +167,7 @@ async def create(
     if not created:
         response.status_code = 200
     metrics.settlement_returned(out, created=created)
-    return out
+    return _spoken(request, out)
 
 
 @router.get(
@@ -175,6 +184,7 @@ async def create(
     ),
 )
 async def find(
+    request: Request,
     session: SessionDep,
     caller: ReaderCaller,
     hospital_code: Annotated[
@@ -198,7 +208,7 @@ async def find(
     settlement request: 404 ``settlement_not_found`` means it did not land (or was reversed), so
     settling again is safe."""
     check_hospital(caller, hospital_code)
-    return await service.find_active(session, caller, hospital_code, bill_no)
+    return _spoken(request, await service.find_active(session, caller, hospital_code, bill_no))
 
 
 # `:uuid`: a path segment that is no id (`preview`) matches no route here, rather than this one
@@ -215,9 +225,11 @@ async def find(
         codes={**_AUTH, 404: ["settlement_not_found"], 422: ["validation_error"]},
     ),
 )
-async def get(settlement_id: uuid.UUID, session: SessionDep, caller: ReaderCaller) -> SettlementOut:
+async def get(
+    settlement_id: uuid.UUID, request: Request, session: SessionDep, caller: ReaderCaller
+) -> SettlementOut:
     """A settlement by id, settled or reversed. Another hospital's settlement is 404."""
-    return await service.get(session, caller, settlement_id)
+    return _spoken(request, await service.get(session, caller, settlement_id))
 
 
 @router.post(
@@ -241,6 +253,7 @@ async def get(settlement_id: uuid.UUID, session: SessionDep, caller: ReaderCalle
 )
 async def reverse(
     settlement_id: uuid.UUID,
+    request: Request,
     session: SessionDep,
     caller: HospitalCaller,
     body: ReversalIn | None = None,
@@ -250,4 +263,4 @@ async def reverse(
     carries ``"replaces": "<this settlement_id>"`` (a new ``settlement_id``)."""
     out, created = await service.reverse(session, caller, settlement_id, body or ReversalIn())
     metrics.settlement_returned(out, created=created)
-    return out
+    return _spoken(request, out)

@@ -26,6 +26,7 @@ from app.bounds import (
 from app.engine import Claim
 from app.engine import Settlement as Computed
 from app.engine.money import format_e4, format_fen
+from app.i18n import reason_zh
 from app.types import (
     AdmissionDate,
     DischargeDate,
@@ -474,6 +475,16 @@ class SettlementOut(BaseModel):
         description="in_policy_self_pay / in_policy (政策范围内自付比例), 4 decimals",
         examples=["0.0300"],
     )
+
+    def in_chinese(self) -> SettlementOut:
+        """The same settlement with each layer's ``reason`` in Chinese (``app.i18n.reason_zh``);
+        every other field, the English ``rule`` included, unchanged."""
+        if all(layer.reason is None for layer in self.layers):
+            return self
+        layers = [
+            layer.model_copy(update={"reason": reason_zh(layer.reason)}) for layer in self.layers
+        ]
+        return self.model_copy(update={"layers": layers})
 
     @classmethod
     def from_engine(

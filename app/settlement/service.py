@@ -158,8 +158,10 @@ class Prepared:
     year: int
 
 
-def _unprocessable(code: str, detail: str, loc: list[str | int], msg: str) -> Unprocessable:
-    return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}])
+def _unprocessable(
+    code: str, detail: str, loc: list[str | int], msg: str, **params: object
+) -> Unprocessable:
+    return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}], params=params)
 
 
 _SEQ_MAX = 10**6  # ItemIn.seq's bound
@@ -288,6 +290,7 @@ async def _prepare(
             f"No hospital {spec.hospital_code}.",
             ["body", "hospital_code"],
             "unknown hospital code",
+            hospital_code=spec.hospital_code,
         )
     if not facts.hospital_designated:
         raise _unprocessable(
@@ -295,6 +298,7 @@ async def _prepare(
             f"Hospital {spec.hospital_code} is not designated (非定点).",
             ["body", "hospital_code"],
             "not a designated hospital",
+            hospital_code=spec.hospital_code,
         )
     if facts.person_id is None or facts.person_county_code is None:
         raise _unprocessable(
@@ -310,6 +314,7 @@ async def _prepare(
             f"The person is not enrolled for {year}.",
             ["body", "patient", "id_number"],
             f"not enrolled in resident medical insurance for {year}",
+            year=year,
         )
     day = spec.discharge_date
     catalog = facts.catalog
@@ -327,6 +332,7 @@ async def _prepare(
             f"Unknown catalogue codes: {', '.join(listed)}.",
             code="unknown_catalog_code",
             errors=unknown,
+            params={"codes": ", ".join(listed)},
         )
     region = facts.hospital_county_code[:4] + "00"
     policy = await policies.in_force(session, region, day)
@@ -336,6 +342,8 @@ async def _prepare(
             f"No policy for region {region} is in force on {day}.",
             ["body", "discharge_date"],
             "no policy version in force on this date",
+            region=region,
+            day=day.isoformat(),
         )
     lines = []
     for line in spec.lines:
@@ -484,6 +492,7 @@ async def settle_spec(
                 f"Bill {spec.bill_no} is already settled as {state.active_id} with different "
                 "content; reverse that settlement first to settle a changed bill.",
                 code="bill_conflict",
+                params={"bill_no": spec.bill_no, "settlement_id": str(state.active_id)},
                 errors=[
                     {
                         "loc": ["body", "bill_no"],
@@ -575,6 +584,7 @@ def _check_replaces(spec: BillSpec, last_id: uuid.UUID | None) -> None:
             f"Bill {spec.bill_no} was settled as {last_id} and that settlement was reversed. "
             f'To settle the bill again, send it with "replaces": "{last_id}".',
             code="bill_reversed",
+            params={"bill_no": spec.bill_no, "settlement_id": str(last_id)},
             errors=[
                 {
                     "loc": ["body", "replaces"],
@@ -592,6 +602,7 @@ def _check_replaces(spec: BillSpec, last_id: uuid.UUID | None) -> None:
             f"replaces {spec.replaces} is not the latest reversed settlement of bill "
             f"{spec.bill_no}: {msg}.",
             code="replaces_mismatch",
+            params={"replaces": str(spec.replaces), "bill_no": spec.bill_no},
             errors=[{"loc": ["body", "replaces"], "msg": msg}],
         )
 
@@ -717,6 +728,7 @@ async def reinstate(session: AsyncSession, caller: Caller, reversal_setl_id: str
         raise Conflict(
             f"Bill {row.bill_no} was settled again as {later_of_bill} after the reversal.",
             code="bill_settled_again",
+            params={"bill_no": row.bill_no, "settlement": str(later_of_bill)},
             errors=[{"loc": ["setl_id"], "msg": later_of_bill}],
         )
     same_year = (Settlement.person_id == row.person_id) & (
@@ -736,6 +748,7 @@ async def reinstate(session: AsyncSession, caller: Caller, reversal_setl_id: str
         raise Conflict(
             f"The person's {row.accumulator_year} moved on after the reversal ({later}).",
             code="person_year_moved_on",
+            params={"year": row.accumulator_year, "later": str(later)},
             errors=[{"loc": ["setl_id"], "msg": str(later)}],
         )
     await session.execute(delete(Reversal).where(Reversal.id == reversal.id))

@@ -170,8 +170,10 @@ class NetLine:
 # -- errors -----------------------------------------------------------------------------------
 
 
-def _invalid(loc: Sequence[str | int], msg: str, code: str = "validation_error") -> Unprocessable:
-    return Unprocessable(msg, code=code, errors=[{"loc": list(loc), "msg": msg}])
+def _invalid(
+    loc: Sequence[str | int], msg: str, code: str = "validation_error", **params: object
+) -> Unprocessable:
+    return Unprocessable(msg, code=code, errors=[{"loc": list(loc), "msg": msg}], params=params)
 
 
 def _conflict(msg: str, code: str, loc: Sequence[str | int] | None = None) -> Conflict:
@@ -480,7 +482,7 @@ def _minus(after: LineSplit, before: LineSplit) -> LineSplit:
 def _valid_item(items: Mapping[str, CatalogItem], code: str, on: dt.date, loc: Loc) -> CatalogItem:
     item = items.get(code)
     if item is None:
-        raise _invalid(loc, f"目录编码{code}不存在", "unknown_catalog_code")
+        raise _invalid(loc, f"目录编码{code}不存在", "unknown_catalog_code", codes=code)
     if on < item.valid_from or (item.valid_to is not None and on > item.valid_to):
         raise _invalid(loc, f"目录编码{code}在{on.isoformat()}不在有效期内", "catalog_not_valid")
     return item
