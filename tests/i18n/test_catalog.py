@@ -158,9 +158,13 @@ def test_field_names_are_the_ones_the_value_errors_use() -> None:
     whats = set()
     for _, tree in _trees():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_scaled":
-                if len(node.args) > 1 and (what := _text(node.args[1])):
-                    whats.add(what)
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_scaled"
+                and len(node.args) > 1
+                and (what := _text(node.args[1]))
+            ):
+                whats.add(what)
     assert whats == set(FIELD_NAMES)
 
 
