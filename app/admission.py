@@ -133,6 +133,7 @@ class AdmissionControl:
             f"{OVERLOADED_RETRY_AFTER_S} s (a repeated settlement is safe: the bill number makes "
             "it idempotent).",
             headers={"Retry-After": str(OVERLOADED_RETRY_AFTER_S)},
+            params={"retry_after_s": OVERLOADED_RETRY_AFTER_S},
             request_id=request_id_var.get(),
             accept_language=accept_language(scope),
         )

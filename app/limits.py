@@ -91,6 +91,7 @@ class BodySizeLimit:
             detail=f"The request body is larger than {self.max_bytes} bytes.",
             errors=[{"loc": ["body"], "msg": f"at most {self.max_bytes} bytes"}],
             headers={"Connection": "close"},
+            params={"max_bytes": self.max_bytes},
             request_id=request_id_var.get(),
             accept_language=accept_language(scope),
         )

@@ -118,6 +118,7 @@ async def _ambiguous_credentials(scope: Scope, receive: Receive, send: Send, cou
         detail=f"The request has {count} Authorization headers; send exactly one: "
         "'Authorization: Bearer <key>'.",
         errors=[{"loc": ["header", "authorization"], "msg": "more than one"}],
+        params={"count": count},
         request_id=request_id_var.get(),
         accept_language=accept_language(scope),
     )

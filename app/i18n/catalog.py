@@ -36,7 +36,8 @@ PROBLEMS: Final[dict[str, Message]] = {
     ),
     "forbidden": Message("无权限", "该密钥的角色或所属医院无权执行此操作。"),
     "ambiguous_credentials": Message(
-        "请求错误", "请求带有多个 Authorization 头；请只发送一个 “Authorization: Bearer <密钥>”。"
+        "请求错误",
+        "请求带有 {count} 个 Authorization 头；请只发送一个 “Authorization: Bearer <密钥>”。",
     ),
     "service_unavailable": Message("服务不可用", "服务暂时不可用，请稍后重试。"),
     "database_unavailable": Message(
@@ -52,10 +53,11 @@ PROBLEMS: Final[dict[str, Message]] = {
     ),
     "shutting_down": Message("服务不可用", "本实例正在停止；请重试（将由其他实例处理）。"),
     "overloaded": Message(
-        "服务不可用", "本实例同时收到的结算请求过多；请稍后重试（结算按单号幂等，重发安全）。"
+        "服务不可用",
+        "本实例同时收到的结算请求过多；请在 {retry_after_s} 秒后重试（结算按单号幂等，重发安全）。",
     ),
     "not_ready": Message("服务未就绪", "数据库不可达，或数据库结构不是最新迁移版本。"),
-    "payload_too_large": Message("请求体过大", "请求体超过允许的大小。"),
+    "payload_too_large": Message("请求体过大", "请求体超过 {max_bytes} 字节。"),
     "internal_error": Message("服务器内部错误", "发生了意外错误，已记录日志。"),
     "invariant_violation": Message(
         "服务器内部错误", "结算不变量不成立：这是程序缺陷，已记录日志。未保存任何内容。"

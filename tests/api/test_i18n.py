@@ -234,3 +234,26 @@ async def test_layer_reasons_in_chinese(client: AsyncClient) -> None:
     assert [x["reason"] for x in plain.json()["layers"]] == [a for a, _ in reasons]
     reversed_ = await client.post(f"/v1/settlements/{sid}/reversal", headers={**key, **ZH})
     assert [x["reason"] for x in reversed_.json()["layers"]] == [b for _, b in reasons]
+
+
+async def test_middleware_problems_in_chinese(app: Any, client: AsyncClient) -> None:
+    """Problems answered before any route runs (app.limits, app.middleware) speak Chinese too."""
+    limit = app.state.settings.max_body_bytes
+    big = b"x" * (limit + 1)
+    english, chinese = await _both(
+        client,
+        "POST",
+        "/v1/settlements",
+        content=big,
+        headers={"Content-Type": "application/json", **headers(hospital_key("H510402001"))},
+    )
+    zh = assert_problem(chinese, 413, "payload_too_large", [["body"]])
+    _same_but_words(assert_problem(english, 413, "payload_too_large", [["body"]]), zh)
+    assert zh["detail"] == f"请求体超过 {limit} 字节。"
+
+    sent = [("Authorization", "Bearer a"), ("Authorization", "Bearer b")]
+    english = await client.get("/v1/hospitals/H510402001", headers=sent)
+    chinese = await client.get("/v1/hospitals/H510402001", headers=[*sent, *ZH.items()])
+    zh = assert_problem(chinese, 400, "ambiguous_credentials")
+    _same_but_words(assert_problem(english, 400, "ambiguous_credentials"), zh)
+    assert "2 个 Authorization" in zh["detail"]
