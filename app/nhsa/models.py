@@ -43,6 +43,13 @@ class NhsaMessage(Base):
             " AND content_type IS NOT NULL AND inf_refmsgid IS NOT NULL)",
             name="answered_or_tombstone",
         ),
+        # 3202's result: the 2304/2305 message that made a setl_id (migration 0016).
+        Index(
+            "ix_nhsa_messages_setl_id",
+            "hospital_code",
+            text("(effect ->> 'setl_id')"),
+            postgresql_where=text("effect ? 'setl_id'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

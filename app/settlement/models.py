@@ -36,6 +36,7 @@ from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = [
     "ITEM_COLUMNS",
+    "REVERSAL_KINDS",
     "Accumulator",
     "Reversal",
     "Settlement",
@@ -175,10 +176,18 @@ class SettlementItemList(Base):
     items: Mapped[list[list[object]]] = mapped_column(JSONB)
 
 
+REVERSAL_KINDS = ("reversal", "correction")
+
+
 class Reversal(Base):
-    """撤销: points at the settlement it reverses; one per settlement."""
+    """撤销: points at the settlement it reverses; one per settlement.
+
+    ``kind`` (migration 0016): ``reversal`` (撤销: ``/v1`` or 2305) or ``correction`` (冲正: a
+    2601 undid the 2304 that made the settlement; the national interface's reconciliation then
+    leaves the settlement and this record out, ``/v1``'s keeps both)."""
 
     __tablename__ = "reversals"
+    __table_args__ = (CheckConstraint("kind IN ('reversal', 'correction')", name="kind"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), unique=True)
@@ -189,6 +198,7 @@ class Reversal(Base):
     created_by_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     xact_id: Mapped[int] = mapped_column(BigInteger, server_default=CURRENT_XACT_ID)
     setl_id: Mapped[str] = mapped_column(String(30), unique=True, server_default=SETL_ID)
+    kind: Mapped[str] = mapped_column(String(16), server_default="reversal")
 
 
 class Accumulator(Base):

@@ -419,10 +419,15 @@ async def insert_settlement(
 
 
 async def insert_reversal(
-    session: AsyncSession, settlement_id: uuid.UUID, reason: str | None, key_id: uuid.UUID | None
+    session: AsyncSession,
+    settlement_id: uuid.UUID,
+    reason: str | None,
+    key_id: uuid.UUID | None,
+    kind: str = "reversal",
 ) -> Reversal:
-    """Store the reversal record of a settlement. Returns it as stored, with what the database
-    assigned (``reversed_at``, ``setl_id``: one ``INSERT … RETURNING``)."""
+    """Store the reversal record of a settlement (``kind``: ``reversal`` or ``correction``,
+    migration 0016). Returns it as stored, with what the database assigned (``reversed_at``,
+    ``setl_id``: one ``INSERT … RETURNING``)."""
     row = await session.scalar(
         insert(Reversal)
         .values(
@@ -431,6 +436,7 @@ async def insert_reversal(
             reason=reason,
             created_by_key_id=key_id,
             reversed_at=func.now(),
+            kind=kind,
         )
         .returning(Reversal)
     )

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_text  # what json.dumps uses for str
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.service import record, staged_params
@@ -62,6 +62,7 @@ __all__ = [
     "get",
     "preview",
     "preview_spec",
+    "reinstate",
     "reverse",
     "settle_bill",
     "settle_spec",
@@ -645,33 +646,116 @@ async def find_by_setl_id(
 
 
 async def reverse(
-    session: AsyncSession, caller: Caller, settlement_id: uuid.UUID, body: ReversalIn
+    session: AsyncSession,
+    caller: Caller,
+    settlement_id: uuid.UUID,
+    body: ReversalIn,
+    *,
+    kind: str = "reversal",
 ) -> tuple[SettlementOut, bool]:
     """撤销: idempotent; subtracts exactly the deltas the settlement added. Returns the reversed
-    settlement and whether this call reversed it (False: it was already reversed)."""
+    settlement and whether this call reversed it (False: it was already reversed). ``kind``
+    ``correction``: the national interface's 冲正 of the 2304 that made the settlement
+    (migration 0016)."""
     row = await _load(session, caller, settlement_id)
     await repo.lock_bill(session, row.hospital_code, row.bill_no)
     reversal = await session.scalar(select(Reversal).where(Reversal.settlement_id == row.id))
     created = reversal is None
     if reversal is None:
         await repo.lock_person_year(session, row.person_id, row.accumulator_year)
-        reversal = await repo.insert_reversal(session, row.id, body.reason, caller.key_id)
+        reversal = await repo.insert_reversal(session, row.id, body.reason, caller.key_id, kind)
         await repo.add_to_accumulators(
             session, row.person_id, row.accumulator_year, row.accumulator_deltas, -1
         )
         logger.info("reversed %s: hospital %s bill %s", row.id, row.hospital_code, row.bill_no)
-        record(
-            session,
-            caller,
-            "settlement.reverse",
-            "settlement",
-            str(row.id),
-            {
-                "hospital_code": row.hospital_code,
-                "bill_no": row.bill_no,
-                "reversal_id": str(reversal.id),
-                "reason": body.reason,
-                "fund_paid_fen": row.fund_paid_fen,
-            },
-        )
+        details: dict[str, object] = {
+            "hospital_code": row.hospital_code,
+            "bill_no": row.bill_no,
+            "reversal_id": str(reversal.id),
+            "reason": body.reason,
+            "fund_paid_fen": row.fund_paid_fen,
+        }
+        if kind != "reversal":  # /v1's entries stay as they were
+            details["kind"] = kind
+        record(session, caller, "settlement.reverse", "settlement", str(row.id), details)
     return await _read(session, row, reversal), created
+
+
+async def reinstate(session: AsyncSession, caller: Caller, reversal_setl_id: str) -> SettlementOut:
+    """Undo a reversal (the national interface's 冲正 of a 2305): delete the reversal record and
+    add the settlement's ``accumulator_deltas`` back, under the bill lock and the person-year
+    lock, with an audit entry ``settlement.reinstate``. Refused (409) when anything of the
+    person-year was settled or reversed after the reversal (``person_year_moved_on``: its
+    figures were computed without this settlement) or the bill was settled again
+    (``bill_settled_again``). ``setl_id`` order is lock order: settlements and reversals take
+    their number from one sequence while holding the person-year lock."""
+    found = await repo.settlement_of_setl_id(session, reversal_setl_id)
+    if found is None or (
+        caller.role == "hospital" and found[0].hospital_code != caller.hospital_code
+    ):
+        raise NotFound(f"No reversal record {reversal_setl_id}.", code="reversal_not_found")
+    row = found[0]
+    await repo.lock_bill(session, row.hospital_code, row.bill_no)
+    await repo.lock_person_year(session, row.person_id, row.accumulator_year)
+    reversal = await session.scalar(
+        select(Reversal)
+        .where(Reversal.settlement_id == row.id)
+        .execution_options(populate_existing=True)
+    )
+    if reversal is None or reversal.setl_id != reversal_setl_id:
+        raise NotFound(f"No reversal record {reversal_setl_id}.", code="reversal_not_found")
+    later_of_bill = await session.scalar(
+        select(Settlement.setl_id)
+        .where(
+            Settlement.hospital_code == row.hospital_code,
+            Settlement.bill_no == row.bill_no,
+            Settlement.generation > row.generation,
+        )
+        .limit(1)
+    )
+    if later_of_bill is not None:
+        raise Conflict(
+            f"Bill {row.bill_no} was settled again as {later_of_bill} after the reversal.",
+            code="bill_settled_again",
+            errors=[{"loc": ["setl_id"], "msg": later_of_bill}],
+        )
+    same_year = (Settlement.person_id == row.person_id) & (
+        Settlement.accumulator_year == row.accumulator_year
+    )
+    later_settled = select(Settlement.setl_id).where(
+        same_year, Settlement.setl_id > reversal.setl_id
+    )
+    later_reversed = (
+        select(Reversal.setl_id)
+        .join(Settlement, Settlement.id == Reversal.settlement_id)
+        .where(same_year, Reversal.setl_id > reversal.setl_id)
+    )
+    moved = later_settled.union_all(later_reversed).subquery("later")
+    later = await session.scalar(select(func.min(moved.c.setl_id)))
+    if later is not None:
+        raise Conflict(
+            f"The person's {row.accumulator_year} moved on after the reversal ({later}).",
+            code="person_year_moved_on",
+            errors=[{"loc": ["setl_id"], "msg": str(later)}],
+        )
+    await session.execute(delete(Reversal).where(Reversal.id == reversal.id))
+    session.expunge(reversal)
+    await repo.add_to_accumulators(
+        session, row.person_id, row.accumulator_year, row.accumulator_deltas, +1
+    )
+    logger.info("reinstated %s: hospital %s bill %s", row.id, row.hospital_code, row.bill_no)
+    record(
+        session,
+        caller,
+        "settlement.reinstate",
+        "settlement",
+        str(row.id),
+        {
+            "hospital_code": row.hospital_code,
+            "bill_no": row.bill_no,
+            "reversal_id": str(reversal.id),
+            "reversal_setl_id": reversal.setl_id,
+            "accumulator_deltas": dict(row.accumulator_deltas),
+        },
+    )
+    return await _read(session, row, None)
