@@ -1,7 +1,9 @@
 """Admission control for settlement writes (pure ASGI): shed load instead of queueing it.
 
 A process works on at most ``ONESTOP_MAX_CONCURRENT_SETTLEMENTS`` settlement writes (``POST
-/v1/settlements``, ``…/preview``, ``…/{id}/reversal``) at a time; more wait in a first-come queue
+/v1/settlements``, ``…/preview``, ``…/{id}/reversal``, and every call of the national interface,
+``POST /fsi/api/rsfComIfsService/callService[/{infno}]``, whose body is only read behind the
+gate) at a time; more wait in a first-come queue
 for a free slot. Once the request at the head of that queue has waited longer than
 ``ONESTOP_ADMISSION_QUEUE_MS``, the queue is not keeping up: newly arriving requests are answered
 at once with 503 problem+json, code ``overloaded``, and ``Retry-After``, before their body is
@@ -11,9 +13,9 @@ read or parsed, until the queue catches up. A request already queued waits at mo
 So a burst that arrives all at once (a ward's discharges, a HIS retrying after a network blip)
 is queued and served, while sustained overload costs each refused request a few microseconds
 instead of growing a queue in which every request gets slower, until clients time out and retry
-into the same queue. A settlement is idempotent by ``(hospital_code, bill_no)``, so retrying
-after ``Retry-After`` is always safe. Nothing else is limited: reads, reconciliation and the
-probes pass untouched.
+into the same queue. A settlement is idempotent by ``(hospital_code, bill_no)``, and a
+national-interface call by its ``msgid``, so retrying after ``Retry-After`` is always safe.
+Nothing else is limited: reads, reconciliation and the probes pass untouched.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ __all__ = ["MAX_WAIT_FACTOR", "OVERLOADED_RETRY_AFTER_S", "AdmissionControl", "i
 OVERLOADED_RETRY_AFTER_S = 1
 MAX_WAIT_FACTOR = 3
 
-_SETTLEMENT_WRITE = re.compile(r"^/v1/settlements(?:/preview|/[^/]+/reversal)?/?$")
+_SETTLEMENT_WRITE = re.compile(
+    r"^(?:/v1/settlements(?:/preview|/[^/]+/reversal)?"
+    r"|/fsi/api/rsfComIfsService/callService(?:/[^/]+)?)/?$"
+)
 
 
 def is_settlement_write(method: str, path: str) -> bool:

@@ -6,8 +6,8 @@ already set the request id. For every HTTP request it
 - refuses a request with more than one ``Authorization`` header with 400
   ``ambiguous_credentials``, before anything looks at a key: authentication (Starlette's
   ``Headers.get``) would take one and a reader of the log could be shown another;
-- refuses ``/v1/…`` requests with 503 ``shutting_down`` and ``Retry-After`` once the
-  application is draining (:mod:`app.drain`);
+- refuses ``/v1/…`` and ``/fsi/…`` (national interface) requests with 503 ``shutting_down``
+  and ``Retry-After`` once the application is draining (:mod:`app.drain`);
 - turns an unhandled exception into a 500 problem+json (logged once, with the traceback);
 - logs one line: method, route template, masked path, status, duration_ms and ``key_fp``, the
   first 12 hex digits of the SHA-256 of the bearer key, which is the start of that key's
@@ -43,6 +43,8 @@ from app.logs import mask_id_numbers
 __all__ = ["RequestMiddleware"]
 
 _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# What a draining instance refuses: the API and the national interface (probes still answer).
+_DRAINED = ("/v1/", "/fsi/")
 
 logger = logging.getLogger("onestop.request")
 error_logger = logging.getLogger("app.errors")
@@ -73,7 +75,7 @@ class RequestMiddleware:
         try:
             if authorizations > 1:
                 await _ambiguous_credentials(scope, receive, send_with_status, authorizations)
-            elif self.drain.active and scope["path"].startswith("/v1/"):
+            elif self.drain.active and scope["path"].startswith(_DRAINED):
                 await _shutting_down(scope, receive, send_with_status)
             else:
                 await self.app(scope, receive, send_with_status)

@@ -40,12 +40,13 @@ import base64
 import binascii
 import datetime as dt
 import io
+import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.bounds import NHSA_DETAIL_TXT_MAX_BYTES, NHSA_UPLOAD_MAX_BYTES
@@ -56,14 +57,17 @@ from app.reconciliation.events import events
 from app.reconciliation.scope import FIRST_DAY, LAST_DAY, SHANGHAI, Scope
 from app.reconciliation.sums import fen_sum
 from app.registry.models import Person
+from app.settlement.models import CORRECTION, Reversal
 
 from .errors import NhsaFailure
 from .files import NhsaFile, load_file, store_file
+from .models import NhsaMessage
 
 __all__ = [
     "CLR_TYPE",
     "DETAIL_COLUMNS",
     "INSUTYPE",
+    "MAKERS",
     "RESULT_COLUMNS",
     "RESULT_FILENAME",
     "RESULT_TXT",
@@ -202,13 +206,18 @@ async def our_figures(
     include_refunds: bool,
 ) -> Figures:
     """The hospital's records over the days (reversal records only if ``include_refunds``)."""
-    ev = events(Scope(hospital_code, begin, end), await current_horizon(session))
-    query = select(
-        func.count().label("records"),
-        fen_sum(ev.c.total_fen).label("total_fen"),
-        fen_sum(ev.c.fund_paid_fen).label("fund_paid_fen"),
-        fen_sum(ev.c.self_pay_fen).label("self_pay_fen"),
-    ).select_from(ev)
+    horizon = await current_horizon(session)
+    ev = events(Scope(hospital_code, begin, end), horizon)
+    query = (
+        select(
+            func.count().label("records"),
+            fen_sum(ev.c.total_fen).label("total_fen"),
+            fen_sum(ev.c.fund_paid_fen).label("fund_paid_fen"),
+            fen_sum(ev.c.self_pay_fen).label("self_pay_fen"),
+        )
+        .select_from(ev)
+        .where(~_corrected(ev.c.settlement_id, horizon))
+    )
     if setl_optins:
         query = query.where(ev.c.person_county_code == setl_optins)
     if not include_refunds:
@@ -457,7 +466,8 @@ async def our_records(
     end: dt.date,
 ) -> list[Record]:
     """The hospital's settlement and reversal records over the days, by ``setl_id``."""
-    ev = events(Scope(hospital_code, begin, end), await current_horizon(session))
+    horizon = await current_horizon(session)
+    ev = events(Scope(hospital_code, begin, end), horizon)
     query = (
         select(
             ev.c.kind,
@@ -469,6 +479,7 @@ async def our_records(
         )
         .select_from(ev)
         .join(Person, Person.id == ev.c.person_id)
+        .where(~_corrected(ev.c.settlement_id, horizon))
         .order_by(ev.c.setl_id)
     )
     if setl_optins:
@@ -490,12 +501,37 @@ async def our_records(
 async def nhsa_msgids_by_setl_id(
     session: AsyncSession, hospital_code: str, setl_ids: Sequence[str]
 ) -> dict[str, str]:
-    """INTEGRATOR: wire to engineer A's ``nhsa_messages``: for each ``setl_id`` made through the
-    national interface, the ``msgid`` of the 2304 (a settlement) or 2305 (a reversal record)
-    that made it. Records made through /v1 have none (``null`` in result.txt). Until then no
-    record has one."""
-    del session, hospital_code, setl_ids
-    return {}
+    """For each ``setl_id`` made through the national interface, the ``msgid`` of the 2304 (a
+    settlement) or 2305 (a reversal record) that made it: the message whose ``effect`` names
+    it (``ix_nhsa_messages_setl_id``, migration 0016). Records made through /v1 have none
+    (``null`` in result.txt)."""
+    if not setl_ids:
+        return {}
+    made_by = NhsaMessage.effect["setl_id"].astext
+    rows = await session.execute(
+        select(made_by, NhsaMessage.msgid).where(
+            NhsaMessage.hospital_code == hospital_code,
+            NhsaMessage.infno.in_(MAKERS),
+            NhsaMessage.effect.has_key("setl_id"),
+            made_by.in_(list(setl_ids)),
+        )
+    )
+    return {setl_id: msgid for setl_id, msgid in rows}
+
+
+MAKERS = ("2304", "2305")
+"""The transactions whose message makes a record: 2304 a settlement, 2305 a reversal record."""
+
+
+def _corrected(settlement_id: ColumnElement[uuid.UUID], horizon: int) -> ColumnElement[bool]:
+    """Whether the settlement was undone by a 冲正 of its 2304 (a reversal of kind
+    ``correction``, below the horizon): for the HIS neither the settlement nor its correction
+    ever existed, so 3201/3202 leave both out (``/v1`` keeps both: they net to zero)."""
+    return exists().where(
+        Reversal.settlement_id == settlement_id,
+        Reversal.kind == CORRECTION,
+        Reversal.xact_id < horizon,
+    )
 
 
 def _compare(theirs: Record, ours: Record) -> list[str]:

@@ -40,7 +40,7 @@ from app.errors import AppError
 from app.registry.models import Person
 from app.settlement import repository as settlement_repo
 from app.settlement import service as settlement
-from app.settlement.models import Settlement
+from app.settlement.models import CORRECTION, Settlement
 from app.settlement.schemas import ReversalIn, SettlementOut
 from app.settlement.service import BillSpec, LineSpec
 from app.visits import service as visits
@@ -454,7 +454,7 @@ async def undo_settle(call: Call, effect: Mapping[str, str]) -> None:
             f"FSI-输入[data].omsgid：原结算{setl_id}已由结算撤销（2305）撤销"
             f"（撤销记录{out.reversal_setl_id}），不能再冲正"
         )
-    await _reverse(call, out, "correction", f"2601 {call.msgid}")
+    await _reverse(call, out, CORRECTION, f"2601 {call.msgid}")
 
 
 REINSTATE_ERRORS = {

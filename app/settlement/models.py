@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db.base import TIMESTAMPTZ, Base
 
 __all__ = [
+    "CORRECTION",
     "ITEM_COLUMNS",
     "REVERSAL_KINDS",
     "Accumulator",
@@ -177,6 +178,7 @@ class SettlementItemList(Base):
 
 
 REVERSAL_KINDS = ("reversal", "correction")
+CORRECTION = "correction"  # a 冲正 of the 2304 that made the settlement (app.nhsa)
 
 
 class Reversal(Base):

@@ -32,9 +32,7 @@ def upgrade() -> None:
         "reversals",
         sa.Column("kind", sa.String(length=16), server_default="reversal", nullable=False),
     )
-    op.create_check_constraint(
-        "kind", "reversals", "kind IN ('reversal', 'correction')"
-    )
+    op.create_check_constraint("kind", "reversals", "kind IN ('reversal', 'correction')")
     op.execute(
         "CREATE INDEX ix_nhsa_messages_setl_id ON nhsa_messages"
         " (hospital_code, (effect ->> 'setl_id')) WHERE effect ? 'setl_id'"
@@ -43,5 +41,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX ix_nhsa_messages_setl_id")
-    op.drop_constraint("ck_reversals_kind", "reversals", type_="check")
+    op.drop_constraint("kind", "reversals", type_="check")
     op.drop_column("reversals", "kind")

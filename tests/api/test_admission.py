@@ -46,6 +46,10 @@ def settings() -> Settings:
         ("POST", "/v1/reconciliation/check", False),
         ("PUT", "/v1/persons/510402195001010014", False),
         ("GET", "/readyz", False),
+        ("POST", "/fsi/api/rsfComIfsService/callService", True),
+        ("POST", "/fsi/api/rsfComIfsService/callService/2304", True),
+        ("GET", "/fsi/api/rsfComIfsService/callService", False),
+        ("POST", "/fsi/api/rsfComIfsService/callService/2304/x", False),
     ],
 )
 def test_only_settlement_writes_are_limited(method: str, path: str, limited: bool) -> None:

@@ -349,6 +349,8 @@ async def test_sigterm_lets_running_settlements_finish_and_refuses_new_ones(
                 assert refused.json()["code"] == "shutting_down"
                 assert refused.json()["request_id"] == refused.headers["x-request-id"]
                 assert (await c.get("/v1/settlements/x", headers=headers(ADMIN))).status_code == 503
+                fsi = await c.post("/fsi/api/rsfComIfsService/callService", content=b"{}")
+                assert (fsi.status_code, fsi.json()["code"]) == (503, "shutting_down")
                 assert (await c.get("/healthz")).status_code == 200
                 not_ready = await c.get("/readyz")
                 assert (not_ready.status_code, not_ready.json()["code"]) == (503, "shutting_down")
