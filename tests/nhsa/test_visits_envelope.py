@@ -25,6 +25,8 @@ from .his import (
     fee,
     psn_no_of,
     register,
+    settle_input,
+    visit_with_lines,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -402,3 +404,46 @@ async def test_2601_of_a_msgid_never_seen_then_it_arrives(
     node = admission(psn_no)
     assert failed(await call(client, envelope("2401", node, msg=late))) == "FSI-该报文已冲正"
     assert await visits_of_ipt_no(engine, node["mdtrtinfo"]["ipt_no"]) == 0  # never took effect
+
+
+async def test_a_settled_visit_is_frozen(
+    client: AsyncClient, engine: AsyncEngine, psn_no: str
+) -> None:
+    m = await visit_with_lines(client, psn_no, [("1", "XA06", "100.00", "1")])
+    ok(await call(client, envelope("2304", settle_input(psn_no, m, "100.00"))))
+    line = fee(psn_no, m, "2", "XA06", "1.00", "1", "1.00")
+    cases = [
+        ("2301", {"feedetail": [line]}, "该就诊已结算，费用明细不可变更"),
+        ("2302", {"data": {"feedetl_sn": "0000", "mdtrt_id": m, "psn_no": psn_no}}, None),
+        ("2402", discharge(psn_no, m), None),
+        ("2404", ref(psn_no, m), "该就诊已结算，不能撤销入院"),
+        ("2405", ref(psn_no, m), "该就诊已结算，请先撤销结算"),
+    ]
+    for infno, node, message in cases:
+        got = failed(await call(client, envelope(infno, node)))
+        assert "已结算" in got, (infno, got)
+        if message is not None:
+            assert got == message, infno
+    assert await standing_lines(engine, m) == ["1"]
+    assert str((await visit_row(engine, m))["discharge_date"]) == "2018-06-12"
+
+
+async def test_2402_error_paths(client: AsyncClient, psn_no: str) -> None:
+    m = await admitted(client, psn_no)
+    wrong = discharge(psn_no, m)
+    wrong["dscginfo"]["insutype"] = "310"
+    assert failed(await call(client, envelope("2402", wrong))) == (
+        "FSI-出院信息[dscginfo].insutype：险种类型310与入院登记不符"
+    )
+    early = discharge(psn_no, m, endtime="2018-05-31 23:59:59")
+    assert failed(await call(client, envelope("2402", early))) == (
+        "FSI-出院信息[dscginfo].endtime：出院时间不能早于入院时间"
+    )
+    ok(await call(client, envelope("2402", discharge(psn_no, m))))
+    assert failed(await call(client, envelope("2402", discharge(psn_no, m)))) == (
+        "FSI-出院信息[dscginfo].mdtrt_id：该就诊已办理出院，请先撤销出院"
+    )
+    ok(await call(client, envelope("2405", ref(psn_no, m))))
+    assert failed(await call(client, envelope("2405", ref(psn_no, m)))) == (
+        "FSI-输入[data].mdtrt_id：该就诊未办理出院"
+    )
