@@ -14,8 +14,8 @@ browser on its own (ambient), so a cookie-authenticated POST must also carry the
 token; a bearer header is never added by a browser on its own, so a bearer POST needs none.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: require_role's dependency names a closure
+# variable in its annotation, which FastAPI must evaluate at import time.
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Annotated
