@@ -54,7 +54,9 @@ async def test_a_good_key_signs_in_and_the_session_is_stored_as_a_hash(
     token = client.cookies[SESSION_COOKIE]
     assert await _session_rows(engine, token) == 1
     async with engine.connect() as conn:
-        stored = await conn.scalar(text("SELECT count(*) FROM ui_sessions WHERE id = :t"), {"t": token})
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ui_sessions WHERE id = :t"), {"t": token}
+        )
     assert stored == 0  # never the token itself
     home = await client.get("/ui/")
     assert home.status_code == 200
