@@ -10,11 +10,12 @@ is not signed.
 
 from __future__ import annotations
 
+import re
 import secrets
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from app.auth.deps import verify_key
@@ -39,6 +40,8 @@ __all__ = ["LOGIN_CSRF_COOKIE", "router"]
 
 LOGIN_CSRF_COOKIE = "onestop_login_csrf"
 _LOGIN_PATH = "/ui/login"
+# What secrets.token_urlsafe(32) makes; any other cookie value is replaced, not echoed back.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -72,20 +75,26 @@ def _login_page(
 
 @router.get("/login")
 async def login_form(request: Request, next: str = "/ui/") -> Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    if len(token) > 64:
+    # The same token again while the cookie lives, so two open sign-in tabs both work.
+    token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not _TOKEN.fullmatch(token):
         token = secrets.token_urlsafe(32)
     return _login_page(request, next, token, error=None, status_code=200)
 
 
+def _field(form: FormData, name: str, default: str = "") -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else default
+
+
 @router.post("/login")
-async def login(
-    request: Request,
-    session: SessionDep,
-    key: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/ui/",
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
+async def login(request: Request, session: SessionDep) -> Response:
+    # The form is read here rather than declared with Form(): a missing or odd field is this
+    # page's Chinese answer, not the API's 422 problem+json.
+    form = await request.form()
+    key = _field(form, "key")
+    next = _field(form, "next", "/ui/")
+    csrf_token = _field(form, "csrf_token")
     check_same_origin(request)
     if not tokens_equal(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise PageError(403, "csrf")
@@ -96,6 +105,8 @@ async def login(
     except Unauthorized:
         return _login_page(request, next, csrf_token, error=message("bad_key"), status_code=401)
     settings: Settings = request.app.state.settings
+    if previous := request.cookies.get(SESSION_COOKIE):
+        await delete_session(session, previous)  # signing in again replaces the session
     token, _ = await create_session(session, caller, settings.ui_session_minutes)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(

@@ -210,3 +210,21 @@ async def test_a_bad_authorization_header_is_a_chinese_401(
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
     assert shown in response.text
+
+
+async def test_signing_in_again_replaces_the_session(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    await sign_in(client, AGENCY)
+    first = client.cookies[SESSION_COOKIE]
+    await sign_in(client, ADMIN)
+    assert client.cookies[SESSION_COOKIE] != first
+    assert await _session_rows(engine, first) == 0
+    assert "系统管理员" in (await client.get("/ui/")).text
+
+
+async def test_the_sign_in_token_is_kept_while_its_cookie_lives(client: AsyncClient) -> None:
+    first = csrf_of((await client.get("/ui/login")).text)
+    assert csrf_of((await client.get("/ui/login")).text) == first
+    client.cookies.set("onestop_login_csrf", "x;y", domain="test", path="/ui/login")
+    assert csrf_of((await client.get("/ui/login")).text) != "x;y"
