@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     503 ``overloaded`` until the queue catches up; a queued one gives up after 3 times this."""
     auth_cache_ttl_s: float = Field(default=2.0, ge=0)
     """How long a process remembers a verified API key (0: look it up on every request)."""
+    ui_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
+    """How long a sign-in to the web pages (``/ui/``) lasts, from sign-in (absolute, not idle):
+    one shift at the window. Sign-out or revoking the key ends it sooner."""
 
 
 def get_settings() -> Settings:

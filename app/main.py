@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 
-from app import __version__, apidoc, health, metrics
+from app import __version__, apidoc, health, metrics, ui
 from app.admission import AdmissionControl
 from app.audit import endpoints as audit_endpoints
 from app.auth import endpoints as auth_endpoints
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestMiddleware, drain=drain)  # sees every response
+    ui.install_headers(app)  # CSP and friends on every /ui response, errors included
     # Outermost: the request id is set before anything logs and added to every response.
     app.add_middleware(
         CorrelationIdMiddleware,
@@ -121,4 +122,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])
+    ui.install(app)
     return app

@@ -37,6 +37,8 @@ GRANT INSERT ON audit_pending TO onestop_app;
 GRANT SELECT, INSERT, UPDATE ON accumulators, hospitals, persons, catalog_items, api_keys
     TO onestop_app;
 GRANT SELECT, INSERT, DELETE ON person_enrolments, person_categories TO onestop_app;
+-- Web sessions (/ui/): created at sign-in, deleted at sign-out and when expired.
+GRANT SELECT, INSERT, DELETE ON ui_sessions TO onestop_app;
 
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;

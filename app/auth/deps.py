@@ -22,6 +22,7 @@ __all__ = [
     "check_hospital",
     "forget_key",
     "require",
+    "verify_key",
 ]
 
 
@@ -34,7 +35,14 @@ async def _caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    token = credentials.credentials.strip() if credentials else None
+    return await verify_key(request, credentials.credentials if credentials else None)
+
+
+async def verify_key(request: Request, token: str | None) -> Caller:
+    """The caller behind an API key, through this process's :class:`KeyCache`: what ``/v1``
+    does with a bearer header, and the web pages with a bearer header or a sign-in form.
+    Raises :class:`~app.errors.Unauthorized` for a missing, unknown or revoked key."""
+    token = token.strip() if token else None
     cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
     key_hash = hash_key(token) if token and cache is not None else None
     if key_hash is not None and cache is not None and (hit := cache.get(key_hash)) is not None:

@@ -13,6 +13,7 @@ from app.settlement.models import (
     SettlementItemList,
     SettlementLayer,
 )
+from app.ui.models import UiSession
 from app.visits.models import FeeLine, Visit
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "Settlement",
     "SettlementItemList",
     "SettlementLayer",
+    "UiSession",
     "Visit",
 ]

@@ -1,0 +1,29 @@
+"""The web pages under ``/ui/``: server-rendered Chinese pages for the hospital window and the
+agency console (docs/ui.md).
+
+:func:`install` wires them into the application: the routes, the static files, the page
+error handlers and the security headers.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from .deps import install_page_errors
+from .endpoints import router
+from .headers import UiSecurityHeaders
+
+__all__ = ["install", "install_headers"]
+
+
+def install(app: FastAPI) -> None:
+    """Routes, static files and page error handlers."""
+    install_page_errors(app)
+    app.include_router(router)
+    app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
+
+
+def install_headers(app: FastAPI) -> None:
+    """The ``/ui`` security headers; added after the other middleware so that it wraps them."""
+    app.add_middleware(UiSecurityHeaders)
