@@ -31,7 +31,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.service import Caller
@@ -377,6 +377,13 @@ async def call_service_infno(request: Request, session: SessionDep, infno: str) 
     return await _serve(request, session, infno)
 
 
+# Built once (their compiled forms are cached): the message lookup and the message insert.
+_STORED = select(NhsaMessage).where(
+    NhsaMessage.hospital_code == bindparam("h"), NhsaMessage.msgid == bindparam("m")
+)
+_INSERT = insert(NhsaMessage)
+
+
 async def _serve(request: Request, session: AsyncSession, path_infno: str | None) -> Response:
     received = dt.datetime.now(wire.ZONE)
     caller = await fsi_caller(request)
@@ -404,9 +411,7 @@ async def _serve(request: Request, session: AsyncSession, path_infno: str | None
             f"FSI-{ENVELOPE_LABEL}.fixmedins_code：{hospital}不是该密钥所属的定点医药机构"
         )
     numbered.append(await _number(session, hospital, msgid))  # hospital == the key's
-    stored = await session.scalar(
-        select(NhsaMessage).where(NhsaMessage.hospital_code == hospital, NhsaMessage.msgid == msgid)
-    )
+    stored = await session.scalar(_STORED, {"h": hospital, "m": msgid})
     digest = input_hash(infno, envelope["input"])
     if stored is not None:
         if stored.tombstone or stored.reversed_by is not None:
@@ -448,16 +453,17 @@ async def _serve(request: Request, session: AsyncSession, path_infno: str | None
         answer, content_type = _answer(refmsgid, received, done.output, None), JSON
     await session.flush()  # what the handler added, first (as one flush did before)
     await session.execute(
-        insert(NhsaMessage).values(
-            hospital_code=hospital,
-            msgid=msgid,
-            infno=infno,
-            input_hash=digest,
-            answer=answer,
-            content_type=content_type,
-            inf_refmsgid=refmsgid,
-            header=_header(envelope),
-            effect=dict(done.effect) if done.effect is not None else None,
-        )
+        _INSERT,
+        {
+            "hospital_code": hospital,
+            "msgid": msgid,
+            "infno": infno,
+            "input_hash": digest,
+            "answer": answer,
+            "content_type": content_type,
+            "inf_refmsgid": refmsgid,
+            "header": _header(envelope),
+            "effect": dict(done.effect) if done.effect is not None else None,
+        },
     )
     return Response(answer, media_type=content_type)

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import bindparam, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -254,6 +254,14 @@ async def lock_visit(
     return visit
 
 
+_VISIT_AND_PERSON = (
+    select(Visit, Person)
+    .join(Person, Person.id == Visit.person_id)
+    .where(Visit.mdtrt_id == bindparam("m"), Visit.hospital_code == bindparam("h"))
+    .with_for_update(of=Visit)
+)
+
+
 async def lock_visit_and_person(
     session: AsyncSession,
     hospital_code: str,
@@ -263,14 +271,7 @@ async def lock_visit_and_person(
 ) -> tuple[Visit, Person]:
     """:func:`lock_visit` and the visit's person, in one statement (only the visit's row is
     locked). Unknown, or another hospital's: ``就诊信息不存在``."""
-    found = (
-        await session.execute(
-            select(Visit, Person)
-            .join(Person, Person.id == Visit.person_id)
-            .where(Visit.mdtrt_id == mdtrt_id, Visit.hospital_code == hospital_code)
-            .with_for_update(of=Visit)
-        )
-    ).first()
+    found = (await session.execute(_VISIT_AND_PERSON, {"m": mdtrt_id, "h": hospital_code})).first()
     if found is None:
         raise _not_found(loc, "就诊信息不存在", "visit_not_found")
     return found[0], found[1]
@@ -732,9 +733,11 @@ async def cancel_lines(
     return [row.feedetl_sn for row in chosen]
 
 
-# The visit's standing lines netted (each original plus its standing refunds; a refund is never
-# an original's, so originals are the rows without ``original_id``), fully refunded ones
-# dropped, in upload order, as column arrays. The name is the one sent, else the catalogue's,
+# The visit's standing lines netted (each original plus its standing refunds, which are lines of
+# the same visit; originals are the rows without ``original_id``), fully refunded ones dropped,
+# in upload order, as column arrays. Both reads of fee_lines go by the visit (the partial index
+# of its standing lines): by ``original_id`` per line, a planner short of statistics scanned
+# every standing line of the table once per line. The name is the one sent, else the catalogue's,
 # else the code (a sent "" counts as none).
 _NET_LINES = """
 SELECT array_agg(n.code ORDER BY n.id) AS codes, array_agg(n.name ORDER BY n.id) AS names,
@@ -747,9 +750,11 @@ FROM (
          o.cnt_e4 + coalesce(r.cnt_e4, 0) AS left_e4,
          o.amount_fen + coalesce(r.amount_fen, 0) AS left_fen, o.hospital_borne
   FROM fee_lines o
-  LEFT JOIN LATERAL (
-    SELECT sum(x.cnt_e4)::bigint AS cnt_e4, sum(x.amount_fen)::bigint AS amount_fen
-    FROM fee_lines x WHERE x.original_id = o.id AND x.cancelled_at IS NULL) AS r ON true
+  LEFT JOIN (
+    SELECT x.original_id, sum(x.cnt_e4)::bigint AS cnt_e4, sum(x.amount_fen)::bigint AS amount_fen
+    FROM fee_lines x
+    WHERE x.visit_id = :visit_id AND x.cancelled_at IS NULL AND x.original_id IS NOT NULL
+    GROUP BY x.original_id) AS r ON r.original_id = o.id
   LEFT JOIN catalog_items c ON c.code = o.med_list_codg
   WHERE o.visit_id = :visit_id AND o.cancelled_at IS NULL AND o.original_id IS NULL
 ) AS n
