@@ -4,8 +4,9 @@
 A visit settles through the same core as a ``/v1`` bill (``app.settlement.service``):
 :func:`_bill` makes the visit's netted lines a ``BillSpec`` (``bill_no = mdtrt_id``), the core
 checks, computes and stores it, and :mod:`.settlement_out` writes the answer. The visit's row
-lock is taken first (``visits.lock_visit``): it serialises a settlement against 2301/2302 of the
-same visit, so the lines settled are the lines standing.
+lock is taken first (``visits.lock_visit_and_person``): it serialises a settlement against
+2301/2302 of the same visit, so the lines settled are the lines standing; the lines are read in
+a later statement (``visits.settle_state``), which sees what the lock's previous holder committed.
 
 Rules (docs/nhsa-settlement.md):
 
