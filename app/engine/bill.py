@@ -73,7 +73,9 @@ def classify_line(line: BillLine) -> LineSplit:
     over = 0
     cap = line.price_cap_e6
     if cap is not None and line.unit_price_e6 > cap:
-        over = div_half_up((line.unit_price_e6 - cap) * line.quantity_e4, _PRICE_QTY_PER_FEN)
+        over = min(
+            div_half_up((line.unit_price_e6 - cap) * line.quantity_e4, _PRICE_QTY_PER_FEN), amount
+        )
     rest = amount - over
     pre = div_half_up(rest * line.self_pay_ratio_bp, BP) if line.grade == "B" else 0
     return LineSplit(over_limit_fen=over, pre_self_pay_fen=pre, in_policy_fen=rest - pre)
@@ -97,6 +99,8 @@ def classify(lines: Iterable[BillLine]) -> Totals:
             over = (2 * (line.unit_price_e6 - cap) * line.quantity_e4 + _PRICE_QTY_PER_FEN) // (
                 2 * _PRICE_QTY_PER_FEN
             )
+            if over > amount:  # a netted visit line a fen short (docs/rules.md §3, step 3)
+                over = amount
             over_total += over
             amount -= over
         if grade == "B":

@@ -504,12 +504,20 @@ def _minus(after: LineSplit, before: LineSplit) -> LineSplit:
     )
 
 
-def _valid_item(items: Mapping[str, CatalogItem], code: str, on: dt.date, loc: Loc) -> CatalogItem:
+def _valid_item(
+    items: Mapping[str, CatalogItem], code: str, on: dt.date, loc: Loc, sn: str
+) -> CatalogItem:
+    """The catalogue entry of ``code`` valid on ``on``; else fail the line at ``loc``, naming
+    its ``feedetl_sn`` ``sn`` (issue 17: the HIS finds the line by its number, not its index)."""
     item = items.get(code)
     if item is None:
-        raise _invalid(loc, f"目录编码{code}不存在", "unknown_catalog_code")
+        raise _invalid(loc, f"目录编码{code}不存在（费用明细流水号{sn}）", "unknown_catalog_code")
     if on < item.valid_from or (item.valid_to is not None and on > item.valid_to):
-        raise _invalid(loc, f"目录编码{code}在{on.isoformat()}不在有效期内", "catalog_not_valid")
+        raise _invalid(
+            loc,
+            f"目录编码{code}在{on.isoformat()}不在有效期内（费用明细流水号{sn}）",
+            "catalog_not_valid",
+        )
     return item
 
 
@@ -602,7 +610,7 @@ async def upload_lines(
                     f"不等于单价×数量{format_fen(expected)}",
                 )
             occurred_on = _local_date(line.occurred_at)
-            item = _valid_item(items, line.code, occurred_on, at("med_list_codg"))
+            item = _valid_item(items, line.code, occurred_on, at("med_list_codg"), line.feedetl_sn)
             orig = _Original(
                 line.feedetl_sn,
                 line.code,
@@ -645,7 +653,9 @@ async def upload_lines(
                 at("det_item_fee_sumamt"),
                 f"退费金额超过原明细{init}的剩余金额{format_fen(found.left_fen)}",
             )
-        item = _valid_item(items, found.code, found.occurred_on, at("med_list_codg"))
+        item = _valid_item(
+            items, found.code, found.occurred_on, at("med_list_codg"), line.feedetl_sn
+        )
         before = _split(found, item, found.left_e4, found.left_fen)
         found.left_e4 += line.quantity_e4
         found.left_fen += line.amount_fen

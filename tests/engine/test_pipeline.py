@@ -81,9 +81,12 @@ def test_unknown_level_is_an_invariant_violation() -> None:
         settle(Claim(EXAMPLE_1, "quaternary", True, False, frozenset()), policy, {})
 
 
-def test_amount_inconsistent_with_price_is_caught_not_paid() -> None:
-    """The service validates amount = round(unit_price × quantity); if a bad line slips through
-    the over-limit part cannot exceed the amount unnoticed."""
+def test_amount_inconsistent_with_price_is_not_paid() -> None:
+    """The service validates amount = round(unit_price × quantity) (a /v1 line; a visit's line
+    when 2301 takes it). Should a line whose over-cap part exceeds its amount reach the engine,
+    the over-cap part is bounded by the amount (docs/rules.md §3): no class goes negative and the
+    funds pay nothing for it. Here 1000.00 × 1 against a cap of 0 is 1000.00 over the cap, more
+    than the line's 1.00, so 1.00 is over the cap and 0 is in policy."""
     policy = parse_document(document()).policy
     bad = BillLine(
         1,
@@ -95,8 +98,9 @@ def test_amount_inconsistent_with_price_is_caught_not_paid() -> None:
         grade="A",
         price_cap_e6=0,
     )
-    with pytest.raises(InvariantViolation, match="negative class total"):
-        settle(Claim([bad], "primary", True, False, frozenset()), policy, {})
+    result = settle(Claim([bad], "primary", True, False, frozenset()), policy, {})
+    assert (result.totals.over_limit_fen, result.totals.in_policy_fen) == (100, 0)
+    assert (result.fund_paid_fen, result.self_pay_fen) == (0, 100)
 
 
 def test_ensure() -> None:

@@ -12,7 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.bounds import QUANTITY_MAX_E3, UNIT_PRICE_MAX_E4
-from app.engine import BillLine, Claim, Policy, Totals, classify, expected_amount_fen, settle
+from app.engine import (
+    BillLine,
+    Claim,
+    LineSplit,
+    Policy,
+    Totals,
+    classify,
+    classify_line,
+    expected_amount_fen,
+    settle,
+)
 from app.policy import load_directory
 
 POLICIES = [document.policy for document in load_directory()]
@@ -132,3 +142,15 @@ def test_half_a_fen_rounds_up_at_both_scales() -> None:
     lines: list[V1Line] = [(50, 1000, False, "A", 0, 0)]
     assert old_totals(lines) == Totals(1, 0, 0, 1, 0, 0)
     assert classify(as_engine_lines(lines)) == Totals(1, 0, 0, 1, 0, 0)
+
+
+def test_over_the_cap_is_at_most_the_line_amount() -> None:
+    """A visit's line netted after a partial refund can be a fen below round(price × quantity):
+    0.15 × 3 = 0.45 uploaded, a refund of 0.5 is round(0.075) = 0.08, leaving 2.5 for 0.37,
+    where round(0.15 × 2.5) = round(0.375) = 0.38. With a cap of 0 the whole line is over the
+    cap: round((0.15 − 0) × 2.5) = 0.38 would exceed the line, so it is the line's 0.37 and
+    nothing is left in policy (docs/rules.md §3, step 3)."""
+    line = BillLine(1, "X", 150_000, 25_000, 37, False, "A", 0, 0)
+    assert classify_line(line) == LineSplit(over_limit_fen=37)
+    totals = classify([line])
+    assert (totals.total_fen, totals.over_limit_fen, totals.in_policy_fen) == (37, 37, 0)

@@ -137,7 +137,10 @@ async def test_unknown_code_stores_nothing(visits_db: SM, world: World) -> None:
             w,
             [line(w, m, "1", w.a, 1_000_000, 10_000), line(w, m, "2", "XNOPE", 1_000_000, 10_000)],
         )
-    assert only_error(caught.value) == (["feedetail", 1, "med_list_codg"], "目录编码XNOPE不存在")
+    assert only_error(caught.value) == (
+        ["feedetail", 1, "med_list_codg"],
+        "目录编码XNOPE不存在（费用明细流水号2）",
+    )
     assert await stored(visits_db, m) == 0  # all or nothing: the good line 1 is not kept
 
 
@@ -148,7 +151,7 @@ async def test_code_valid_on_fee_ocur_time_in_shanghai(visits_db: SM, world: Wor
         await upload(visits_db, w, [line(w, m, "1", w.late, 1_000_000, 10_000)])
     assert only_error(caught.value) == (
         ["feedetail", 0, "med_list_codg"],
-        f"目录编码{w.late}在2018-06-02不在有效期内",
+        f"目录编码{w.late}在2018-06-02不在有效期内（费用明细流水号1）",
     )
     # 2018-06-30 16:10 UTC is 2018-07-01 00:10 in Shanghai: the item's first valid day.
     when = dt.datetime(2018, 6, 30, 16, 10, tzinfo=dt.UTC)
