@@ -3,8 +3,10 @@
 ``POST /fsi/api/rsfComIfsService/callService`` (and ``…/callService/{infno}``) reads the
 envelope, checks the caller and ``fixmedins_code``, then inside the request's one transaction:
 
-1. takes the transaction-level advisory lock of ``(fixmedins_code, msgid)``;
-2. looks the message up in ``nhsa_messages``: the same ``infno`` and ``input`` answer the stored
+1. takes the transaction-level advisory lock of ``(fixmedins_code, msgid)``, in the statement
+   that also reads the hospital's county and the answer's ``inf_refmsgid`` number;
+2. in the next statement (so it sees what the lock's previous holder committed), looks the
+   message up in ``nhsa_messages``: the same ``infno`` and ``input`` answer the stored
    bytes again, byte for byte; another input ``-1 报文ID重复``; a tombstone or a message undone
    by 2601 ``-1 该报文已冲正``;
 3. runs the transaction's handler; on success stores the answer bytes with its ``effect`` in the
@@ -29,14 +31,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.service import Caller
 from app.db.session import SessionDep
 from app.errors import AppError, problem_responses
 from app.policy.store import PolicyStore
-from app.registry.models import Hospital
 from app.routing import loads
 
 from . import wire
@@ -242,18 +243,32 @@ def _answer(
     )
 
 
-async def _refmsgid(session: AsyncSession, county: str, received: dt.datetime) -> str:
-    number = await session.scalar(text("SELECT nextval('nhsa_refmsgid_seq')"))
-    return f"{county}{received:%Y%m%d%H%M%S}{int(number or 0) % 10**10:010d}"
+def _refmsgid(county: str, number: int, received: dt.datetime) -> str:
+    return f"{county}{received:%Y%m%d%H%M%S}{number % 10**10:010d}"
 
 
-async def _county(session: AsyncSession, hospital_code: str | None) -> str:
-    if hospital_code is None:
-        return "000000"
-    county = await session.scalar(
-        select(Hospital.county_code).where(Hospital.code == hospital_code)
-    )
-    return county or "000000"
+# The hospital's county and the next inf_refmsgid number, in one statement; with the message's
+# lock (:func:`lock_message`) beside them once the envelope names the message. The number is
+# taken whether or not the message then runs (a replay answers its stored one): the sequence
+# only promises unique numbers, and a failure's answer uses it after its rollback.
+_COUNTY = "(SELECT county_code FROM hospitals WHERE code = :h)"
+_NUMBER = text(f"SELECT {_COUNTY} AS county, nextval('nhsa_refmsgid_seq') AS number")
+_LOCK_AND_NUMBER = text(
+    f"SELECT {_COUNTY} AS county, nextval('nhsa_refmsgid_seq') AS number,"
+    " pg_advisory_xact_lock(1852339041, hashtext(:h || '/' || :m)) AS locked"
+)
+
+
+async def _number(
+    session: AsyncSession, hospital_code: str | None, msgid: str | None = None
+) -> tuple[str, int]:
+    """``(county, number)`` of the answer: the hospital's county (``000000`` when none), the
+    next ``nhsa_refmsgid_seq``; with ``msgid``, also :func:`lock_message` of it."""
+    if msgid is None or hospital_code is None:
+        row = (await session.execute(_NUMBER, {"h": hospital_code})).one()
+    else:
+        row = (await session.execute(_LOCK_AND_NUMBER, {"h": hospital_code, "m": msgid})).one()
+    return row.county or "000000", int(row.number)
 
 
 async def lock_message(session: AsyncSession, hospital_code: str, msgid: str) -> None:
@@ -362,15 +377,23 @@ async def call_service_infno(request: Request, session: SessionDep, infno: str) 
     return await _serve(request, session, infno)
 
 
+# Built once (its compiled form is cached): the message lookup.
+_STORED = select(NhsaMessage).where(
+    NhsaMessage.hospital_code == bindparam("h"), NhsaMessage.msgid == bindparam("m")
+)
+
+
 async def _serve(request: Request, session: AsyncSession, path_infno: str | None) -> Response:
     received = dt.datetime.now(wire.ZONE)
     caller = await fsi_caller(request)
     body = await request.body()
-    county = await _county(session, caller.hospital_code)
+    numbered: list[tuple[str, int]] = []  # (county, number), once taken
 
     async def fail(message: str) -> Response:
         await session.rollback()  # nothing of a failed message stays
-        refmsgid = await _refmsgid(session, county, received)
+        if not numbered:
+            numbered.append(await _number(session, caller.hospital_code))
+        refmsgid = _refmsgid(*numbered[0], received)
         return Response(_answer(refmsgid, received, None, message), media_type=JSON)
 
     try:
@@ -386,10 +409,8 @@ async def _serve(request: Request, session: AsyncSession, path_infno: str | None
         return await fail(
             f"FSI-{ENVELOPE_LABEL}.fixmedins_code：{hospital}不是该密钥所属的定点医药机构"
         )
-    await lock_message(session, hospital, msgid)
-    stored = await session.scalar(
-        select(NhsaMessage).where(NhsaMessage.hospital_code == hospital, NhsaMessage.msgid == msgid)
-    )
+    numbered.append(await _number(session, hospital, msgid))  # hospital == the key's
+    stored = await session.scalar(_STORED, {"h": hospital, "m": msgid})
     digest = input_hash(infno, envelope["input"])
     if stored is not None:
         if stored.tombstone or stored.reversed_by is not None:
@@ -424,11 +445,13 @@ async def _serve(request: Request, session: AsyncSession, path_infno: str | None
         return await fail(
             err_msg([{"loc": e["loc"], "msg": e["msg"]} for e in exc.errors()], str(exc))
         )
-    refmsgid = await _refmsgid(session, county, received)
+    refmsgid = _refmsgid(*numbered[0], received)
     if done.file is not None:
         answer, content_type = done.file, "application/octet-stream"
     else:
         answer, content_type = _answer(refmsgid, received, done.output, None), JSON
+    # Through the ORM, one flush with whatever the handler added (tests/faults/test_kill_fsi.py
+    # recognises the message's flush).
     session.add(
         NhsaMessage(
             hospital_code=hospital,

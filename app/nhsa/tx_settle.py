@@ -4,8 +4,9 @@
 A visit settles through the same core as a ``/v1`` bill (``app.settlement.service``):
 :func:`_bill` makes the visit's netted lines a ``BillSpec`` (``bill_no = mdtrt_id``), the core
 checks, computes and stores it, and :mod:`.settlement_out` writes the answer. The visit's row
-lock is taken first (``visits.lock_visit``): it serialises a settlement against 2301/2302 of the
-same visit, so the lines settled are the lines standing.
+lock is taken first (``visits.lock_visit_and_person``): it serialises a settlement against
+2301/2302 of the same visit, so the lines settled are the lines standing; the lines are read in
+a later statement (``visits.settle_state``), which sees what the lock's previous holder committed.
 
 Rules (docs/nhsa-settlement.md):
 
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +38,6 @@ from sqlalchemy import select
 from app.engine import Policy, format_fen
 from app.errors import AppError
 from app.registry.models import Person
-from app.settlement import repository as settlement_repo
 from app.settlement import service as settlement
 from app.settlement.models import CORRECTION, Settlement
 from app.settlement.schemas import ReversalIn, SettlementOut
@@ -240,28 +239,27 @@ async def _person(call: Call, visit: Visit) -> Person:
     return person
 
 
-async def _open_visit(call: Call, mdtrt_id: str, psn_no: str) -> tuple[Visit, Person]:
-    visit = await visits.lock_visit(call.session, call.hospital_code, mdtrt_id)
-    if visit.status != "open":
-        raise _fail("mdtrt_id", "该就诊已撤销")
-    person = await _person(call, visit)
-    if person.psn_no != psn_no:
-        raise _fail("psn_no", f"人员编号{psn_no}与就诊{mdtrt_id}不符")
-    return visit, person
-
-
 async def _bill(call: Call, data: SettleIn) -> _Bill:
     """Lock the visit and make its standing lines the bill to settle, after every check the
-    adapter makes itself (the core makes the rest)."""
-    visit, person = await _open_visit(call, data.mdtrt_id, data.psn_no)
+    adapter makes itself (the core makes the rest). Two statements: the visit's lock with its
+    person, then (seeing what the lock's previous holder committed) whether a settlement of it
+    stands, the bill's latest settlement if reversed, and the netted lines."""
+    visit, person = await visits.lock_visit_and_person(
+        call.session, call.hospital_code, data.mdtrt_id
+    )
+    if visit.status != "open":
+        raise _fail("mdtrt_id", "该就诊已撤销")
+    if person.psn_no != data.psn_no:
+        raise _fail("psn_no", f"人员编号{data.psn_no}与就诊{data.mdtrt_id}不符")
     if data.mid_setl_flag != "0":
         raise _fail("mid_setl_flag", "暂不支持中途结算")
-    if await visits.is_settled(call.session, visit):
+    state = await visits.settle_state(call.session, call.hospital_code, visit)
+    if state.settled:
         raise _fail("mdtrt_id", ALREADY_SETTLED)
     discharge = visit.discharge_date or data.dscg_time
     if discharge is None:
         raise _fail("dscgTime", "该就诊未办理出院（2402），也未传出院日期dscgTime")
-    lines = await visits.net_lines(call.session, visit)
+    lines = state.lines
     if not lines:
         raise _fail("mdtrt_id", "该就诊无费用明细")
     total = sum(line.amount_fen for line in lines)
@@ -271,12 +269,7 @@ async def _bill(call: Call, data: SettleIn) -> _Bill:
             f"医疗费总额{format_fen(data.medfee_sumamt_fen)}与已上传费用明细合计"
             f"{format_fen(total)}不符",
         )
-    history = await settlement_repo.settlements_of_bill(
-        call.session, call.hospital_code, visit.mdtrt_id
-    )
-    replaces: uuid.UUID | None = None
-    if history and history[-1][1] is not None:
-        replaces = history[-1][0].id
+    replaces = state.reversed_last_id
     spec = BillSpec(
         hospital_code=call.hospital_code,
         bill_no=visit.mdtrt_id,

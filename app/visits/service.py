@@ -29,13 +29,14 @@ Rules chosen where the contract is silent (docs of the adapter repeat them):
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, select, text, update
+from sqlalchemy import bindparam, exists, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,6 +58,7 @@ __all__ = [
     "LineRef",
     "LineResult",
     "NetLine",
+    "SettleState",
     "admit",
     "cancel_admission",
     "cancel_discharge",
@@ -65,7 +67,9 @@ __all__ = [
     "expected_amount_fen",
     "is_settled",
     "lock_visit",
+    "lock_visit_and_person",
     "net_lines",
+    "settle_state",
     "upload_lines",
 ]
 
@@ -250,6 +254,29 @@ async def lock_visit(
     if visit is None:
         raise _not_found(loc, "就诊信息不存在", "visit_not_found")
     return visit
+
+
+_VISIT_AND_PERSON = (
+    select(Visit, Person)
+    .join(Person, Person.id == Visit.person_id)
+    .where(Visit.mdtrt_id == bindparam("m"), Visit.hospital_code == bindparam("h"))
+    .with_for_update(of=Visit)
+)
+
+
+async def lock_visit_and_person(
+    session: AsyncSession,
+    hospital_code: str,
+    mdtrt_id: str,
+    *,
+    loc: Sequence[str | int] = ("data", "mdtrt_id"),
+) -> tuple[Visit, Person]:
+    """:func:`lock_visit` and the visit's person, in one statement (only the visit's row is
+    locked). Unknown, or another hospital's: ``就诊信息不存在``."""
+    found = (await session.execute(_VISIT_AND_PERSON, {"m": mdtrt_id, "h": hospital_code})).first()
+    if found is None:
+        raise _not_found(loc, "就诊信息不存在", "visit_not_found")
+    return found[0], found[1]
 
 
 async def is_settled(session: AsyncSession, visit: Visit) -> bool:
@@ -720,32 +747,90 @@ async def cancel_lines(
     return [row.feedetl_sn for row in chosen]
 
 
+# The visit's standing lines netted (each original plus its standing refunds, which are lines of
+# the same visit; originals are the rows without ``original_id``), fully refunded ones dropped,
+# in upload order, as column arrays. Both reads of fee_lines go by the visit (the partial index
+# of its standing lines): by ``original_id`` per line, a planner short of statistics scanned
+# every standing line of the table once per line. The name is the one sent, else the catalogue's,
+# else the code (a sent "" counts as none).
+_NET_LINES = """
+SELECT array_agg(n.code ORDER BY n.id) AS codes, array_agg(n.name ORDER BY n.id) AS names,
+       array_agg(n.pric_e6 ORDER BY n.id) AS prices, array_agg(n.left_e4 ORDER BY n.id) AS qtys,
+       array_agg(n.left_fen ORDER BY n.id) AS amounts,
+       array_agg(n.hospital_borne ORDER BY n.id) AS borne
+FROM (
+  SELECT o.id, o.med_list_codg AS code,
+         coalesce(nullif(o.name, ''), c.name, o.med_list_codg) AS name, o.pric_e6,
+         o.cnt_e4 + coalesce(r.cnt_e4, 0) AS left_e4,
+         o.amount_fen + coalesce(r.amount_fen, 0) AS left_fen, o.hospital_borne
+  FROM fee_lines o
+  LEFT JOIN (
+    SELECT x.original_id, sum(x.cnt_e4)::bigint AS cnt_e4, sum(x.amount_fen)::bigint AS amount_fen
+    FROM fee_lines x
+    WHERE x.visit_id = :visit_id AND x.cancelled_at IS NULL AND x.original_id IS NOT NULL
+    GROUP BY x.original_id) AS r ON r.original_id = o.id
+  LEFT JOIN catalog_items c ON c.code = o.med_list_codg
+  WHERE o.visit_id = :visit_id AND o.cancelled_at IS NULL AND o.original_id IS NULL
+) AS n
+WHERE n.left_e4 <> 0
+"""
+_READ_NET_LINES = text(_NET_LINES)
+# The lines above, beside what a settlement of the visit needs to know first: whether one of its
+# settlements stands (:func:`is_settled`), and the bill's latest settlement if it is reversed
+# (``bill_no`` = ``mdtrt_id``, oldest first by generation: a settlement to ``replace``).
+_READ_SETTLE_STATE = text(
+    f"""
+SELECT
+  EXISTS (SELECT FROM settlements s
+          WHERE s.mdtrt_id = :mdtrt_id
+            AND NOT EXISTS (SELECT FROM reversals r WHERE r.settlement_id = s.id)) AS settled,
+  (SELECT s.id FROM settlements s
+   WHERE s.hospital_code = :hospital_code AND s.bill_no = :mdtrt_id
+     AND EXISTS (SELECT FROM reversals r WHERE r.settlement_id = s.id)
+     AND s.generation = (SELECT max(t.generation) FROM settlements t
+                         WHERE t.hospital_code = :hospital_code AND t.bill_no = :mdtrt_id))
+    AS reversed_last_id,
+  lines.*
+FROM ({_NET_LINES}) AS lines
+"""
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SettleState:
+    """A visit as its settlement reads it, after the visit's lock (:func:`settle_state`)."""
+
+    settled: bool  # :func:`is_settled`
+    reversed_last_id: uuid.UUID | None  # the bill's latest settlement, if it is reversed
+    lines: list[NetLine]  # :func:`net_lines`
+
+
+def _net_lines_of(row: Any) -> list[NetLine]:
+    if not row.codes:
+        return []
+    return [
+        NetLine(seq, code, name, price, qty, amount, borne)
+        for seq, (code, name, price, qty, amount, borne) in enumerate(
+            zip(row.codes, row.names, row.prices, row.qtys, row.amounts, row.borne, strict=True),
+            start=1,
+        )
+    ]
+
+
 async def net_lines(session: AsyncSession, visit: Visit) -> list[NetLine]:
     """The visit's lines netted for settlement: each original at what its refunds left of it,
-    fully refunded ones dropped, in upload order, numbered 1..n."""
-    rows = await _standing_lines(session, visit)
-    originals = _originals(rows)
-    codes = {o.code for o in originals.values()}
-    names: dict[str, str] = {
-        code: name
-        for code, name in await session.execute(
-            select(CatalogItem.code, CatalogItem.name).where(CatalogItem.code.in_(codes))
-        )
-    }
-    out: list[NetLine] = []
-    for orig in originals.values():  # insertion order = upload order
-        if orig.left_e4 == 0:
-            continue
-        sent_name = orig.row.name if orig.row is not None else None
-        out.append(
-            NetLine(
-                seq=len(out) + 1,
-                code=orig.code,
-                name=sent_name or names.get(orig.code, orig.code),
-                unit_price_e6=orig.unit_price_e6,
-                quantity_e4=orig.left_e4,
-                amount_fen=orig.left_fen,
-                hospital_borne=orig.hospital_borne,
-            )
-        )
-    return out
+    fully refunded ones dropped, in upload order, numbered 1..n. One statement."""
+    row = (await session.execute(_READ_NET_LINES, {"visit_id": visit.id})).one()
+    return _net_lines_of(row)
+
+
+async def settle_state(session: AsyncSession, hospital_code: str, visit: Visit) -> SettleState:
+    """:func:`is_settled`, the bill's latest settlement if reversed, and :func:`net_lines`, in
+    one statement: call it after the visit's lock, in a statement of its own, so it sees what
+    the lock's previous holder committed."""
+    params = {"visit_id": visit.id, "mdtrt_id": visit.mdtrt_id, "hospital_code": hospital_code}
+    row = (await session.execute(_READ_SETTLE_STATE, params)).one()
+    last = row.reversed_last_id
+    return SettleState(
+        bool(row.settled), None if last is None else uuid.UUID(str(last)), _net_lines_of(row)
+    )
