@@ -331,8 +331,9 @@ _ENVELOPE_OUT = {
     },
 }
 _DOC = {
-    "description": "See docs/nhsa.md. The body is a JSON envelope, sent as application/json or "
-    "as text/plain (as some HIS do; the same JSON); the answer is an envelope with `infcode` 0 "
+    "description": "See docs/nhsa.md. Also served as `…/callService/{infno}` (some HIS append the "
+    "code; it must agree with the body's). The body is a JSON envelope, sent as application/json "
+    "or as text/plain (as some HIS do; the same JSON); the answer is an envelope with `infcode` 0 "
     "or -1 (HTTP 200), or for 9102 the raw file. 401 problem+json when no credential verifies.",
     "responses": {
         200: {
@@ -361,6 +362,7 @@ _DOC = {
 
 @router.post(
     PATH,
+    operation_id="callService",
     summary="医保接口 National interface (fsi), every transaction",
     **_DOC,  # type: ignore[arg-type]
 )
@@ -371,7 +373,8 @@ async def call_service(request: Request, session: SessionDep) -> Response:
 @router.post(
     PATH + "/{infno}",
     summary="医保接口 National interface (fsi), the transaction code in the path",
-    **_DOC,  # type: ignore[arg-type]
+    # The same operation under the path some HIS use; documented once, on the path above.
+    include_in_schema=False,
 )
 async def call_service_infno(request: Request, session: SessionDep, infno: str) -> Response:
     return await _serve(request, session, infno)

@@ -8,36 +8,11 @@ from .audit_entry_out import AuditEntryOut
 from .audit_entry_out_details import AuditEntryOutDetails
 from .audit_page import AuditPage
 from .audit_verification import AuditVerification
-from .call_service_fsi_api_rsf_com_ifs_service_call_service_post_body import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostBody,
-)
-from .call_service_fsi_api_rsf_com_ifs_service_call_service_post_body_input import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput,
-)
-from .call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200 import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200,
-)
-from .call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_infcode import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode,
-)
-from .call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output,
-)
-from .call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-)
-from .call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body_input import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput,
-)
-from .call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_response_200 import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200,
-)
-from .call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_response_200_infcode import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200Infcode,
-)
-from .call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_response_200_output import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200Output,
-)
+from .call_service_body import CallServiceBody
+from .call_service_body_input import CallServiceBodyInput
+from .call_service_response_200 import CallServiceResponse200
+from .call_service_response_200_infcode import CallServiceResponse200Infcode
+from .call_service_response_200_output import CallServiceResponse200Output
 from .catalog_item_in import CatalogItemIn
 from .catalog_item_in_grade import CatalogItemInGrade
 from .catalog_item_out import CatalogItemOut
@@ -96,16 +71,11 @@ __all__ = (
     "AuditEntryOutDetails",
     "AuditPage",
     "AuditVerification",
-    "CallServiceFsiApiRsfComIfsServiceCallServicePostBody",
-    "CallServiceFsiApiRsfComIfsServiceCallServicePostBodyInput",
-    "CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200",
-    "CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode",
-    "CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output",
-    "CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody",
-    "CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput",
-    "CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200",
-    "CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200Infcode",
-    "CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200Output",
+    "CallServiceBody",
+    "CallServiceBodyInput",
+    "CallServiceResponse200",
+    "CallServiceResponse200Infcode",
+    "CallServiceResponse200Output",
     "CatalogItemIn",
     "CatalogItemInGrade",
     "CatalogItemOut",

@@ -9,31 +9,28 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body_input import (
-        CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput,
-    )
+    from ..models.call_service_body_input import CallServiceBodyInput
 
 
-T = TypeVar("T", bound="CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody")
+T = TypeVar("T", bound="CallServiceBody")
 
 
 @_attrs_define
-class CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody:
+class CallServiceBody:
     """
     Attributes:
         infno (str): 交易编号, e.g. 2304 Example: 9001.
         msgid (str): 发送方报文ID: unique per hospital; a repeat returns the stored answer
         fixmedins_code (str): 定点医药机构编号: the key's hospital
         inf_time (str): 交易时间 yyyy-MM-dd HH:mm:ss
-        input_ (CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput | Unset): the transaction's input
-            nodes
+        input_ (CallServiceBodyInput | Unset): the transaction's input nodes
     """
 
     infno: str
     msgid: str
     fixmedins_code: str
     inf_time: str
-    input_: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput | Unset = UNSET
+    input_: CallServiceBodyInput | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,9 +63,7 @@ class CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body_input import (
-            CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput,  # noqa: PLC0415
-        )
+        from ..models.call_service_body_input import CallServiceBodyInput  # noqa: PLC0415
 
         d = dict(src_dict)
         infno = d.pop("infno")
@@ -80,13 +75,13 @@ class CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody:
         inf_time = d.pop("inf_time")
 
         _input_ = d.pop("input", UNSET)
-        input_: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput | Unset
+        input_: CallServiceBodyInput | Unset
         if isinstance(_input_, Unset):
             input_ = UNSET
         else:
-            input_ = CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBodyInput.from_dict(_input_)
+            input_ = CallServiceBodyInput.from_dict(_input_)
 
-        call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body = cls(
+        call_service_body = cls(
             infno=infno,
             msgid=msgid,
             fixmedins_code=fixmedins_code,
@@ -94,8 +89,8 @@ class CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody:
             input_=input_,
         )
 
-        call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body.additional_properties = d
-        return call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body
+        call_service_body.additional_properties = d
+        return call_service_body
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,12 +6,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output")
+T = TypeVar("T", bound="CallServiceBodyInput")
 
 
 @_attrs_define
-class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output:
-    """the transaction's output nodes"""
+class CallServiceBodyInput:
+    """the transaction's input nodes"""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -25,10 +25,10 @@ class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output = cls()
+        call_service_body_input = cls()
 
-        call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output.additional_properties = d
-        return call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output
+        call_service_body_input.additional_properties = d
+        return call_service_body_input
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,43 +6,38 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_infcode import (
-    CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode,
-)
+from ..models.call_service_response_200_infcode import CallServiceResponse200Infcode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output import (
-        CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output,
-    )
+    from ..models.call_service_response_200_output import CallServiceResponse200Output
 
 
-T = TypeVar("T", bound="CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200")
+T = TypeVar("T", bound="CallServiceResponse200")
 
 
 @_attrs_define
-class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200:
+class CallServiceResponse200:
     """
     Attributes:
-        infcode (CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode | Unset): 0 success, -1 failure
+        infcode (CallServiceResponse200Infcode | Unset): 0 success, -1 failure
         inf_refmsgid (str | Unset): 接收方报文ID (ours, 30 characters)
         refmsg_time (str | Unset): yyyyMMddHHmmssSSS
         respond_time (str | Unset): yyyyMMddHHmmssSSS
         enctype (str | Unset):
         signtype (str | Unset):
         err_msg (None | str | Unset): null on success; Chinese text naming the node and field
-        output (CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output | Unset): the transaction's output
-            nodes
+        output (CallServiceResponse200Output | Unset): the transaction's output nodes
     """
 
-    infcode: CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode | Unset = UNSET
+    infcode: CallServiceResponse200Infcode | Unset = UNSET
     inf_refmsgid: str | Unset = UNSET
     refmsg_time: str | Unset = UNSET
     respond_time: str | Unset = UNSET
     enctype: str | Unset = UNSET
     signtype: str | Unset = UNSET
     err_msg: None | str | Unset = UNSET
-    output: CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output | Unset = UNSET
+    output: CallServiceResponse200Output | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,17 +89,15 @@ class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200_output import (
-            CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output,  # noqa: PLC0415
-        )
+        from ..models.call_service_response_200_output import CallServiceResponse200Output  # noqa: PLC0415
 
         d = dict(src_dict)
         _infcode = d.pop("infcode", UNSET)
-        infcode: CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode | Unset
+        infcode: CallServiceResponse200Infcode | Unset
         if isinstance(_infcode, Unset):
             infcode = UNSET
         else:
-            infcode = CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Infcode(_infcode)
+            infcode = CallServiceResponse200Infcode(_infcode)
 
         inf_refmsgid = d.pop("inf_refmsgid", UNSET)
 
@@ -126,13 +119,13 @@ class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200:
         err_msg = _parse_err_msg(d.pop("err_msg", UNSET))
 
         _output = d.pop("output", UNSET)
-        output: CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output | Unset
+        output: CallServiceResponse200Output | Unset
         if isinstance(_output, Unset):
             output = UNSET
         else:
-            output = CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200Output.from_dict(_output)
+            output = CallServiceResponse200Output.from_dict(_output)
 
-        call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200 = cls(
+        call_service_response_200 = cls(
             infcode=infcode,
             inf_refmsgid=inf_refmsgid,
             refmsg_time=refmsg_time,
@@ -143,8 +136,8 @@ class CallServiceFsiApiRsfComIfsServiceCallServicePostResponse200:
             output=output,
         )
 
-        call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200.additional_properties = d
-        return call_service_fsi_api_rsf_com_ifs_service_call_service_post_response_200
+        call_service_response_200.additional_properties = d
+        return call_service_response_200
 
     @property
     def additional_keys(self) -> list[str]:

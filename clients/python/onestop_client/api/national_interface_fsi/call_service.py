@@ -1,33 +1,25 @@
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_body import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-)
-from ...models.call_service_infno_fsi_api_rsf_com_ifs_service_call_service_infno_post_response_200 import (
-    CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200,
-)
+from ...models.call_service_body import CallServiceBody
+from ...models.call_service_response_200 import CallServiceResponse200
 from ...models.problem import Problem
 from ...types import Response
 
 
 def _get_kwargs(
-    infno: str,
     *,
-    body: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
+    body: CallServiceBody,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/fsi/api/rsfComIfsService/callService/{infno}".format(
-            infno=quote(str(infno), safe=""),
-        ),
+        "url": "/fsi/api/rsfComIfsService/callService",
     }
 
     _kwargs["json"] = body.to_dict()
@@ -40,9 +32,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem | None:
+) -> CallServiceResponse200 | Problem | None:
     if response.status_code == 200:
-        response_200 = CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200.from_dict(response.json())
+        response_200 = CallServiceResponse200.from_dict(response.json())
 
         return response_200
 
@@ -69,7 +61,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem]:
+) -> Response[CallServiceResponse200 | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -79,31 +71,29 @@ def _build_response(
 
 
 def sync_detailed(
-    infno: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-) -> Response[CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem]:
-    """医保接口 National interface (fsi), the transaction code in the path
+    body: CallServiceBody,
+) -> Response[CallServiceResponse200 | Problem]:
+    """医保接口 National interface (fsi), every transaction
 
-     See docs/nhsa.md. The body is a JSON envelope, sent as application/json or as text/plain (as some
+     See docs/nhsa.md. Also served as `…/callService/{infno}` (some HIS append the code; it must agree
+    with the body's). The body is a JSON envelope, sent as application/json or as text/plain (as some
     HIS do; the same JSON); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the
     raw file. 401 problem+json when no credential verifies.
 
     Args:
-        infno (str):
-        body (CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody):
+        body (CallServiceBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem]
+        Response[CallServiceResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
-        infno=infno,
         body=body,
     )
 
@@ -115,62 +105,58 @@ def sync_detailed(
 
 
 def sync(
-    infno: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-) -> CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem | None:
-    """医保接口 National interface (fsi), the transaction code in the path
+    body: CallServiceBody,
+) -> CallServiceResponse200 | Problem | None:
+    """医保接口 National interface (fsi), every transaction
 
-     See docs/nhsa.md. The body is a JSON envelope, sent as application/json or as text/plain (as some
+     See docs/nhsa.md. Also served as `…/callService/{infno}` (some HIS append the code; it must agree
+    with the body's). The body is a JSON envelope, sent as application/json or as text/plain (as some
     HIS do; the same JSON); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the
     raw file. 401 problem+json when no credential verifies.
 
     Args:
-        infno (str):
-        body (CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody):
+        body (CallServiceBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem
+        CallServiceResponse200 | Problem
     """
 
     return sync_detailed(
-        infno=infno,
         client=client,
         body=body,
     ).parsed
 
 
 async def asyncio_detailed(
-    infno: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-) -> Response[CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem]:
-    """医保接口 National interface (fsi), the transaction code in the path
+    body: CallServiceBody,
+) -> Response[CallServiceResponse200 | Problem]:
+    """医保接口 National interface (fsi), every transaction
 
-     See docs/nhsa.md. The body is a JSON envelope, sent as application/json or as text/plain (as some
+     See docs/nhsa.md. Also served as `…/callService/{infno}` (some HIS append the code; it must agree
+    with the body's). The body is a JSON envelope, sent as application/json or as text/plain (as some
     HIS do; the same JSON); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the
     raw file. 401 problem+json when no credential verifies.
 
     Args:
-        infno (str):
-        body (CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody):
+        body (CallServiceBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem]
+        Response[CallServiceResponse200 | Problem]
     """
 
     kwargs = _get_kwargs(
-        infno=infno,
         body=body,
     )
 
@@ -180,32 +166,30 @@ async def asyncio_detailed(
 
 
 async def asyncio(
-    infno: str,
     *,
     client: AuthenticatedClient | Client,
-    body: CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody,
-) -> CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem | None:
-    """医保接口 National interface (fsi), the transaction code in the path
+    body: CallServiceBody,
+) -> CallServiceResponse200 | Problem | None:
+    """医保接口 National interface (fsi), every transaction
 
-     See docs/nhsa.md. The body is a JSON envelope, sent as application/json or as text/plain (as some
+     See docs/nhsa.md. Also served as `…/callService/{infno}` (some HIS append the code; it must agree
+    with the body's). The body is a JSON envelope, sent as application/json or as text/plain (as some
     HIS do; the same JSON); the answer is an envelope with `infcode` 0 or -1 (HTTP 200), or for 9102 the
     raw file. 401 problem+json when no credential verifies.
 
     Args:
-        infno (str):
-        body (CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostBody):
+        body (CallServiceBody):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200 | Problem
+        CallServiceResponse200 | Problem
     """
 
     return (
         await asyncio_detailed(
-            infno=infno,
             client=client,
             body=body,
         )

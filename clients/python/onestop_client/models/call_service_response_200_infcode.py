@@ -1,7 +1,7 @@
 from enum import IntEnum
 
 
-class CallServiceInfnoFsiApiRsfComIfsServiceCallServiceInfnoPostResponse200Infcode(IntEnum):
+class CallServiceResponse200Infcode(IntEnum):
     VALUE_0 = 0
     VALUE_NEGATIVE_1 = -1
 
