@@ -59,6 +59,11 @@ def _text(data: Mapping[str, Any], where: Where, name: str, max_len: int) -> str
     return value
 
 
+def _sum(data: Mapping[str, Any], at: Where, name: str) -> int:
+    """One of the hospital's totals, in fen: negative when its reversals outweigh."""
+    return wire.amount(data.get(name), at.field(name), negative=True)
+
+
 @transaction("3201")
 async def totals_3201(call: Call, raw: Any) -> Done:
     data = _node(raw, "data")
@@ -69,13 +74,9 @@ async def totals_3201(call: Call, raw: Any) -> Done:
         setl_optins=wire.text(data.get("setl_optins"), at.field("setl_optins"), 6, required=False),
         begin=wire.day(data.get("stmt_begndate"), at.field("stmt_begndate")),
         end=wire.day(data.get("stmt_enddate"), at.field("stmt_enddate")),
-        medfee_sumamt=wire.amount(
-            data.get("medfee_sumamt"), at.field("medfee_sumamt"), negative=True
-        ),
-        fund_pay_sumamt=wire.amount(
-            data.get("fund_pay_sumamt"), at.field("fund_pay_sumamt"), negative=True
-        ),
-        acct_pay=wire.amount(data.get("acct_pay"), at.field("acct_pay"), negative=True),
+        medfee_sumamt=_sum(data, at, "medfee_sumamt"),
+        fund_pay_sumamt=_sum(data, at, "fund_pay_sumamt"),
+        acct_pay=_sum(data, at, "acct_pay"),
         fixmedins_setl_cnt=_whole(data.get("fixmedins_setl_cnt"), at.field("fixmedins_setl_cnt")),
         include_refunds=_include_refunds(data, "data"),
     )
@@ -124,13 +125,9 @@ async def details_3202(call: Call, raw: Any) -> Done:
         file_qury_no=_text(data, at, "file_qury_no", 30),
         begin=wire.day(data.get("stmt_begndate"), at.field("stmt_begndate")),
         end=wire.day(data.get("stmt_enddate"), at.field("stmt_enddate")),
-        medfee_sumamt=wire.amount(
-            data.get("medfee_sumamt"), at.field("medfee_sumamt"), negative=True
-        ),
-        fund_pay_sumamt=wire.amount(
-            data.get("fund_pay_sumamt"), at.field("fund_pay_sumamt"), negative=True
-        ),
-        cash_payamt=wire.amount(data.get("cash_payamt"), at.field("cash_payamt"), negative=True),
+        medfee_sumamt=_sum(data, at, "medfee_sumamt"),
+        fund_pay_sumamt=_sum(data, at, "fund_pay_sumamt"),
+        cash_payamt=_sum(data, at, "cash_payamt"),
         fixmedins_setl_cnt=_whole(data.get("fixmedins_setl_cnt"), at.field("fixmedins_setl_cnt")),
         clr_type=wire.text(data.get("clr_type"), at.field("clr_type"), 6, required=False),
         include_refunds=_include_refunds(data, "data"),

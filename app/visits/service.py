@@ -45,6 +45,7 @@ from app.engine.money import BP, div_half_up
 from app.errors import Conflict, NotFound, Unprocessable
 from app.registry.models import CatalogItem, Person, PersonEnrolment
 from app.settlement.models import Reversal, Settlement
+from app.settlement.service import LineSpec
 
 from .models import FeeLine, Visit
 
@@ -158,17 +159,9 @@ class LineRef:
     loc: tuple[str | int, ...] = ("data", "feedetl_sn")
 
 
-@dataclass(frozen=True, slots=True)
-class NetLine:
-    """A visit's line as the settlement sees it: the settle core's ``LineSpec`` fields."""
-
-    seq: int
-    code: str
-    name: str
-    unit_price_e6: int
-    quantity_e4: int
-    amount_fen: int
-    hospital_borne: bool
+# A visit's line as the settlement sees it: exactly the settle core's line (its fields: seq,
+# code, name, unit_price_e6, quantity_e4, amount_fen, hospital_borne).
+NetLine = LineSpec
 
 
 # -- errors -----------------------------------------------------------------------------------
