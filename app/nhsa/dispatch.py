@@ -299,7 +299,7 @@ router = APIRouter(tags=["national interface (fsi)"])
 
 _ENVELOPE_IN = {
     "type": "object",
-    "required": list(REQUIRED),
+    "required": [*REQUIRED, "input"],
     "properties": {
         "infno": {"type": "string", "description": "交易编号, e.g. 2304", "example": "9001"},
         "msgid": {

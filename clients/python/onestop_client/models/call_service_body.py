@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
-
 if TYPE_CHECKING:
     from ..models.call_service_body_input import CallServiceBodyInput
 
@@ -23,14 +21,14 @@ class CallServiceBody:
         msgid (str): 发送方报文ID: unique per hospital; a repeat returns the stored answer
         fixmedins_code (str): 定点医药机构编号: the key's hospital
         inf_time (str): 交易时间 yyyy-MM-dd HH:mm:ss
-        input_ (CallServiceBodyInput | Unset): the transaction's input nodes
+        input_ (CallServiceBodyInput): the transaction's input nodes
     """
 
     infno: str
     msgid: str
     fixmedins_code: str
     inf_time: str
-    input_: CallServiceBodyInput | Unset = UNSET
+    input_: CallServiceBodyInput
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,9 +40,7 @@ class CallServiceBody:
 
         inf_time = self.inf_time
 
-        input_: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.input_, Unset):
-            input_ = self.input_.to_dict()
+        input_ = self.input_.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -54,10 +50,9 @@ class CallServiceBody:
                 "msgid": msgid,
                 "fixmedins_code": fixmedins_code,
                 "inf_time": inf_time,
+                "input": input_,
             }
         )
-        if input_ is not UNSET:
-            field_dict["input"] = input_
 
         return field_dict
 
@@ -74,12 +69,7 @@ class CallServiceBody:
 
         inf_time = d.pop("inf_time")
 
-        _input_ = d.pop("input", UNSET)
-        input_: CallServiceBodyInput | Unset
-        if isinstance(_input_, Unset):
-            input_ = UNSET
-        else:
-            input_ = CallServiceBodyInput.from_dict(_input_)
+        input_ = CallServiceBodyInput.from_dict(d.pop("input"))
 
         call_service_body = cls(
             infno=infno,
