@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from .deps import install_page_errors
 from .endpoints import router
 from .headers import UiSecurityHeaders
+from .window import router as window_router
 
 __all__ = ["install", "install_headers"]
 
@@ -21,6 +22,7 @@ def install(app: FastAPI) -> None:
     """Routes, static files and page error handlers."""
     install_page_errors(app)
     app.include_router(router)
+    app.include_router(window_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
