@@ -50,8 +50,8 @@ router = APIRouter(prefix="/ui/window", include_in_schema=False)
 HospitalForm = Annotated[Caller, Depends(require_role("hospital", form=True))]
 _ZONE = ZoneInfo(TIME_ZONE)
 _BILL_NO_MAX = 64
-# A bill as text: the /v1 body limit is the real bound (app.limits); this keeps a form from
-# carrying more than a 5000-line bill could need.
+# The most bill text the window reads (an uploaded file): the default of /v1's body limit
+# (Settings.max_body_bytes). A form field is already held to 1 MB by Starlette (docs/ui.md).
 _BILL_TEXT_MAX = 4 * 1024 * 1024
 
 
