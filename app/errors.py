@@ -132,6 +132,11 @@ class AppError(Exception):
         self.errors: list[dict[str, Any]] = [
             {"loc": list(e["loc"]), "msg": str(e["msg"])} for e in errors
         ]
+        # Per error item, the ``key`` and ``params`` the raise site gave beside its English
+        # ``msg`` (app.i18n.catalog.ITEMS): kept here for the Chinese ``msg``, never serialized.
+        self.error_keys: list[tuple[str | None, dict[str, Any]]] = [
+            (e.get("key"), dict(e.get("params") or {})) for e in errors
+        ]
         super().__init__(self.detail)
 
 
@@ -203,12 +208,14 @@ def problem_response(
     accept_language: str | None = None,
     params: Mapping[str, Any] | None = None,
     found: Sequence[Mapping[str, Any]] | None = None,
+    keys: Sequence[tuple[str | None, Mapping[str, Any]]] | None = None,
 ) -> JSONResponse:
     """The problem+json response; handlers and middlewares build every error with it.
 
     When ``accept_language`` prefers Chinese, ``title``, ``detail`` and ``errors[].msg`` come
     from the message catalogue (``params`` fill the detail, ``found`` are pydantic's errors behind
-    ``errors``); ``type``, ``status``, ``code`` and every ``loc`` stay as they are."""
+    ``errors``, ``keys`` the catalogue keys of an ``AppError``'s items); ``type``, ``status``,
+    ``code`` and every ``loc`` stay as they are."""
     if prefers_zh(accept_language):
         title, detail, errors = zh_problem(
             status=status,
@@ -218,6 +225,7 @@ def problem_response(
             params=params,
             errors=errors,
             found=found,
+            keys=keys,
         )
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
@@ -263,6 +271,7 @@ def _problem(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, Any] | None = None,
     found: Sequence[Mapping[str, Any]] | None = None,
+    keys: Sequence[tuple[str | None, Mapping[str, Any]]] | None = None,
 ) -> JSONResponse:
     return problem_response(
         status=status,
@@ -275,6 +284,7 @@ def _problem(
         accept_language=request.headers.get("accept-language"),
         params=params,
         found=found,
+        keys=keys,
     )
 
 
@@ -288,6 +298,7 @@ async def _app_error(request: Request, exc: AppError) -> Response:
         errors=exc.errors,
         headers=exc.headers,
         params=exc.params,
+        keys=exc.error_keys,
     )
 
 

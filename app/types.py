@@ -377,6 +377,13 @@ def id_number_problem(value: str) -> str | None:
     return None
 
 
+def id_number_problem_key(value: str) -> str | None:
+    """The catalogue key (app.i18n.catalog.ITEMS) of :func:`id_number_problem`'s answer."""
+    if not _ID_SHAPE.fullmatch(value):
+        return "id_number_shape"
+    return "id_number_checksum" if id_number_problem(value) is not None else None
+
+
 def id_check_digit(first17: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 

@@ -79,7 +79,13 @@ def check_hospital(caller: Caller, hospital_code: str) -> None:
     if caller.role == "hospital" and caller.hospital_code != hospital_code:
         raise Forbidden(
             "This key belongs to another hospital.",
-            errors=[{"loc": ["body", "hospital_code"], "msg": "not the key's hospital"}],
+            errors=[
+                {
+                    "loc": ["body", "hospital_code"],
+                    "msg": "not the key's hospital",
+                    "key": "not_keys_hospital",
+                }
+            ],
         )
 
 

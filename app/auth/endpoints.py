@@ -88,7 +88,13 @@ async def create(body: ApiKeyIn, session: SessionDep, caller: AdminCaller) -> Ap
         raise Unprocessable(
             "No such hospital.",
             code="unknown_hospital",
-            errors=[{"loc": ["body", "hospital_code"], "msg": "unknown hospital code"}],
+            errors=[
+                {
+                    "loc": ["body", "hospital_code"],
+                    "msg": "unknown hospital code",
+                    "key": "unknown_hospital_code",
+                }
+            ],
             params={"hospital_code": body.hospital_code},
         )
     key, secret = await create_key(session, body.role, body.hospital_code, body.label)

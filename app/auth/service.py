@@ -183,7 +183,13 @@ async def revoke_key(session: AsyncSession, key_id: uuid.UUID) -> tuple[ApiKey |
             raise LastAdminKey(
                 "This is the last active admin key: revoked, it would leave nobody able to "
                 "manage keys and registries. Create another admin key first.",
-                errors=[{"loc": ["path", "key_id"], "msg": "the last active admin key"}],
+                errors=[
+                    {
+                        "loc": ["path", "key_id"],
+                        "msg": "the last active admin key",
+                        "key": "last_admin_key",
+                    }
+                ],
             )
     result = await session.execute(
         update(ApiKey)

@@ -16,7 +16,19 @@ from __future__ import annotations
 
 from typing import Final, NamedTuple
 
-__all__ = ["FIELD_NAMES", "HTTP_TITLES", "PROBLEMS", "REASONS", "VALIDATION", "VALUES", "Message"]
+__all__ = [
+    "FIELD_NAMES",
+    "HTTP_TITLES",
+    "ITEMS",
+    "NAV",
+    "PAGES",
+    "PROBLEMS",
+    "REASONS",
+    "ROLE_NAMES",
+    "VALIDATION",
+    "VALUES",
+    "Message",
+]
 
 
 class Message(NamedTuple):
@@ -195,6 +207,46 @@ VALUES: Final[dict[str, str]] = {
 }
 """Per :class:`app.types.Invalid` key: the Chinese ``errors[].msg`` template."""
 
+ITEMS: Final[dict[str, str]] = {
+    # The ``key`` of an ``AppError``'s ``errors[]`` item, given at its raise site beside the
+    # English ``msg``; ``{...}`` are the item's ``params``.
+    # -- settlement: the bill's lines (app.settlement.service) --------------------------------
+    "lines_count": "须为 1 到 {most} 条明细",
+    "seq_range": "seq 须为 1 到 {most}",
+    "seq_twice": "明细序号 seq {seq} 重复（第 {first} 条与第 {second} 条明细）",
+    "code_length": "须为 1 到 {most} 个字符",
+    "name_length": "最多 {most} 个字符",
+    "line_positive": "{what}须为正数",
+    "line_non_negative": "{what}不得为负数",
+    "at_most": "不得超过 {maximum}",
+    "not_before_admission": "不得早于入院日期（admission_date）",
+    "lines_total_over": "明细合计 {total} > {maximum}",
+    "amount_not_price_times_quantity": "金额 {amount} ≠ round(单价 × 数量) = {expected}",
+    "person_year_total_over": "该人员 {year} 年度的单据合计将为 {total} > {maximum}",
+    # -- settlement: the registries -----------------------------------------------------------
+    "unknown_hospital_code": "医疗机构编码不存在",
+    "not_designated": "不是定点医疗机构",
+    "not_in_person_registry": "参保人登记中没有此人",
+    "not_enrolled_in": "未参加 {year} 年度城乡居民医保",
+    "code_not_in_catalogue": "{code} 在 {day} 不在医保目录中",
+    "no_policy_on_day": "该日期没有生效的政策版本",
+    # -- settlement: the bill's earlier settlements -------------------------------------------
+    "active_other_content": "有效结算 {settlement_id} 的内容与本次不同",
+    "reversed_name_it": "该单据的结算 {settlement_id} 已撤销；如需重新结算，请在 replaces 中写明它",
+    "nothing_to_replace": "该单据没有可替换的结算",
+    "latest_reversed_is": "该单据最近一次被撤销的结算是 {settlement_id}",
+    # -- registry, keys, reconciliation -------------------------------------------------------
+    "id_number_shape": "须为 18 位：17 位数字加 1 位数字或 X",
+    "id_number_checksum": "校验位不符（GB 11643）",
+    "last_admin_key": "最后一个有效的管理员密钥",
+    "not_keys_hospital": "不是该密钥所属的医院",
+    "date_between": "须在 {first} 至 {last} 之间",
+    "not_before_date_from": "不得早于 date_from",
+    "cursor_not_ours": "不是本接口返回的游标",
+    "cursor_other_scope": "该游标是为其他 hospital_code、date_from 或 date_to 签发的",
+}
+"""Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
+
 FIELD_NAMES: Final[dict[str, str]] = {
     "amount": "金额",
     "unit price": "单价",
@@ -218,3 +270,36 @@ REASONS: Final[dict[str, str]] = {
     "within_target": "剩余自付已在目标比例以内",
 }
 """Per engine reason code: the Chinese layer ``reason``."""
+
+# -- the web pages (app.ui): what a Python branch of the page code chooses --------------------
+
+ROLE_NAMES: Final[dict[str, str]] = {
+    "hospital": "医院窗口",
+    "agency": "经办机构",
+    "admin": "系统管理员",
+}
+"""Per key role: its name on the pages."""
+
+PAGES: Final[dict[str, str]] = {
+    "bad_key": "密钥无效或已吊销，请核对后重新输入。",
+    "missing_key": "请输入密钥。",
+    "bearer_invalid": "Authorization 头中的密钥无效或已吊销。",
+    "bearer_scheme": "Authorization 头只接受 Bearer 密钥。",
+    "csrf": "表单已失效或来源不明（缺少或不符的防伪令牌），操作未执行。请返回上一页刷新后重试。",
+    "cross_origin": "请求来自其他网站，操作未执行。",
+    "forbidden_role": "当前身份无权访问此页面。",
+    "other_hospital": "此密钥属于其他医院，无权查看。",
+}
+"""Per page error code (app.ui.deps, app.ui.endpoints): the Chinese message a page shows."""
+
+NAV: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
+    # The sections each role reaches from its landing page: (path, name, what it is for).
+    "hospital": (("/ui/window/", "窗口", "查找账单、预结算、结算、撤销与打印结算单"),),
+    "agency": (
+        ("/ui/console/", "机构控制台", "按县、按月查看结算、基金支付与自付比例，对账与审计"),
+    ),
+    "admin": (
+        ("/ui/console/", "机构控制台", "按县、按月查看结算、基金支付与自付比例，对账与审计"),
+    ),
+}
+"""Per role: the sections of its landing page."""

@@ -9,10 +9,10 @@ from typing import Any
 
 from app.engine.layers.base import REASONS as REASON_TEXTS
 
-from .catalog import FIELD_NAMES, HTTP_TITLES, PROBLEMS, REASONS, VALIDATION, VALUES
+from .catalog import FIELD_NAMES, HTTP_TITLES, ITEMS, PROBLEMS, REASONS, VALIDATION, VALUES
 from .values import Invalid
 
-__all__ = ["msg_zh", "reason_zh", "zh_problem"]
+__all__ = ["item_zh", "msg_zh", "reason_zh", "zh_problem"]
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +28,14 @@ def zh_problem(
     params: Mapping[str, Any] | None = None,
     errors: Sequence[Mapping[str, Any]] = (),
     found: Sequence[Mapping[str, Any]] | None = None,
+    keys: Sequence[tuple[str | None, Mapping[str, Any]]] | None = None,
 ) -> tuple[str, str, list[dict[str, Any]]]:
     """``(title, detail, errors)`` in Chinese for a problem with this ``code``.
 
     ``params`` fill the detail template; ``found`` are pydantic's errors behind ``errors`` (a
-    request validation error), whose ``type`` and ``ctx`` give each ``msg``. The ``loc`` of
+    request validation error), whose ``type`` and ``ctx`` give each ``msg``; ``keys`` are an
+    ``AppError``'s ``error_keys``, a catalogue key (``ITEMS``) and parameters per item, which give
+    the ``msg`` of each item that has one (an item without, its English). The ``loc`` of
     every error is kept. A code without an entry (a bug the catalogue test catches) keeps its
     English title and detail; a template whose parameter is missing keeps the English detail.
     """
@@ -46,9 +49,30 @@ def zh_problem(
         zh_detail = detail
     if found is not None and len(found) == len(errors):
         zh_errors = [{**e, "msg": msg_zh(f)} for e, f in zip(errors, found, strict=True)]
+    elif keys is not None and len(keys) == len(errors):
+        zh_errors = [
+            {**e, "msg": item_zh(key, item_params, str(e["msg"]))}
+            for e, (key, item_params) in zip(errors, keys, strict=True)
+        ]
     else:
         zh_errors = [dict(e) for e in errors]
     return message.title, zh_detail, zh_errors
+
+
+def item_zh(key: str | None, params: Mapping[str, Any], english: str) -> str:
+    """The Chinese ``msg`` of an ``AppError``'s item with this catalogue ``key`` and ``params``;
+    its ``english`` one when it has no key (or a key the catalogue lacks, or a parameter)."""
+    template = ITEMS.get(key) if key is not None else None
+    if template is None:
+        return english
+    values = dict(params)
+    if "what" in values:
+        values["what"] = FIELD_NAMES.get(str(values["what"]), values["what"])
+    try:
+        return template.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        logger.warning("message catalogue: item %s lacks a parameter of its Chinese", key)
+        return english
 
 
 def msg_zh(error: Mapping[str, Any]) -> str:

@@ -134,11 +134,11 @@ def decode_cursor(scope: Scope, cursor: str | None) -> Position:
     if cursor is None:
         return START
 
-    def invalid(msg: str) -> Unprocessable:
+    def invalid(msg: str, key: str) -> Unprocessable:
         return Unprocessable(
             f"The cursor is not usable: {msg}.",
             code="invalid_cursor",
-            errors=[{"loc": ["query", "cursor"], "msg": msg}],
+            errors=[{"loc": ["query", "cursor"], "msg": msg, "key": key}],
         )
 
     try:
@@ -154,9 +154,11 @@ def decode_cursor(scope: Scope, cursor: str | None) -> Position:
             _json_int(data["x"], _XACT_ID_MIN, _XACT_ID_MAX), kind, uuid.UUID(settlement_id)
         )
     except (ValueError, binascii.Error):  # UnicodeDecodeError and JSONDecodeError included
-        raise invalid("not a cursor returned by this endpoint") from None
+        raise invalid("not a cursor returned by this endpoint", "cursor_not_ours") from None
     if kind not in _KINDS or str(position.settlement_id) != settlement_id:
-        raise invalid("not a cursor returned by this endpoint")
+        raise invalid("not a cursor returned by this endpoint", "cursor_not_ours")
     if fingerprint != scope.fingerprint():
-        raise invalid("it was issued for another hospital_code, date_from or date_to")
+        raise invalid(
+            "it was issued for another hospital_code, date_from or date_to", "cursor_other_scope"
+        )
     return position

@@ -64,13 +64,26 @@ def check_dates(date_from: dt.date, date_to: dt.date, loc: str) -> None:
             raise Unprocessable(
                 f"{name} is out of range.",
                 code="validation_error",
-                errors=[{"loc": [loc, name], "msg": f"must be {FIRST_DAY} to {LAST_DAY}"}],
+                errors=[
+                    {
+                        "loc": [loc, name],
+                        "msg": f"must be {FIRST_DAY} to {LAST_DAY}",
+                        "key": "date_between",
+                        "params": {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+                    }
+                ],
             )
     if date_to < date_from:
         raise Unprocessable(
             "date_to is before date_from.",
             code="dates_out_of_order",
-            errors=[{"loc": [loc, "date_to"], "msg": "must not be before date_from"}],
+            errors=[
+                {
+                    "loc": [loc, "date_to"],
+                    "msg": "must not be before date_from",
+                    "key": "not_before_date_from",
+                }
+            ],
         )
 
 
@@ -90,13 +103,25 @@ async def resolve_scope(
         elif hospital_code != caller.hospital_code:
             raise Forbidden(
                 "This key belongs to another hospital.",
-                errors=[{"loc": [loc, "hospital_code"], "msg": "not the key's hospital"}],
+                errors=[
+                    {
+                        "loc": [loc, "hospital_code"],
+                        "msg": "not the key's hospital",
+                        "key": "not_keys_hospital",
+                    }
+                ],
             )
     elif hospital_code is not None and await session.get(Hospital, hospital_code) is None:
         raise Unprocessable(
             f"No hospital {hospital_code}.",
             code="unknown_hospital",
-            errors=[{"loc": [loc, "hospital_code"], "msg": "unknown hospital code"}],
+            errors=[
+                {
+                    "loc": [loc, "hospital_code"],
+                    "msg": "unknown hospital code",
+                    "key": "unknown_hospital_code",
+                }
+            ],
             params={"hospital_code": hospital_code},
         )
     return Scope(hospital_code, date_from, date_to)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.service import record
 from app.auth.service import Caller
 from app.errors import NotFound, Unprocessable
-from app.types import id_number_problem, mask_id_number
+from app.types import id_number_problem, id_number_problem_key, mask_id_number
 
 from .models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
 from .schemas import (
@@ -46,7 +46,7 @@ def validate_id_number(id_number: str, loc: list[str | int]) -> None:
         raise Unprocessable(
             "Invalid resident ID number.",
             code="invalid_id_number",
-            errors=[{"loc": loc, "msg": problem}],
+            errors=[{"loc": loc, "msg": problem, "key": id_number_problem_key(id_number)}],
         )
 
 

@@ -159,9 +159,18 @@ class Prepared:
 
 
 def _unprocessable(
-    code: str, detail: str, loc: list[str | int], msg: str, **params: object
+    code: str,
+    detail: str,
+    loc: list[str | int],
+    msg: str,
+    *,
+    msg_key: str,
+    msg_params: dict[str, object] | None = None,
+    **params: object,
 ) -> Unprocessable:
-    return Unprocessable(detail, code=code, errors=[{"loc": loc, "msg": msg}], params=params)
+    """``msg_key`` and ``msg_params``: the item's Chinese (app.i18n.catalog.ITEMS)."""
+    item = {"loc": loc, "msg": msg, "key": msg_key, "params": msg_params or {}}
+    return Unprocessable(detail, code=code, errors=[item], params=params)
 
 
 _SEQ_MAX = 10**6  # ItemIn.seq's bound
@@ -177,24 +186,54 @@ def _check_lines(lines: Sequence[LineSpec]) -> None:
     invalid: list[dict[str, object]] = []
     out_of_range: list[dict[str, object]] = []
     if not 1 <= len(lines) <= MAX_ITEMS:
-        invalid.append({"loc": ["body", "items"], "msg": f"1 to {MAX_ITEMS} lines"})
+        invalid.append(
+            {
+                "loc": ["body", "items"],
+                "msg": f"1 to {MAX_ITEMS} lines",
+                "key": "lines_count",
+                "params": {"most": MAX_ITEMS},
+            }
+        )
     first: dict[int, int] = {}
     for i, line in enumerate(lines):
         where: list[str | int] = ["body", "items", i]
         if not 1 <= line.seq <= _SEQ_MAX:
-            invalid.append({"loc": [*where, "seq"], "msg": f"seq must be 1 to {_SEQ_MAX}"})
+            invalid.append(
+                {
+                    "loc": [*where, "seq"],
+                    "msg": f"seq must be 1 to {_SEQ_MAX}",
+                    "key": "seq_range",
+                    "params": {"most": _SEQ_MAX},
+                }
+            )
         elif line.seq in first:
             invalid.append(
                 {
                     "loc": [*where, "seq"],
                     "msg": f"item seq {line.seq} appears twice (items {first[line.seq]} and {i})",
+                    "key": "seq_twice",
+                    "params": {"seq": line.seq, "first": first[line.seq], "second": i},
                 }
             )
         first.setdefault(line.seq, i)
         if not 1 <= len(line.code) <= _CODE_MAX:
-            invalid.append({"loc": [*where, "code"], "msg": f"1 to {_CODE_MAX} characters"})
+            invalid.append(
+                {
+                    "loc": [*where, "code"],
+                    "msg": f"1 to {_CODE_MAX} characters",
+                    "key": "code_length",
+                    "params": {"most": _CODE_MAX},
+                }
+            )
         if len(line.name) > _NAME_MAX:
-            invalid.append({"loc": [*where, "name"], "msg": f"at most {_NAME_MAX} characters"})
+            invalid.append(
+                {
+                    "loc": [*where, "name"],
+                    "msg": f"at most {_NAME_MAX} characters",
+                    "key": "name_length",
+                    "params": {"most": _NAME_MAX},
+                }
+            )
         for field, value, least, most, shown in (
             ("unit_price", line.unit_price_e6, 0, UNIT_PRICE_MAX_E6, "9999999.999999"),
             ("quantity", line.quantity_e4, 1, QUANTITY_MAX_E4, "9999999.9999"),
@@ -202,9 +241,23 @@ def _check_lines(lines: Sequence[LineSpec]) -> None:
         ):
             if value < least:
                 msg = f"{field} must be {'positive' if least else 'non-negative'}"
-                invalid.append({"loc": [*where, field], "msg": msg})
+                invalid.append(
+                    {
+                        "loc": [*where, field],
+                        "msg": msg,
+                        "key": "line_positive" if least else "line_non_negative",
+                        "params": {"what": field.replace("_", " ")},
+                    }
+                )
             elif value > most:
-                out_of_range.append({"loc": [*where, field], "msg": f"at most {shown}"})
+                out_of_range.append(
+                    {
+                        "loc": [*where, field],
+                        "msg": f"at most {shown}",
+                        "key": "at_most",
+                        "params": {"maximum": shown},
+                    }
+                )
     if invalid:
         raise Unprocessable(
             f"{len(invalid)} problem(s) with the bill's lines.",
@@ -228,6 +281,7 @@ def _check_body(spec: BillSpec) -> None:
             "The discharge date is before the admission date.",
             ["body", "discharge_date"],
             "must not be before admission_date",
+            msg_key="not_before_admission",
         )
     total = sum(line.amount_fen for line in spec.lines)
     if total > BILL_MAX_FEN:
@@ -237,6 +291,8 @@ def _check_body(spec: BillSpec) -> None:
             f"{format_fen(BILL_MAX_FEN)}.",
             ["body", "items"],
             f"lines total {format_fen(total)} > {format_fen(BILL_MAX_FEN)}",
+            msg_key="lines_total_over",
+            msg_params={"total": format_fen(total), "maximum": format_fen(BILL_MAX_FEN)},
         )
     if spec.mdtrt_id is not None:
         # A visit's netted line: each uploaded line was round(pric × cnt) when 2301 took it,
@@ -249,6 +305,8 @@ def _check_body(spec: BillSpec) -> None:
             "loc": ["body", "items", i, "amount"],
             "msg": f"amount {format_fen(line.amount_fen)} ≠ round(unit_price × quantity) = "
             f"{format_fen(expected)}",
+            "key": "amount_not_price_times_quantity",
+            "params": {"amount": format_fen(line.amount_fen), "expected": format_fen(expected)},
         }
         for i, line in enumerate(spec.lines)
         if line.amount_fen
@@ -276,6 +334,12 @@ def _deltas(computed: Computed, accumulators: dict[str, int], year: int) -> dict
             ["body", "patient", "id_number"],
             f"the person's {year} bills would total {format_fen(year_total)} > "
             f"{format_fen(PERSON_YEAR_MAX_FEN)}",
+            msg_key="person_year_total_over",
+            msg_params={
+                "year": year,
+                "total": format_fen(year_total),
+                "maximum": format_fen(PERSON_YEAR_MAX_FEN),
+            },
         )
     return {**computed.deltas, PERSON_YEAR_TOTAL_KEY: total} if total else dict(computed.deltas)
 
@@ -296,6 +360,7 @@ async def _prepare(
             f"No hospital {spec.hospital_code}.",
             ["body", "hospital_code"],
             "unknown hospital code",
+            msg_key="unknown_hospital_code",
             hospital_code=spec.hospital_code,
         )
     if not facts.hospital_designated:
@@ -304,6 +369,7 @@ async def _prepare(
             f"Hospital {spec.hospital_code} is not designated (非定点).",
             ["body", "hospital_code"],
             "not a designated hospital",
+            msg_key="not_designated",
             hospital_code=spec.hospital_code,
         )
     if facts.person_id is None or facts.person_county_code is None:
@@ -312,6 +378,7 @@ async def _prepare(
             "No insured person with this ID number.",
             ["body", "patient", "id_number"],
             "not in the person registry",
+            msg_key="not_in_person_registry",
         )
     year = spec.discharge_date.year
     if not facts.enrolled:
@@ -320,6 +387,8 @@ async def _prepare(
             f"The person is not enrolled for {year}.",
             ["body", "patient", "id_number"],
             f"not enrolled in resident medical insurance for {year}",
+            msg_key="not_enrolled_in",
+            msg_params={"year": year},
             year=year,
         )
     day = spec.discharge_date
@@ -328,6 +397,8 @@ async def _prepare(
         {
             "loc": ["body", "items", i, "code"],
             "msg": f"{line.code} is not in the catalogue on {day.isoformat()}",
+            "key": "code_not_in_catalogue",
+            "params": {"code": line.code, "day": day.isoformat()},
         }
         for i, line in enumerate(spec.lines)
         if line.code not in catalog
@@ -348,6 +419,7 @@ async def _prepare(
             f"No policy for region {region} is in force on {day}.",
             ["body", "discharge_date"],
             "no policy version in force on this date",
+            msg_key="no_policy_on_day",
             region=region,
             day=day.isoformat(),
         )
@@ -503,6 +575,8 @@ async def settle_spec(
                     {
                         "loc": ["body", "bill_no"],
                         "msg": f"active settlement {state.active_id} has other content",
+                        "key": "active_other_content",
+                        "params": {"settlement_id": str(state.active_id)},
                     }
                 ],
             )
@@ -595,6 +669,8 @@ def _check_replaces(spec: BillSpec, last_id: uuid.UUID | None) -> None:
                 {
                     "loc": ["body", "replaces"],
                     "msg": f"the bill's settlement {last_id} is reversed; name it to settle again",
+                    "key": "reversed_name_it",
+                    "params": {"settlement_id": str(last_id)},
                 }
             ],
         )
@@ -609,7 +685,14 @@ def _check_replaces(spec: BillSpec, last_id: uuid.UUID | None) -> None:
             f"{spec.bill_no}: {msg}.",
             code="replaces_mismatch",
             params={"replaces": str(spec.replaces), "bill_no": spec.bill_no},
-            errors=[{"loc": ["body", "replaces"], "msg": msg}],
+            errors=[
+                {
+                    "loc": ["body", "replaces"],
+                    "msg": msg,
+                    "key": "nothing_to_replace" if last_id is None else "latest_reversed_is",
+                    "params": {"settlement_id": str(last_id)},
+                }
+            ],
         )
 
 

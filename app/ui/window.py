@@ -76,6 +76,7 @@ class _Refused(Exception):
             detail=exc.detail,
             params=exc.params,
             errors=exc.errors,
+            keys=exc.error_keys,
         )
         return cls(exc.status, title, detail, errors)
 

@@ -257,3 +257,67 @@ async def test_middleware_problems_in_chinese(app: Any, client: AsyncClient) -> 
     zh = assert_problem(chinese, 400, "ambiguous_credentials")
     _same_but_words(assert_problem(english, 400, "ambiguous_credentials"), zh)
     assert "2 个 Authorization" in zh["detail"]
+
+
+async def test_settlement_error_items_in_chinese_with_their_data(client: AsyncClient) -> None:
+    """The ``errors[].msg`` an ``AppError`` carries from its raise site (issue 12, round 2):
+    Chinese under ``zh``, filled from the item's own data; the English body unchanged."""
+    person = await new_person(client, POOR)
+    key = headers(hospital_key("H510402001"))
+    # 12.50 × 3 = 37.50, billed 37.49; 0.333 × 3 = 0.999 rounds to 1.00, billed 0.99.
+    mismatch = make_bill(
+        bill_no(),
+        person,
+        items=[item(1, "XC01", "12.50", "3", "37.49"), item(2, "XB01", "0.333", "3", "0.99")],
+    )
+    english, chinese = await _both(client, "POST", "/v1/settlements", json=mismatch, headers=key)
+    locs = [["body", "items", 0, "amount"], ["body", "items", 1, "amount"]]
+    en = assert_problem(english, 422, "amount_mismatch", locs)
+    zh = assert_problem(chinese, 422, "amount_mismatch", locs)
+    _same_but_words(en, zh)
+    assert [e["msg"] for e in en["errors"]] == [
+        "amount 37.49 ≠ round(unit_price × quantity) = 37.50",
+        "amount 0.99 ≠ round(unit_price × quantity) = 1.00",
+    ]
+    assert [e["msg"] for e in zh["errors"]] == [
+        "金额 37.49 ≠ round(单价 × 数量) = 37.50",
+        "金额 0.99 ≠ round(单价 × 数量) = 1.00",
+    ]
+    assert all(set(e) == {"loc", "msg"} for e in en["errors"] + zh["errors"])  # no key, params
+
+    unknown = make_bill(
+        bill_no(),
+        person,
+        items=[item(1, "XC01", "10.00", "1", "10.00"), item(2, "XA99", "1.00", "1", "1.00")],
+    )
+    english, chinese = await _both(client, "POST", "/v1/settlements", json=unknown, headers=key)
+    en = assert_problem(english, 422, "unknown_catalog_code", [["body", "items", 1, "code"]])
+    zh = assert_problem(chinese, 422, "unknown_catalog_code", [["body", "items", 1, "code"]])
+    assert en["errors"][0]["msg"] == "XA99 is not in the catalogue on 2018-06-12"
+    assert zh["errors"][0]["msg"] == "XA99 在 2018-06-12 不在医保目录中"
+
+    nobody = make_bill(bill_no(), "110101199003074514")
+    english, chinese = await _both(client, "POST", "/v1/settlements", json=nobody, headers=key)
+    loc = [["body", "patient", "id_number"]]
+    en = assert_problem(english, 422, "unknown_person", loc)
+    zh = assert_problem(chinese, 422, "unknown_person", loc)
+    assert en["errors"][0]["msg"] == "not in the person registry"
+    assert zh["errors"][0]["msg"] == "参保人登记中没有此人"
+    assert en["detail"] == "No insured person with this ID number."
+
+
+async def test_registry_and_auth_error_items_in_chinese(client: AsyncClient) -> None:
+    english, chinese = await _both(
+        client,
+        "POST",
+        "/v1/api-keys",
+        json={"role": "hospital", "hospital_code": "H999999999"},
+        headers=headers(ADMIN),
+    )
+    loc = [["body", "hospital_code"]]
+    assert assert_problem(english, 422, "unknown_hospital", loc)["errors"][0]["msg"] == (
+        "unknown hospital code"
+    )
+    assert assert_problem(chinese, 422, "unknown_hospital", loc)["errors"][0]["msg"] == (
+        "医疗机构编码不存在"
+    )

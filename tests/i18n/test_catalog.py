@@ -14,7 +14,7 @@ import pytest
 
 from app.engine.layers.base import REASONS as ENGINE_REASONS
 from app.errors import CODED_VALIDATION_ERRORS, INVALID_CHARACTER
-from app.i18n.catalog import FIELD_NAMES, PROBLEMS, REASONS, VALIDATION, VALUES
+from app.i18n.catalog import FIELD_NAMES, ITEMS, PROBLEMS, REASONS, VALIDATION, VALUES
 
 APP = Path(__file__).resolve().parents[2] / "app"
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -176,3 +176,110 @@ def test_every_engine_reason_has_chinese() -> None:
 @pytest.mark.parametrize("kind", sorted(VALIDATION))
 def test_validation_messages_are_chinese(kind: str) -> None:
     assert CJK.search(VALIDATION[kind]), kind
+
+
+# -- the keys of AppError items (ITEMS) ----------------------------------------------------------
+# Helpers that take an item's key positionally: name -> index of the key.
+ITEM_HELPERS = {"invalid": 1}
+
+
+def _literals(node: ast.AST) -> set[str]:
+    """The string constants of a key's expression (``"a" if x else "b"`` gives both)."""
+    return {text for n in ast.walk(node) if (text := _text(n)) is not None}
+
+
+def _dict_keys(node: ast.AST | None) -> set[str]:
+    return {k for k in map(_text, node.keys) if k} if isinstance(node, ast.Dict) else set()
+
+
+def item_keys(tree: ast.AST, where: str) -> list[tuple[str, str, set[str]]]:
+    """``(key, where, supplied params)`` for every item key a source tree gives: an ``errors``
+    item literal ``{"loc": ..., "msg": ..., "key": ..., "params": {...}}``, a ``msg_key=`` (with
+    ``msg_params={...}``) of the settlement's ``_unprocessable``, or a helper's positional key."""
+    found: list[tuple[str, str, set[str]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            entries = {_text(k): v for k, v in zip(node.keys, node.values, strict=True) if k}
+            if "msg" in entries and "key" in entries:
+                params = _dict_keys(entries.get("params"))
+                for key in _literals(entries["key"]):
+                    found.append((key, f"{where}:{node.lineno}", params))
+        elif isinstance(node, ast.Call):
+            keywords = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+            if "msg_key" in keywords:
+                params = _dict_keys(keywords.get("msg_params"))
+                for key in _literals(keywords["msg_key"]):
+                    found.append((key, f"{where}:{node.lineno}", params))
+            name = getattr(node.func, "id", None)
+            index = ITEM_HELPERS.get(name or "", len(node.args))
+            if index < len(node.args) and (key := _text(node.args[index])):
+                found.append((key, f"{where}:{node.lineno}", set()))
+    return found
+
+
+def _item_sites() -> list[tuple[str, str, set[str]]]:
+    sites = []
+    for path, tree in _trees():
+        sites += item_keys(tree, str(path.relative_to(APP.parent)))
+    return sites
+
+
+def _item_faults(sites: list[tuple[str, str, set[str]]]) -> list[str]:
+    faults = []
+    for key, where, params in sites:
+        if key not in ITEMS:
+            faults.append(f"{where} {key}: no Chinese")
+        elif needed := _fields(ITEMS[key]) - params:
+            faults.append(f"{where} {key}: lacks {sorted(needed)}")
+    return faults
+
+
+def test_the_item_walk_finds_the_keys_it_should() -> None:
+    keys = {key for key, _, _ in _item_sites()}
+    assert {"amount_not_price_times_quantity", "code_not_in_catalogue"} <= keys  # literals
+    assert {"not_in_person_registry", "unknown_hospital_code"} <= keys  # msg_key=
+    assert {"nothing_to_replace", "latest_reversed_is", "cursor_other_scope"} <= keys
+
+
+def test_an_item_key_without_chinese_fails() -> None:
+    # The walk on a raise site whose item names a key the catalogue lacks, or lacks a parameter.
+    source = (
+        'raise Unprocessable("x", errors=[{"loc": [], "msg": "m", "key": "no_such_key"}])\n'
+        'raise Unprocessable("x", errors=[{"loc": [], "msg": "m", "key": "not_enrolled_in"}])\n'
+        '_unprocessable("unknown_person", "x", [], "m", msg_key="no_such_either")\n'
+    )
+    faults = sorted(_item_faults(item_keys(ast.parse(source), "snippet")))
+    assert faults == [
+        "snippet:1 no_such_key: no Chinese",
+        "snippet:2 not_enrolled_in: lacks ['year']",
+        "snippet:3 no_such_either: no Chinese",
+    ]
+
+
+def test_every_item_key_has_chinese_and_its_parameters() -> None:
+    faults = _item_faults(_item_sites())
+    assert not faults, faults
+
+
+def test_no_dead_item_entries() -> None:
+    used = {key for key, _, _ in _item_sites()}
+    for path, tree in _trees():  # keys a function returns (app.types.id_number_problem_key)
+        if path.name != "catalog.py":
+            used |= {
+                text
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Return) and node.value is not None
+                for text in _literals(node.value)
+            }
+    dead = sorted(set(ITEMS) - used)
+    assert not dead, f"item keys no raise site gives: {dead}"
+    assert all(CJK.search(text) for text in ITEMS.values())
+
+
+def test_the_page_texts_are_chinese() -> None:
+    # The words app.ui's code chooses (app/ui/messages.py re-exports them from the catalogue).
+    from app.i18n.catalog import NAV, PAGES, ROLE_NAMES
+
+    assert all(CJK.search(text) for text in [*PAGES.values(), *ROLE_NAMES.values()])
+    assert set(NAV) == set(ROLE_NAMES)
+    assert all(CJK.search(name) and CJK.search(what) for s in NAV.values() for _, name, what in s)

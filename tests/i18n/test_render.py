@@ -129,3 +129,28 @@ def test_reason_in_chinese_by_code_and_by_text(code: str) -> None:
 def test_reason_none_and_unknown() -> None:
     assert reason_zh(None) is None
     assert reason_zh("a text the engine never writes") == "a text the engine never writes"
+
+
+def test_an_error_item_with_a_key_is_chinese_and_one_without_keeps_its_english() -> None:
+    from app.i18n.render import item_zh
+
+    errors = [
+        {"loc": ["body", "items", 0, "amount"], "msg": "amount 1.00 ≠ … = 2.00"},
+        {"loc": ["body", "x"], "msg": "english only"},
+        {"loc": ["body", "y"], "msg": "lacks a parameter"},
+    ]
+    keys = [
+        ("amount_not_price_times_quantity", {"amount": "1.00", "expected": "2.00"}),
+        (None, {}),
+        ("code_not_in_catalogue", {"code": "XA99"}),
+    ]
+    _, _, zh = zh_problem(
+        status=422, code="amount_mismatch", title="t", detail="d", errors=errors, keys=keys
+    )
+    assert [e["msg"] for e in zh] == [
+        "金额 1.00 ≠ round(单价 × 数量) = 2.00",
+        "english only",
+        "lacks a parameter",
+    ]
+    assert [e["loc"] for e in zh] == [e["loc"] for e in errors]
+    assert item_zh("line_positive", {"what": "unit price"}, "x") == "单价须为正数"
