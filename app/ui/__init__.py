@@ -14,6 +14,7 @@ from .deps import install_page_errors
 from .endpoints import router
 from .headers import UiSecurityHeaders
 from .slip import router as slip_router
+from .window import router as window_router
 
 __all__ = ["install", "install_headers"]
 
@@ -23,6 +24,7 @@ def install(app: FastAPI) -> None:
     install_page_errors(app)
     app.include_router(router)
     app.include_router(slip_router)
+    app.include_router(window_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
