@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from .console import router as console_router
 from .deps import install_page_errors
 from .endpoints import router
 from .headers import UiSecurityHeaders
@@ -21,6 +22,7 @@ def install(app: FastAPI) -> None:
     """Routes, static files and page error handlers."""
     install_page_errors(app)
     app.include_router(router)
+    app.include_router(console_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
