@@ -1,7 +1,10 @@
 """The agency console (机构控制台, ``/ui/console/``): agency and admin read, in Chinese.
 
 - ``GET /ui/console/``: the dashboard of a county and month;
-- ``GET /ui/console/settlements``: settlement search, each row linking to its slip.
+- ``GET /ui/console/settlements``: settlement search, each row linking to its slip;
+- ``GET /ui/console/reconciliation`` (and ``/export``, the API's file for a session);
+- ``GET /ui/console/audit``: the latest audit entries and the chain's verification;
+- ``GET /ui/console/policies``: the policy versions, their parameters and sources.
 
 Every figure comes from :mod:`app.reconciliation.console` (the ledger's queries) and the policy
 in force (fund names, the tilted layer's target); this module only chooses what to show. A bad
@@ -11,13 +14,16 @@ field is a Chinese message beside it (status 422) and no figures.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from app.audit import service as audit_service
 from app.auth.service import Caller
 from app.db.session import ReadSessionDep
 from app.demo import COUNTIES
@@ -25,8 +31,11 @@ from app.engine.layers.tilted import Tilted
 from app.engine.money import format_bp
 from app.engine.policy import Policy
 from app.errors import AppError
+from app.policy import store as policy_store
 from app.reconciliation import console
-from app.reconciliation.scope import FIRST_DAY, LAST_DAY
+from app.reconciliation import endpoints as reconciliation_endpoints
+from app.reconciliation import service as reconciliation_service
+from app.reconciliation.scope import FIRST_DAY, LAST_DAY, SHANGHAI
 
 from .chart import line_chart
 from .deps import require_role
@@ -53,7 +62,18 @@ def ratio_percent(ratio: str) -> str:
     return f"{shifted:.{places}f}%"
 
 
+def compact(value: object) -> str:
+    """A policy parameter's value as one line of JSON (numbers stay the document's text)."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def beijing(at: dt.datetime) -> str:
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
 templates.env.filters["ratio_percent"] = ratio_percent
+templates.env.filters["compact"] = compact
+templates.env.filters["beijing"] = beijing
 
 
 def _text(request: Request, name: str) -> str:
@@ -221,4 +241,108 @@ async def settlements(request: Request, session: ReadSessionDep, caller: Console
             "limit": console.MAX_FOUND,
         },
         status_code=status_code,
+    )
+
+
+# -- reconciliation, audit, policies --------------------------------------------------------------
+
+
+def _days(
+    fields: dict[str, str], errors: dict[str, str], *, required: bool
+) -> tuple[dt.date | None, dt.date | None]:
+    days: dict[str, dt.date | None] = {"date_from": None, "date_to": None}
+    for name in days:
+        if fields[name]:
+            try:
+                days[name] = _day(fields[name])
+            except ValueError:
+                errors[name] = "format"
+        elif required:
+            errors[name] = "missing"
+    date_from, date_to = days["date_from"], days["date_to"]
+    if date_from and date_to and date_to < date_from:
+        errors["date_to"] = "order"
+    return date_from, date_to
+
+
+def _reconciliation_fields(request: Request) -> tuple[dict[str, str], dict[str, str]]:
+    fields = {name: _text(request, name) for name in ("hospital_code", "date_from", "date_to")}
+    errors: dict[str, str] = {}
+    if fields["hospital_code"] and not _HOSPITAL.fullmatch(fields["hospital_code"]):
+        errors["hospital_code"] = "format"
+    return fields, errors
+
+
+@router.get("/reconciliation")
+async def reconciliation(
+    request: Request, session: ReadSessionDep, caller: ConsolePage
+) -> Response:
+    """对总账 of a hospital (or all) and days: :func:`app.reconciliation.service.totals`."""
+    fields, errors = _reconciliation_fields(request)
+    asked = any(fields.values())
+    date_from, date_to = _days(fields, errors, required=asked)
+    result = None
+    if asked and not errors and date_from and date_to:
+        try:
+            result = await reconciliation_service.totals(
+                session, caller, fields["hospital_code"] or None, date_from, date_to
+            )
+        except AppError as error:
+            if error.code != "unknown_hospital":
+                raise
+            errors["hospital_code"] = "unknown"
+    return render(
+        request,
+        "console_reconciliation.html",
+        {"fields": fields, "errors": errors, "result": result, "query": urlencode(fields)},
+        status_code=422 if errors else 200,
+    )
+
+
+@router.get("/reconciliation/export")
+async def reconciliation_export(
+    request: Request, session: ReadSessionDep, caller: ConsolePage
+) -> Response:
+    """The file of ``GET /v1/reconciliation/settlements/export`` for a signed-in session (the
+    API's operation, called as it is: the same rows, columns and headers)."""
+    fields, errors = _reconciliation_fields(request)
+    date_from, date_to = _days(fields, errors, required=True)
+    file_format = _text(request, "format")
+    if file_format not in ("csv", "xlsx"):
+        errors["format"] = "format"
+    if errors or date_from is None or date_to is None:
+        return render(
+            request,
+            "console_reconciliation.html",
+            {"fields": fields, "errors": errors, "result": None, "query": urlencode(fields)},
+            status_code=422,
+        )
+    return await reconciliation_endpoints.export_settlements(
+        session,
+        caller,
+        date_from,
+        date_to,
+        "csv" if file_format == "csv" else "xlsx",
+        fields["hospital_code"] or None,
+        None,
+    )
+
+
+@router.get("/audit")
+async def audit(request: Request, session: ReadSessionDep, caller: ConsolePage) -> Response:
+    """The latest entries and the whole chain's verification (:mod:`app.audit.service`)."""
+    entries = await audit_service.latest(session, 50)
+    checked, broken = await audit_service.verify(session)
+    return render(
+        request,
+        "console_audit.html",
+        {"entries": entries, "checked": checked, "broken": broken},
+    )
+
+
+@router.get("/policies")
+async def policies(request: Request, session: ReadSessionDep, caller: ConsolePage) -> Response:
+    """Every published policy version: its layers in order, each parameter with its source."""
+    return render(
+        request, "console_policies.html", {"versions": await policy_store.versions(session)}
     )

@@ -8,11 +8,13 @@ months, which other tests' settlements would change."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import uuid
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from api.conftest import hospital_key, make_bill, new_person, reverse, settle
@@ -157,24 +159,24 @@ async def test_dashboard_figures_are_the_reports_and_the_rulebook(june: dict[str
     assert page.status_code == 200, page.text
     assert 'value="2018-06"' in page.text and '<option value="510402" selected>' in page.text
     _assert_same_origin(page)
-    html = page.text
+    board = page.text
 
     # By hand (docs/rules.md §7): A and D are example 1, B example 2; G reversed; C is 510411's.
-    assert _cell(html, "settlement-count") == "3"
-    assert _funds(html) == {
+    assert _cell(board, "settlement-count") == "3"
+    assert _funds(board) == {
         BASIC: "42855.00",  # 14640.00 × 2 + 13575.00
         CRITICAL: "0.00",
         SUPPLEMENTARY: "3860.00",  # 1930.00 × 2
         TILTED: "160.00",  # 80.00 × 2
         CIVIL: "2590.00",  # 1295.00 × 2
     }
-    assert list(_funds(html)) == [BASIC, CRITICAL, SUPPLEMENTARY, TILTED, CIVIL]  # policy order
-    assert _cell(html, "poor-count") == "2（2）"
-    assert _cell(html, "poor-ratio") == "3.00%"  # (555.00 + 555.00) / (18500.00 × 2)
-    assert _cell(html, "target") == "≤ 10%"  # the policy's target_ratio 0.10
-    assert _cell(html, "above-count") == "1"
+    assert list(_funds(board)) == [BASIC, CRITICAL, SUPPLEMENTARY, TILTED, CIVIL]  # policy order
+    assert _cell(board, "poor-count") == "2（2）"
+    assert _cell(board, "poor-ratio") == "3.00%"  # (555.00 + 555.00) / (18500.00 × 2)
+    assert _cell(board, "target") == "≤ 10%"  # the policy's target_ratio 0.10
+    assert _cell(board, "above-count") == "1"
     slip = f'href="/ui/settlements/{june["d"]["settlement_id"]}/slip"'
-    assert html.count("/slip") == 1 and slip in html  # only D is listed above the target
+    assert board.count("/slip") == 1 and slip in board  # only D is listed above the target
 
     # The same figures from the reports.
     ledger_answer = await client.get(
@@ -205,14 +207,14 @@ async def test_dashboard_figures_are_the_reports_and_the_rulebook(june: dict[str
     # Every June settlement of the two counties is at this one hospital; G nets to nothing.
     assert totals["count"] == 4
     both = {
-        name: Decimal(_funds(html)[name]) + Decimal(_funds(away)[name]) for name in _funds(html)
+        name: Decimal(_funds(board)[name]) + Decimal(_funds(away)[name]) for name in _funds(board)
     }
     paid = {f["fund_name"]: Decimal(f["paid"]) for f in totals["funds"]}
     assert {n: v for n, v in paid.items() if v} == {n: v for n, v in both.items() if v}
     assert both[BASIC] == Decimal("55665.00")  # 42855.00 + 12810.00
 
     # The trend: twelve months ending with June; points where there are in-county poor bills.
-    svg = _svg(html)
+    svg = _svg(board)
     assert svg.get("role") == "img" and svg.get("aria-label")
     title = svg.find(f"{SVG}title")
     assert title is not None and "2017-07 至 2018-06" in (title.text or "")
@@ -321,3 +323,73 @@ async def test_the_queries_the_console_adds(june: dict[str, Any]) -> None:
     assert console.month_days("2018-12") == (dt.date(2018, 12, 1), dt.date(2018, 12, 31))
     with pytest.raises(ValueError):
         console.month_days("2018-13")
+
+
+async def test_reconciliation_page_and_its_downloads_for_a_session(june: dict[str, Any]) -> None:
+    client: AsyncClient = june["client"]
+    days = {"hospital_code": HOSPITAL, "date_from": "2018-06-01", "date_to": "2018-06-30"}
+    api = await client.get("/v1/reconciliation/totals", params=days, headers=headers(AGENCY))
+    await sign_in(client, AGENCY)  # a browser: the session cookie, no bearer header
+    page = await client.get("/ui/console/reconciliation", params=days)
+    assert page.status_code == 200, page.text
+    _assert_same_origin(page)
+    assert _cell(page.text, "net-count") == str(api.json()["count"]) == "4"
+    # By hand: A, B, C and D (G is settled and reversed in June: nets to nothing).
+    assert _cell(page.text, "net-fund-paid") == api.json()["fund_paid"] == "67173.60"
+    for file_format in ("csv", "xlsx"):
+        link = f"/ui/console/reconciliation/export?{urlencode(days)}&format={file_format}"
+        assert f'href="{html.escape(link)}"' in page.text
+        ours = await client.get(link)
+        theirs = await client.get(
+            "/v1/reconciliation/settlements/export",
+            params={**days, "format": file_format},
+            headers=headers(AGENCY),
+        )
+        assert ours.status_code == theirs.status_code == 200, ours.text
+        assert ours.headers["content-disposition"] == theirs.headers["content-disposition"]
+        if file_format == "csv":
+            assert ours.content == theirs.content
+    for params, words in (
+        ({"date_from": "2018-06-01"}, "请填写日期"),
+        ({**days, "hospital_code": "NOSUCH"}, "登记信息中没有医院 NOSUCH"),
+    ):
+        page = await client.get("/ui/console/reconciliation", params=params)
+        assert page.status_code == 422 and words in page.text, params
+    bad = await client.get("/ui/console/reconciliation/export", params={**days, "format": "pdf"})
+    assert bad.status_code == 422 and "下载格式只能是 CSV 或 XLSX" in bad.text
+
+
+async def test_audit_page_verifies_the_chain_and_policies_page(june: dict[str, Any]) -> None:
+    client: AsyncClient = june["client"]
+    engine: AsyncEngine = june["app"].state.engine
+    page = await client.get("/ui/console/audit", headers=headers(AGENCY))
+    assert page.status_code == 200, page.text
+    _assert_same_origin(page)
+    assert "审计链完整" in page.text and "settlement.create" in page.text
+    ids = [int(i) for i in re.findall(r'data-entry="(\d+)"', page.text)]
+    assert ids == sorted(ids, reverse=True) and len(ids) <= 50
+    # Someone with the rights to switch the trigger off edits an entry: the page says where.
+    victim = ids[-1]
+    async with engine.begin() as conn:
+        await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        await conn.execute(text(f"UPDATE audit_log SET details = '{{}}' WHERE id = {victim}"))
+        await conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+    page = await client.get("/ui/console/audit", headers=headers(AGENCY))
+    assert f"审计链已损坏：第 {victim} 条记录" in page.text
+
+    page = await client.get("/ui/console/policies", headers=headers(AGENCY))
+    assert page.status_code == 200, page.text
+    _assert_same_origin(page)
+    for words in (
+        "panzhihua-2018",
+        "panzhihua-2019",
+        "target_ratio",
+        "&#34;0.10&#34;",
+        "攀人社发〔2018〕195号 二(二)“控制在10%以内”",
+        "文件规定",
+        "演示假设",
+    ):
+        assert words in page.text, words
+    assert (
+        await client.get("/ui/console/policies", headers=headers(hospital_key(HOSPITAL)))
+    ).status_code == 403
