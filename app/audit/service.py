@@ -39,6 +39,7 @@ __all__ = [
     "Broken",
     "entry_body",
     "entry_hash",
+    "latest",
     "record",
     "staged_params",
     "verify",
@@ -233,3 +234,10 @@ async def verify(session: AsyncSession, batch: int = 5000) -> tuple[int, Broken 
         if broken is not None:
             return checked, broken
         prev, last_id = rows[-1].hash, rows[-1].id
+
+
+async def latest(session: AsyncSession, limit: int = 50) -> Sequence[AuditEntry]:
+    """The newest ``limit`` entries, newest first (the agency console's audit page)."""
+    return (
+        await session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    ).all()

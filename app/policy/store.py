@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +22,7 @@ from app.errors import AppError
 from .loader import PolicyDocument, parse_document
 from .models import PolicyVersion
 
-__all__ = ["PolicyConflict", "PolicyStore", "publish"]
+__all__ = ["PolicyConflict", "PolicyStore", "publish", "versions"]
 
 
 class PolicyConflict(AppError):
@@ -92,3 +92,9 @@ def _rebuild(row: PolicyVersion) -> Policy:
     if doc.content_hash != row.content_hash:
         raise RuntimeError(f"policy {row.id}: stored document does not match its content hash")
     return doc.policy
+
+
+async def versions(session: AsyncSession) -> Sequence[PolicyVersion]:
+    """Every published version with its document, by region and date (the console's page)."""
+    query = select(PolicyVersion).order_by(PolicyVersion.region_code, PolicyVersion.effective_from)
+    return (await session.scalars(query)).all()

@@ -12,6 +12,8 @@ the layers' display text.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,38 +26,98 @@ from .schemas import TIME_ZONE, LedgerFund, LedgerInCounty, LedgerOut, LedgerRow
 from .scope import Scope, check_dates
 from .sums import fen_sum
 
-__all__ = ["ledger"]
+__all__ = ["AboveTarget", "above_target", "above_target_below", "ledger", "ledger_below"]
 
 
-async def ledger(
-    session: AsyncSession, county_code: str | None, date_from: dt.date, date_to: dt.date
-) -> LedgerOut:
-    """Per county and month: the settlements' count and figures, the same in county (where the
-    target applies) with how many settlements exceed it, and what each fund paid."""
-    horizon = await begin_snapshot(session)
+def _month() -> ColumnElement[str]:
+    """A settlement's month of settlement, ``YYYY-MM`` in Asia/Shanghai."""
+    return func.to_char(
+        func.timezone(literal_column(f"'{TIME_ZONE}'"), Settlement.settled_at),
+        literal_column("'YYYY-MM'"),
+    )
+
+
+def _standing(
+    horizon: int,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    registered_poor_only: bool = True,
+) -> ColumnElement[bool]:
+    """Settlements made in the days (of a county's persons) below the horizon and not reversed
+    below it; registered-poor ones only unless told otherwise."""
     check_dates(date_from, date_to, "query")
     scope = Scope(None, date_from, date_to)
     s = Settlement
-    month = func.to_char(
-        func.timezone(literal_column(f"'{TIME_ZONE}'"), s.settled_at), literal_column("'YYYY-MM'")
-    )
     reversed_ = (
         select(Reversal.id)
         .where(Reversal.settlement_id == s.id, Reversal.xact_id < horizon)
         .exists()
     )
     standing: ColumnElement[bool] = and_(
-        REGISTERED_POOR,  # literally the partial index's predicate, so the index serves it
         s.settled_at >= scope.start,
         s.settled_at < scope.end,
         s.xact_id < horizon,
         ~reversed_,
     )
+    if registered_poor_only:
+        # literally the partial index's predicate, so the index serves it
+        standing = and_(REGISTERED_POOR, standing)
     if county_code is not None:
         standing = and_(standing, s.person_county_code == county_code)
+    return standing
+
+
+def _above_target() -> ColumnElement[bool]:
+    """In county, with more in-policy self-pay than the tilted target the settlement stored.
+    NULL target (the tilted layer did not apply, or the policy has none): not above it."""
+    s = Settlement
+    return and_(s.in_county.is_(True), s.in_policy_self_pay_fen > s.tilted_target_fen)
+
+
+async def ledger(
+    session: AsyncSession,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    registered_poor_only: bool = True,
+) -> LedgerOut:
+    """Per county and month: the settlements' count and figures, the same in county (where the
+    target applies) with how many settlements exceed it, and what each fund paid.
+
+    ``registered_poor_only=False`` (the agency console's dashboard): the same figures over every
+    standing settlement of the county's persons, whatever their categories."""
+    horizon = await begin_snapshot(session)
+    return await ledger_below(
+        session,
+        horizon,
+        county_code,
+        date_from,
+        date_to,
+        registered_poor_only=registered_poor_only,
+    )
+
+
+async def ledger_below(
+    session: AsyncSession,
+    horizon: int,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    registered_poor_only: bool = True,
+) -> LedgerOut:
+    """:func:`ledger` in a snapshot already begun (:func:`.cursor.begin_snapshot`), below its
+    ``horizon``: for a page that reads several reports in one snapshot."""
+    standing = _standing(
+        horizon, county_code, date_from, date_to, registered_poor_only=registered_poor_only
+    )
+    s = Settlement
+    month = _month()
     in_county = s.in_county.is_(True)
-    # NULL target (the tilted layer did not apply, or the policy has none): not above it.
-    above_target = and_(in_county, s.in_policy_self_pay_fen > s.tilted_target_fen)
+    above_target = _above_target()
     figures = await session.execute(
         select(
             s.person_county_code.label("county_code"),
@@ -122,3 +184,73 @@ async def ledger(
             )
         )
     return LedgerOut(county_code=county_code, date_from=date_from, date_to=date_to, rows=rows)
+
+
+@dataclass(frozen=True, slots=True)
+class AboveTarget:
+    """A registered-poor settlement in county whose in-policy self-pay exceeds its stored
+    tilted target (the ledger's ``above_target_count``, one by one)."""
+
+    settlement_id: uuid.UUID
+    hospital_code: str
+    bill_no: str
+    month: str
+    in_policy: str
+    in_policy_self_pay: str
+    in_policy_self_pay_ratio: str
+    target: str
+
+
+async def above_target(
+    session: AsyncSession,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    limit: int = 200,
+) -> list[AboveTarget]:
+    """The settlements the ledger counts as above the target, newest first (at most ``limit``):
+    the same predicate as :func:`ledger`'s ``above_target_count`` over the same standing set."""
+    return await above_target_below(
+        session, await begin_snapshot(session), county_code, date_from, date_to, limit
+    )
+
+
+async def above_target_below(
+    session: AsyncSession,
+    horizon: int,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    limit: int = 200,
+) -> list[AboveTarget]:
+    """:func:`above_target` in a snapshot already begun, below its ``horizon``."""
+    standing = _standing(horizon, county_code, date_from, date_to)
+    s = Settlement
+    rows = await session.execute(
+        select(
+            s.id,
+            s.hospital_code,
+            s.bill_no,
+            _month().label("month"),
+            s.in_policy_fen,
+            s.in_policy_self_pay_fen,
+            s.in_policy_self_pay_ratio_bp,
+            s.tilted_target_fen,
+        )
+        .where(standing, _above_target())
+        .order_by(s.settled_at.desc(), s.id)
+        .limit(limit)
+    )
+    return [
+        AboveTarget(
+            settlement_id=row.id,
+            hospital_code=row.hospital_code,
+            bill_no=row.bill_no,
+            month=row.month,
+            in_policy=format_fen(row.in_policy_fen),
+            in_policy_self_pay=format_fen(row.in_policy_self_pay_fen),
+            in_policy_self_pay_ratio=format_ratio_bp(row.in_policy_self_pay_ratio_bp),
+            target=format_fen(row.tilted_target_fen),
+        )
+        for row in rows
+    ]

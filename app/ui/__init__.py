@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from .console import router as console_router
 from .deps import install_page_errors
 from .endpoints import router
 from .headers import UiSecurityHeaders
@@ -25,6 +26,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(slip_router)
     app.include_router(window_router)
+    app.include_router(console_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
