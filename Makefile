@@ -25,14 +25,15 @@ faults: venv
 	$(VENV)/bin/pytest -q -m faults tests/faults
 
 # The browser tests (tests/browser/, not part of make test): Playwright drives Debian's Chromium,
-# installed here when missing (never `playwright install`: no browser from the internet).
+# installed here when missing, with a Chinese font for the screenshots (never
+# `playwright install`: it would download a browser from the internet).
 # Screenshots and the printed slip go to artifacts/screenshots/.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 browser-test: venv
-	test -x $(CHROMIUM) || { $(SUDO) apt-get update -q && \
-		$(SUDO) apt-get install -y --no-install-recommends chromium; }
+	{ test -x $(CHROMIUM) && fc-list :lang=zh | grep -q .; } || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; }
 	$(VENV)/bin/pytest -q tests/browser
 
 run: venv

@@ -24,6 +24,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 from playwright.async_api import ConsoleMessage, Error, Page, Request, async_playwright
+from pypdf import PdfReader
 from support import unique
 from test_example_client import DEMO_BILL, HOSPITAL, KEY, ROOT, serve
 
@@ -109,7 +110,9 @@ async def test_window_slip_and_console_in_chromium(fresh_database_url: str, tmp_
         await page.emulate_media(media="print")
         pdf = await page.pdf(path=ARTIFACTS / "slip.pdf", prefer_css_page_size=True)
         await page.emulate_media(media="screen")
-        assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+        printed = PdfReader(io.BytesIO(pdf))
+        assert len(printed.pages) == 1
+        assert "2055.00" in printed.pages[0].extract_text()
         await sign_out(page)
 
         # The agency console: the settlement's county and month (Beijing time).
