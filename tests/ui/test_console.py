@@ -177,6 +177,10 @@ async def test_dashboard_figures_are_the_reports_and_the_rulebook(june: dict[str
     assert _cell(board, "above-count") == "1"
     slip = f'href="/ui/settlements/{june["d"]["settlement_id"]}/slip"'
     assert board.count("/slip") == 1 and slip in board  # only D is listed above the target
+    opened = await client.get(
+        f"/ui/settlements/{june['d']['settlement_id']}/slip", headers=headers(AGENCY)
+    )
+    assert opened.status_code == 200 and "CD-1" in opened.text  # the slip page (app/ui/slip.py)
 
     # The same figures from the reports.
     ledger_answer = await client.get(
