@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test faults lint run migrate openapi client clean
+.PHONY: venv test faults browser-test lint run migrate openapi client clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,18 @@ test: lint
 # Only the fault tests (tests/faults/: kill -9, database stop, retry storm); make test runs them too.
 faults: venv
 	$(VENV)/bin/pytest -q -m faults tests/faults
+
+# The browser tests (tests/browser/, not part of make test): Playwright drives Debian's Chromium,
+# installed here when missing, with a Chinese font for the screenshots (never
+# `playwright install`: it would download a browser from the internet).
+# Screenshots and the printed slip go to artifacts/screenshots/.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser-test: venv
+	{ test -x $(CHROMIUM) && fc-list :lang=zh | grep -q .; } || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei; }
+	$(VENV)/bin/pytest -q tests/browser
 
 run: venv
 	$(VENV)/bin/onestop serve --demo
