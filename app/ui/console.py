@@ -54,14 +54,6 @@ _BILL = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 _ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]")
 
 
-def ratio_percent(ratio: str) -> str:
-    """A ratio as a service wrote it, in per cent: ``"0.0300"`` → ``"3.00%"``, ``"0.10"`` →
-    ``"10%"`` (a shift of the decimal point; no rounding)."""
-    shifted = Decimal(ratio).scaleb(2)
-    places = max(-shifted.as_tuple().exponent, 0)  # type: ignore[operator]
-    return f"{shifted:.{places}f}%"
-
-
 def compact(value: object) -> str:
     """A policy parameter's value as one line of JSON (numbers stay the document's text)."""
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
@@ -71,7 +63,6 @@ def beijing(at: dt.datetime) -> str:
     return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
-templates.env.filters["ratio_percent"] = ratio_percent
 templates.env.filters["compact"] = compact
 templates.env.filters["beijing"] = beijing
 

@@ -44,7 +44,7 @@ from app.settlement import service
 from app.settlement.models import Reversal, Settlement
 
 from .deps import ReaderPage
-from .templating import render
+from .templating import percent, render
 
 __all__ = ["CATEGORY_NAMES", "LAYER_NAMES", "router"]
 
@@ -89,19 +89,11 @@ class Slip:
     layers: list[dict[str, Any]]  # the figures' layers, each with its Chinese "name"
     stay_days: int
     target_ratio: str | None  # the policy's target, e.g. "0.10"
+    above_target: bool | None  # in county with a target: is the ratio above it (exact decimals)
     settled_at: str
     reversed_at: str | None
     reversal_reason: str | None
     size: str
-
-
-def percent(ratio: str | None) -> str:
-    """``"0.0300"`` → ``"3.00%"``; ``"0.10"`` → ``"10%"`` (as many decimals as needed)."""
-    if ratio is None:
-        return "—"
-    value = (Decimal(ratio) * 100).normalize()
-    text = format(value, "f")
-    return f"{text}%"
 
 
 def _local(moment: dt.datetime | None) -> str | None:
@@ -176,6 +168,7 @@ async def _slip(
         {**layer, "name": LAYER_NAMES.get(layer["layer"], layer["layer"])}
         for layer in figures["layers"]
     ]
+    target = await _target_ratio(request, session, figures["layers"], out.policy_version)
     return Slip(
         figures=figures,
         hospital_name=names[0],
@@ -184,7 +177,12 @@ async def _slip(
         classes=classes,
         layers=layers,
         stay_days=_stay_days(out.admission_date, out.discharge_date),
-        target_ratio=await _target_ratio(request, session, figures["layers"], out.policy_version),
+        target_ratio=target,
+        above_target=(
+            None
+            if target is None or not out.patient.in_county
+            else Decimal(figures["in_policy_self_pay_ratio"]) > Decimal(target)
+        ),
         settled_at=_local(out.settled_at) or "",
         reversed_at=_local(out.reversed_at),
         reversal_reason=reason,
@@ -217,7 +215,7 @@ async def slip_page(
     return render(
         request,
         "slip.html",
-        {"slip": slip, "s": slip.figures, "percent": percent, "status_names": _STATUS_NAMES},
+        {"slip": slip, "s": slip.figures, "status_names": _STATUS_NAMES},
     )
 
 

@@ -7,6 +7,7 @@ variable is an error rather than an empty string, so a typo in a template fails 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -18,7 +19,18 @@ from starlette.responses import Response
 
 from .messages import NAV, ROLE_NAMES
 
-__all__ = ["render", "templates"]
+__all__ = ["percent", "render", "templates"]
+
+
+def percent(ratio: str | None) -> str:
+    """A ratio as a service or a policy wrote it, in per cent, by shifting the decimal point
+    (no rounding, no float): ``"0.0300"`` → ``"3.00%"``, ``"0.10"`` → ``"10%"``; ``None`` → ``"—"``.
+    The one way every page writes a ratio (``{{ x | percent }}``)."""
+    if ratio is None:
+        return "—"
+    shifted = Decimal(ratio).scaleb(2)
+    places = max(-int(shifted.as_tuple().exponent), 0)
+    return f"{shifted:.{places}f}%"
 
 
 @pass_context
@@ -41,6 +53,7 @@ _env = Environment(
 _env.globals["csrf_field"] = csrf_field
 _env.globals["role_names"] = ROLE_NAMES
 _env.globals["nav"] = NAV
+_env.filters["percent"] = percent
 
 templates = Jinja2Templates(env=_env)
 

@@ -168,7 +168,7 @@ async def test_example_1_slip(client: AsyncClient) -> None:
     assert fields["hospital_name"]
     assert "已撤销" not in page.text
     assert "个人自付" in page.text
-    assert "3%" in page.text and "10%" in page.text
+    assert "3.00%" in page.text and "10%" in page.text  # "0.0300" and "0.10", the point shifted
     _assert_same_origin(page)
     assert "http://" not in page.text and "https://" not in page.text
 
