@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-__all__ = ["TIME_ZONE", "today"]
+__all__ = ["TIME_ZONE", "ZONE", "local_time", "today"]
 
 TIME_ZONE = "Asia/Shanghai"
-_ZONE = ZoneInfo(TIME_ZONE)
+ZONE = ZoneInfo(TIME_ZONE)
 
 
 def today() -> dt.date:
     """The current date in Asia/Shanghai (server clock)."""
-    return dt.datetime.now(_ZONE).date()
+    return dt.datetime.now(ZONE).date()
+
+
+def local_time(moment: dt.datetime) -> str:
+    """``yyyy-MM-dd HH:mm:ss`` in Asia/Shanghai: how a page and the national interface write a
+    moment (a naive one is taken as already there)."""
+    local = moment.astimezone(ZONE) if moment.tzinfo is not None else moment
+    return local.strftime("%Y-%m-%d %H:%M:%S")

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from app.clock import local_time
 from app.engine import Policy
 from app.engine.layers import SETLINFO_FUND_FIELDS, Layer, NhsaMapping, reason_code_of
 from app.engine.layers.basic import Basic
@@ -39,7 +39,6 @@ from .wire import Fen, Scaled
 
 __all__ = ["HOSPITAL_FUND_PAY_TYPE", "setldetail", "setlinfo"]
 
-_ZONE = ZoneInfo("Asia/Shanghai")
 
 # The national code of the hospital-borne row (nhsa-interface-detail.md §2304.3: 999996 =
 # hosp_part_amt in the 2304 sample); interface vocabulary, not a business number.
@@ -412,5 +411,4 @@ def _bp(params: Mapping[str, str | None], key: str) -> int:
 
 def _moment(value: dt.datetime) -> str:
     """``yyyy-MM-dd HH:mm:ss`` in Asia/Shanghai (a naive time is taken as already there)."""
-    local = value.astimezone(_ZONE) if value.tzinfo is not None else value
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return local_time(value)

@@ -19,8 +19,8 @@ import re
 from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from app import clock
 from app.engine import parse_scaled
 from app.errors import Unprocessable
 from app.types import ExponentNumber
@@ -43,7 +43,7 @@ __all__ = [
     "text",
 ]
 
-ZONE = ZoneInfo("Asia/Shanghai")
+ZONE = clock.ZONE  # the service's time zone, for every date and time on the wire
 
 # N16,2 (the spec's widest money field): at most 16 digits in all. A longer number is no
 # amount any bill has, and parsing it would only cost time.

@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from app.audit import service as audit_service
 from app.auth.service import Caller
+from app.clock import local_time
 from app.db.session import ReadSessionDep
 from app.demo import COUNTIES
 from app.engine.layers.tilted import Tilted
@@ -35,7 +36,7 @@ from app.policy import store as policy_store
 from app.reconciliation import console
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.reconciliation import service as reconciliation_service
-from app.reconciliation.scope import FIRST_DAY, LAST_DAY, SHANGHAI
+from app.reconciliation.scope import FIRST_DAY, LAST_DAY
 
 from .chart import line_chart
 from .deps import require_role
@@ -60,7 +61,7 @@ def compact(value: object) -> str:
 
 
 def beijing(at: dt.datetime) -> str:
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+    return local_time(at)
 
 
 templates.env.filters["compact"] = compact
@@ -194,16 +195,7 @@ async def settlements(request: Request, session: ReadSessionDep, caller: Console
     for name, pattern in patterns.items():
         if fields[name] and not pattern.fullmatch(fields[name]):
             errors[name] = "format"
-    days: dict[str, dt.date | None] = {"date_from": None, "date_to": None}
-    for name in days:
-        if fields[name]:
-            try:
-                days[name] = _day(fields[name])
-            except ValueError:
-                errors[name] = "format"
-    date_from, date_to = days["date_from"], days["date_to"]
-    if date_from and date_to and date_to < date_from:
-        errors["date_to"] = "order"
+    date_from, date_to = _days(fields, errors, required=False)
     searched = any(fields.values())
     found: list[console.FoundSettlement] = []
     status_code = 200

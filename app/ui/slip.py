@@ -18,7 +18,6 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from reportlab.lib import colors
@@ -33,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from app.auth.service import Caller
-from app.clock import TIME_ZONE
+from app.clock import local_time
 from app.db.session import SessionDep
 from app.engine.money import format_bp
 from app.errors import NotFound
@@ -50,7 +49,6 @@ __all__ = ["CATEGORY_NAMES", "LAYER_NAMES", "router"]
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
-_ZONE = ZoneInfo(TIME_ZONE)
 
 LAYER_NAMES: Final = {
     "basic": "基本医疗保险",
@@ -97,9 +95,7 @@ class Slip:
 
 
 def _local(moment: dt.datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+    return None if moment is None else local_time(moment)
 
 
 def _stay_days(admission: dt.date, discharge: dt.date) -> int:
@@ -201,17 +197,27 @@ def _parse_id(value: str) -> uuid.UUID | None:
         return None
 
 
-@router.get("/settlements/{settlement_id}/slip")
-async def slip_page(
-    request: Request, settlement_id: str, session: SessionDep, caller: ReaderPage
-) -> Response:
+async def _found_slip(
+    request: Request, session: AsyncSession, caller: Caller, settlement_id: str
+) -> Slip | Response:
+    """The slip of ``settlement_id`` for this caller, or the Chinese 404 page: the same answer
+    for a malformed id, an unknown one and another hospital's (as /v1 reports it)."""
     parsed = _parse_id(settlement_id)
     if parsed is None:
         return _not_found(request, settlement_id)
     try:
-        slip = await _slip(request, session, caller, parsed, _size(request))
+        return await _slip(request, session, caller, parsed, _size(request))
     except NotFound:
         return _not_found(request, settlement_id)
+
+
+@router.get("/settlements/{settlement_id}/slip")
+async def slip_page(
+    request: Request, settlement_id: str, session: SessionDep, caller: ReaderPage
+) -> Response:
+    slip = await _found_slip(request, session, caller, settlement_id)
+    if isinstance(slip, Response):
+        return slip
     return render(
         request,
         "slip.html",
@@ -223,14 +229,10 @@ async def slip_page(
 async def slip_pdf(
     request: Request, settlement_id: str, session: SessionDep, caller: ReaderPage
 ) -> Response:
-    parsed = _parse_id(settlement_id)
-    if parsed is None:
-        return _not_found(request, settlement_id)
-    try:
-        slip = await _slip(request, session, caller, parsed, _size(request))
-    except NotFound:
-        return _not_found(request, settlement_id)
-    name = f"slip-{slip.figures['setl_id'] or parsed}.pdf"
+    slip = await _found_slip(request, session, caller, settlement_id)
+    if isinstance(slip, Response):
+        return slip
+    name = f"slip-{slip.figures['setl_id'] or slip.figures['settlement_id']}.pdf"
     return Response(
         pdf_of(slip),
         media_type="application/pdf",

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
@@ -30,7 +29,7 @@ from starlette.responses import Response
 
 from app import metrics
 from app.auth.service import Caller
-from app.clock import TIME_ZONE
+from app.clock import local_time
 from app.db.session import SessionDep
 from app.errors import AppError, NotFound
 from app.i18n import zh_problem
@@ -48,7 +47,6 @@ __all__ = ["router"]
 router = APIRouter(prefix="/ui/window", include_in_schema=False)
 
 HospitalForm = Annotated[Caller, Depends(require_role("hospital", form=True))]
-_ZONE = ZoneInfo(TIME_ZONE)
 _BILL_NO_MAX = 64
 # The most bill text the window reads (an uploaded file): the default of /v1's body limit
 # (Settings.max_body_bytes). A form field is already held to 1 MB by Starlette (docs/ui.md).
@@ -188,7 +186,7 @@ def _figures(out: SettlementOut) -> dict[str, Any]:
     shown["target_ratio"] = target
     for when in ("settled_at", "reversed_at"):  # as the window's clock reads: Asia/Shanghai
         moment = getattr(out, when)
-        shown[when] = None if moment is None else f"{moment.astimezone(_ZONE):%Y-%m-%d %H:%M:%S}"
+        shown[when] = None if moment is None else local_time(moment)
     shown["within_target"] = target is not None and Decimal(
         shown["in_policy_self_pay_ratio"]
     ) <= Decimal(target)
