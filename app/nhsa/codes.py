@@ -19,7 +19,9 @@ CATEGORIES = ("registered_poor", "dibao", "tekun")  # ck_person_categories_categ
 
 @dataclass(frozen=True, slots=True)
 class Codes:
-    insutype: str
+    insutype: str  # the only scheme onestop settles (城乡居民基本医疗保险)
+    med_type: str  # the only medical type (普通住院)
+    clr_type: str  # the only clearing type (住院)
     psn_type: str
     psn_insu_stas: str
     psn_idet_type: dict[str, str]  # registry category -> code
@@ -44,6 +46,8 @@ def load_codes(path: Path = CODES_PATH) -> Codes:
     idet = {c: _value(document, "psn_idet_type", c) for c in CATEGORIES}
     return Codes(
         insutype=_value(document, "insuinfo", "insutype")["value"],
+        med_type=_value(document, "visit", "med_type")["value"],
+        clr_type=_value(document, "visit", "clr_type")["value"],
         psn_type=_value(document, "insuinfo", "psn_type")["value"],
         psn_insu_stas=_value(document, "insuinfo", "psn_insu_stas")["value"],
         psn_idet_type={c: node["value"] for c, node in idet.items()},

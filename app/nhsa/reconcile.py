@@ -59,14 +59,13 @@ from app.reconciliation.sums import fen_sum
 from app.registry.models import Person
 from app.settlement.models import CORRECTION, Reversal
 
+from .codes import CODES
 from .errors import NhsaFailure
 from .files import NhsaFile, load_file, store_file
 from .models import NhsaMessage
 
 __all__ = [
-    "CLR_TYPE",
     "DETAIL_COLUMNS",
-    "INSUTYPE",
     "MAKERS",
     "RESULT_COLUMNS",
     "RESULT_FILENAME",
@@ -88,8 +87,6 @@ __all__ = [
     "upload",
 ]
 
-INSUTYPE = "390"  # 城乡居民基本医疗保险: the only insurance this service settles
-CLR_TYPE = "21"  # 住院: the only clearing type (inpatient)
 
 # The uploaded detail file's columns (nhsa-interface-detail.md §3202.4) and the result's (§3202.5).
 DETAIL_COLUMNS = (
@@ -143,13 +140,15 @@ def _invalid(loc: Sequence[str], msg: str) -> Unprocessable:
 
 
 def check_insutype(value: str, loc: Sequence[str]) -> None:
-    if value != INSUTYPE:
-        raise _invalid(loc, f"险种类型{value}不支持，只支持{INSUTYPE}（城乡居民基本医疗保险）")
+    if value != CODES.insutype:
+        raise _invalid(
+            loc, f"险种类型{value}不支持，只支持{CODES.insutype}（城乡居民基本医疗保险）"
+        )
 
 
 def check_clr_type(value: str, loc: Sequence[str]) -> None:
-    if value != CLR_TYPE:
-        raise _invalid(loc, f"清算类别{value}不支持，只支持{CLR_TYPE}（住院）")
+    if value != CODES.clr_type:
+        raise _invalid(loc, f"清算类别{value}不支持，只支持{CODES.clr_type}（住院）")
 
 
 def check_days(begin: dt.date, end: dt.date, node: str) -> None:

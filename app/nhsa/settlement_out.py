@@ -35,6 +35,7 @@ from app.engine.layers.tilted import Tilted
 from app.engine.money import BP, apply_ratio, div_half_up, format_fen, parse_scaled
 from app.settlement.schemas import LayerOut, SettlementOut
 
+from .codes import CODES
 from .wire import Fen, Scaled
 
 __all__ = ["HOSPITAL_FUND_PAY_TYPE", "setldetail", "setlinfo"]
@@ -134,12 +135,12 @@ def setlinfo(
         "gend": baseinfo["gend"],
         "brdy": baseinfo["brdy"],
         "age": baseinfo["age"],
-        "insutype": "390",
+        "insutype": CODES.insutype,
         "psn_type": baseinfo.get("psn_type"),
         "cvlserv_flag": "0",
         "setl_time": _moment(setl_time),
         "mdtrt_cert_type": mdtrt_cert_type,
-        "med_type": "21",
+        "med_type": CODES.med_type,
         "medfee_sumamt": fen(totals.total),
         "fulamt_ownpay_amt": fen(totals.full_self_pay + totals.hospital_borne),
         "overlmt_selfpay": fen(totals.over_limit),
@@ -158,7 +159,7 @@ def setlinfo(
         "medins_setl_id": msgid,
         "clr_optins": clr_optins,
         "clr_way": "1",
-        "clr_type": "21",
+        "clr_type": CODES.clr_type,
     }
     if negate:
         return {name: values[name] for name in _REVERSAL_FIELDS}

@@ -64,7 +64,6 @@ __all__ = [
 ]
 
 DATA = wire.Where("data")
-INSUTYPE = "390"  # 城乡居民基本医疗保险: the only scheme onestop settles
 CERT_TYPES = {"01", "02", "03"}  # 医保电子凭证 / 居民身份证 / 社会保障卡
 SETLWAYS = {"01", "02"}  # 按项目结算 / 按定额结算
 FLAGS = {"0", "1"}
@@ -196,9 +195,9 @@ def _settle_in(node: Any, infno: str) -> SettleIn:
     wire.one_of(data.get("psn_setlway"), DATA.field("psn_setlway"), SETLWAYS)
     mdtrt_id = _required(data, "mdtrt_id", 30)
     insutype = _required(data, "insutype", 6)
-    if insutype != INSUTYPE:
+    if insutype != CODES.insutype:
         raise DATA.field("insutype").fail(
-            f"险种类型{insutype}不支持，只支持{INSUTYPE}（城乡居民基本医疗保险）"
+            f"险种类型{insutype}不支持，只支持{CODES.insutype}（城乡居民基本医疗保险）"
         )
     mid = wire.one_of(data.get("mid_setl_flag"), DATA.field("mid_setl_flag"), FLAGS)
     if infno == "2304" or data.get("acct_used_flag") not in (None, ""):  # 2304: required

@@ -50,9 +50,7 @@ from app.settlement.service import LineSpec
 from .models import FeeLine, Visit
 
 __all__ = [
-    "INSUTYPE_RESIDENT",
     "MAX_LINES_PER_CALL",
-    "MED_TYPE_INPATIENT",
     "AdmissionIn",
     "DischargeIn",
     "FeeLineIn",
@@ -74,8 +72,6 @@ __all__ = [
     "upload_lines",
 ]
 
-INSUTYPE_RESIDENT = "390"  # 城乡居民基本医疗保险: the only scheme onestop settles
-MED_TYPE_INPATIENT = "21"  # 普通住院
 MAX_LINES_PER_CALL = 1000  # NHSA.md 2301: up to 1,000 lines a call
 ALL_LINES = "0000"  # 2302: every line of the visit
 
@@ -321,13 +317,19 @@ def _jsonable(value: Any) -> Any:
 
 async def admit(session: AsyncSession, hospital_code: str, body: AdmissionIn) -> str:
     """2401: open a visit; returns its ``mdtrt_id``."""
+    # Imported here: app.nhsa's package imports its handlers, which import this module.
+    from app.nhsa.codes import CODES
+
     node = body.node
-    if body.insutype != INSUTYPE_RESIDENT:
+    if body.insutype != CODES.insutype:
         raise _invalid(
-            [node, "insutype"], f"险种类型{body.insutype}不支持，仅支持390城乡居民基本医疗保险"
+            [node, "insutype"],
+            f"险种类型{body.insutype}不支持，仅支持{CODES.insutype}城乡居民基本医疗保险",
         )
-    if body.med_type != MED_TYPE_INPATIENT:
-        raise _invalid([node, "med_type"], f"医疗类别{body.med_type}不支持，仅支持21普通住院")
+    if body.med_type != CODES.med_type:
+        raise _invalid(
+            [node, "med_type"], f"医疗类别{body.med_type}不支持，仅支持{CODES.med_type}普通住院"
+        )
     person = await session.scalar(select(Person).where(Person.psn_no == body.psn_no))
     if person is None:
         raise _not_found([node, "psn_no"], f"人员编号{body.psn_no}不存在", "person_not_found")
