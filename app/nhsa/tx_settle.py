@@ -311,9 +311,18 @@ def _baseinfo(person: Person, out: SettlementOut) -> dict[str, Any]:
 
 
 async def _answer(
-    call: Call, person: Person, out: SettlementOut, cert_type: str, setl_id: str | None
+    call: Call,
+    person: Person,
+    out: SettlementOut,
+    cert_type: str,
+    setl_id: str | None,
+    *,
+    negate: bool = False,
 ) -> dict[str, Any]:
+    """``setlinfo`` and ``setldetail`` of a 2303/2304, or (``negate``) of a 2305: negated, at
+    the reversal's time, under the reversal record's ``setl_id``."""
     policy = await _policy(call, out)
+    moment = out.reversed_at if negate else out.settled_at
     return {
         "setlinfo": setlinfo(
             out,
@@ -321,12 +330,13 @@ async def _answer(
             baseinfo=_baseinfo(person, out),
             msgid=call.msgid,
             clr_optins=person.county_code,
-            setl_time=out.settled_at or call.now,
+            setl_time=moment or call.now,
             mdtrt_cert_type=cert_type,
             setl_id=setl_id,
             mdtrt_id=out.mdtrt_id or "",
+            negate=negate,
         ),
-        "setldetail": setldetail(out, policy),
+        "setldetail": setldetail(out, policy, negate=negate),
     }
 
 
@@ -411,22 +421,9 @@ async def cancel_settlement(call: Call, node: Any) -> Done:
     if out.status == "reversed":
         raise _fail("setl_id", ALREADY_REVERSED)
     reversed_ = await _reverse(call, out, "reversal", f"2305 {call.msgid}")
-    policy = await _policy(call, reversed_)
     reversal_setl_id = reversed_.reversal_setl_id or ""
-    info = setlinfo(
-        reversed_,
-        policy,
-        baseinfo=_baseinfo(person, reversed_),
-        msgid=call.msgid,
-        clr_optins=person.county_code,
-        setl_time=reversed_.reversed_at or call.now,
-        mdtrt_cert_type="",
-        setl_id=reversal_setl_id,
-        mdtrt_id=mdtrt_id,
-        negate=True,
-    )
     return Done(
-        output={"setlinfo": info, "setldetail": setldetail(reversed_, policy, negate=True)},
+        output=await _answer(call, person, reversed_, "", reversal_setl_id, negate=True),
         effect={"setl_id": reversal_setl_id, "orig_setl_id": setl_id, "mdtrt_id": mdtrt_id},
     )
 
