@@ -15,19 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import ApiKey
 from app.auth.service import create_key, hash_key
+from app.regions import COUNTIES
 from app.registry import service as registry
 from app.registry.schemas import CatalogItemIn, HospitalIn, PersonIn
 from app.types import id_check_digit
 
-__all__ = ["COUNTIES", "DEMO_PERSONS", "load_demo"]
-
-COUNTIES = {
-    "510402": "东区",
-    "510403": "西区",
-    "510411": "仁和区",
-    "510421": "米易县",
-    "510422": "盐边县",
-}
+__all__ = ["COUNTIES", "DEMO_PERSONS", "load_demo"]  # COUNTIES: app.regions, re-exported
 
 # code: (name, level, county, designated)
 HOSPITALS: dict[str, tuple[str, str, str, bool]] = {

@@ -5,7 +5,16 @@ from app.auth.models import ApiKey
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
-from app.registry.models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolment
+from app.registry.models import (
+    CatalogItem,
+    ExternalEnrolment,
+    Hospital,
+    PensionEnrolment,
+    Person,
+    PersonCategory,
+    PersonEnrolment,
+)
+from app.roster.models import RosterImport
 from app.settlement.models import (
     Accumulator,
     Reversal,
@@ -22,17 +31,20 @@ __all__ = [
     "AuditEntry",
     "AuditPending",
     "CatalogItem",
+    "ExternalEnrolment",
     "FeeLine",
     "Hospital",
     "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",
     "NhsaSignin",
+    "PensionEnrolment",
     "Person",
     "PersonCategory",
     "PersonEnrolment",
     "PolicyVersion",
     "Reversal",
+    "RosterImport",
     "Settlement",
     "SettlementItemList",
     "SettlementLayer",

@@ -94,7 +94,9 @@ async def get_hospital(session: AsyncSession, code: str) -> HospitalOut:
 async def put_person(
     session: AsyncSession, actor: Caller | None, id_number: str, body: PersonIn
 ) -> tuple[PersonOut, bool]:
-    """Replace the person's record, enrolments and categories with the body."""
+    """Replace the person's record, and the enrolments and categories the admin entered, with the
+    body. Category periods a roster import wrote (``source`` not ``manual``) and enrolments a
+    confirmed proxy-payment run recorded (``run_id`` set) stay: they have their own source."""
     validate_id_number(id_number, ["path", "id_number"])
     values = {"name": body.name, "county_code": body.county_code}
     stmt = (
@@ -106,11 +108,19 @@ async def put_person(
         .returning(Person.id, _INSERTED)
     )
     person_id, created = (await session.execute(stmt)).one()
-    await session.execute(delete(PersonEnrolment).where(PersonEnrolment.person_id == person_id))
-    await session.execute(delete(PersonCategory).where(PersonCategory.person_id == person_id))
+    await session.execute(
+        delete(PersonEnrolment).where(
+            PersonEnrolment.person_id == person_id, PersonEnrolment.run_id.is_(None)
+        )
+    )
+    await session.execute(
+        delete(PersonCategory).where(
+            PersonCategory.person_id == person_id, PersonCategory.source == "manual"
+        )
+    )
     if body.enrolments:
         await session.execute(
-            insert(PersonEnrolment),
+            insert(PersonEnrolment).on_conflict_do_nothing(),
             [{"person_id": person_id, "year": e.year} for e in body.enrolments],
         )
     if body.categories:

@@ -27,7 +27,6 @@ from app.audit import service as audit_service
 from app.auth.service import Caller
 from app.clock import local_time
 from app.db.session import ReadSessionDep
-from app.demo import COUNTIES
 from app.engine.layers.tilted import Tilted
 from app.engine.money import format_bp
 from app.engine.policy import Policy
@@ -37,6 +36,7 @@ from app.reconciliation import console
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.reconciliation import service as reconciliation_service
 from app.reconciliation.scope import FIRST_DAY, LAST_DAY
+from app.regions import COUNTIES
 
 from .chart import line_chart
 from .deps import require_role

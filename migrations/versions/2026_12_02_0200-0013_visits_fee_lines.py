@@ -37,9 +37,7 @@ def upgrade() -> None:
     op.create_table(
         "visits",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.Column(
-            "mdtrt_id", sa.String(30), server_default=sa.text(MDTRT_ID), nullable=False
-        ),
+        sa.Column("mdtrt_id", sa.String(30), server_default=sa.text(MDTRT_ID), nullable=False),
         sa.Column("hospital_code", sa.String(32), nullable=False),
         sa.Column("person_id", sa.BigInteger(), nullable=False),
         sa.Column("ipt_no", sa.String(30), nullable=False),
