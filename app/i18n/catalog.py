@@ -310,6 +310,13 @@ PAGES: Final[dict[str, str]] = {
     "cross_origin": "请求来自其他网站，操作未执行。",
     "forbidden_role": "当前身份无权访问此页面。",
     "other_hospital": "此密钥属于其他医院，无权查看。",
+    # -- 代缴名单 (app.ui.console_proxy) --------------------------------------------------------
+    "run_not_found": "代缴批次不存在。",
+    "proxy_year": "年度应为 4 位数字，且须有该年度的代缴规则（{years}）。",
+    "proxy_county_code": "请选择本统筹区的县（区）。",
+    "proxy_scheme": "请选择险种。",
+    "proxy_run_stale": "计算该批次后，名册或代缴规则已有变化，批次已过期；请重新计算后再确认。",
+    "proxy_run_already_confirmed": "该险种、年度和县（区）已有确认的代缴批次，不能再确认另一个。",
 }
 """Per page error code (app.ui.deps, app.ui.endpoints): the Chinese message a page shows."""
 
