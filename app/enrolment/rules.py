@@ -461,6 +461,8 @@ def _pension(block: dict[str, Any], payers: dict[str, str], read: _Reader) -> Pe
     amount = read.money(value, (*loc, "daijiao", "amount", "value")) if found else None
     if amount is not None and tiers and amount not in tiers:
         read.fail((*loc, "daijiao", "amount", "value"), "must be one of the tiers")
+    elif amount is not None and highest is not None and amount > highest:
+        read.fail((*loc, "daijiao", "amount", "value"), "must not be above the highest tier")
     found, cats = read.sourced(daijiao, (*loc, "daijiao", "categories"))
     categories: tuple[str, ...] = ()
     if found:
