@@ -413,7 +413,7 @@ async def create_run(
                         "id_number",
                         {
                             "loc": [],
-                            "msg": f"the same person as top-up {seen[number]}",
+                            "msg": f"the same person as top_ups[{seen[number]}]",
                             "key": "top_up_twice",
                             "params": {"first": seen[number]},
                         },

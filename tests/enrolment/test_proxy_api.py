@@ -251,6 +251,13 @@ async def test_top_up_errors_store_nothing(own_app: FastAPI, own_client: AsyncCl
         ],
     )
     assert "250.00" in problem["errors"][0]["msg"]
+    chinese = await own_client.post(
+        RUNS, json=body, headers={**headers(ADMIN), "Accept-Language": "zh-CN"}
+    )
+    zh = assert_problem(chinese, 422, "invalid_top_ups")
+    assert zh["detail"].startswith("个人或第三方加缴有误")
+    assert zh["errors"][0]["msg"].startswith("叠加后的金额 250.00 元不是缴费档次")
+    assert zh["errors"][2]["msg"] == "与 top_ups[0] 是同一人"
     medical = {**body, "scheme": "medical", "top_ups": [{"id_number": person, "self": "10.00"}]}
     assert_problem(
         await _create(own_client, medical), 422, "invalid_top_ups", [["body", "top_ups"]]
