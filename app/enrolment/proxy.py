@@ -671,10 +671,22 @@ async def get_run(
         .order_by(ProxyPaymentShare.person_id, ProxyPaymentShare.payer)
     ):
         shares.setdefault(pid, []).append((payer, amount))
+    line = ProxyPaymentLine
     rows = await session.execute(
-        select(ProxyPaymentLine, Person.id_number, Person.name)
-        .join(Person, Person.id == ProxyPaymentLine.person_id)
-        .where(ProxyPaymentLine.run_id == run_id)
+        select(
+            line.person_id,
+            line.category,
+            line.contribution_fen,
+            line.tier_fen,
+            line.subsidy_fen,
+            line.refused_fen,
+            line.third_party_name,
+            line.notice,
+            Person.id_number,
+            Person.name,
+        )
+        .join(Person, Person.id == line.person_id)
+        .where(line.run_id == run_id)
         .order_by(Person.id_number)
     )
     lines = [
@@ -682,18 +694,18 @@ async def get_run(
             mask_id_number(number),
             name,
             Line(
-                person_id=ln.person_id,
-                category=ln.category,
-                contribution_fen=ln.contribution_fen,
-                tier_fen=ln.tier_fen,
-                subsidy_fen=ln.subsidy_fen,
-                refused_fen=ln.refused_fen,
-                third_party_name=ln.third_party_name,
-                notice=ln.notice,
-                shares=tuple(shares.get(ln.person_id, ())),
+                pid,
+                category,
+                contribution,
+                tier,
+                subsidy,
+                refused,
+                third,
+                notice,
+                tuple(shares.get(pid, ())),
             ),
         )
-        for ln, number, name in rows
+        for pid, category, contribution, tier, subsidy, refused, third, notice, number, name in rows
     ]
     return run, lines
 
