@@ -15,6 +15,17 @@ from app.settlement.models import (
 )
 from app.ui.models import UiSession
 from app.visits.models import FeeLine, Visit
+from app.work_injury.models import (
+    WiApplication,
+    WiCase,
+    WiDecision,
+    WiDecisionItem,
+    WiProject,
+    WiProjectWorker,
+    WiRecovery,
+    WiReminder,
+    WiRepayment,
+)
 
 __all__ = [
     "Accumulator",
@@ -38,4 +49,13 @@ __all__ = [
     "SettlementLayer",
     "UiSession",
     "Visit",
+    "WiApplication",
+    "WiCase",
+    "WiDecision",
+    "WiDecisionItem",
+    "WiProject",
+    "WiProjectWorker",
+    "WiRecovery",
+    "WiReminder",
+    "WiRepayment",
 ]

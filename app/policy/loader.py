@@ -67,8 +67,9 @@ def load_document(path: Path) -> PolicyDocument:
     return parse_document(raw)
 
 
-NOT_POLICIES = ("nhsa",)
-"""Folders of ``policies/`` holding other data (``nhsa/codes.yaml``: app/nhsa/codes.py)."""
+NOT_POLICIES = ("nhsa", "work_injury")
+"""Folders of ``policies/`` holding other data (``nhsa/codes.yaml``: app/nhsa/codes.py;
+``work_injury/``: app/work_injury/rules.py)."""
 
 
 def load_directory(directory: Path = POLICY_DIR) -> list[PolicyDocument]:
