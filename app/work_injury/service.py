@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -1054,36 +1054,42 @@ async def write_off(
 # -- the ledger ----------------------------------------------------------------------------------
 
 
+def _fen_sum(column: Any) -> Any:
+    """``SUM`` of a BIGINT column is NUMERIC in PostgreSQL: cast back to BIGINT (the sums of
+    fen fit: app.bounds), 0 for no rows."""
+    return cast(func.coalesce(func.sum(column), 0), BigInteger)
+
+
 def _case_sums(as_of: dt.date) -> Any:
     """Per case, as of the end of ``as_of``: advanced, recovered, written off, the overdue
     outstanding, and whether it is open (an undecided application, or money outstanding)."""
     d, r, p, a = WiDecision, WiRecovery, WiRepayment, WiApplication
     advanced = (
-        select(func.coalesce(func.sum(d.total_fen), 0))
+        select(_fen_sum(d.total_fen))
         .join(a, a.id == d.application_id)
         .where(a.case_id == WiCase.id, d.decision == "pay", d.decided_on <= as_of)
         .scalar_subquery()
     )
     recovered = (
-        select(func.coalesce(func.sum(p.amount_fen), 0))
+        select(_fen_sum(p.amount_fen))
         .join(r, r.id == p.recovery_id)
         .join(a, a.id == r.application_id)
         .where(a.case_id == WiCase.id, p.paid_on <= as_of)
         .scalar_subquery()
     )
     written_off = (
-        select(func.coalesce(func.sum(r.written_off_fen), 0))
+        select(_fen_sum(r.written_off_fen))
         .join(a, a.id == r.application_id)
         .where(a.case_id == WiCase.id, r.written_off_on <= as_of)
         .scalar_subquery()
     )
     repaid_by = (
-        select(func.coalesce(func.sum(p.amount_fen), 0))
+        select(_fen_sum(p.amount_fen))
         .where(p.recovery_id == r.id, p.paid_on <= as_of)
         .scalar_subquery()
     )
     overdue = (
-        select(func.coalesce(func.sum(r.amount_fen - repaid_by), 0))
+        select(_fen_sum(r.amount_fen - repaid_by))
         .join(a, a.id == r.application_id)
         .where(
             a.case_id == WiCase.id,
@@ -1121,7 +1127,9 @@ async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None)
     stmt = (
         select(WiCase.county_code, WiCase.poor_worker, sums)
         .join(sums, sums.c.case_id == WiCase.id)
-        .where(func.date(WiCase.created_at) <= as_of)
+        .where(
+            WiCase.injury_date <= as_of
+        )  # a case counts from its injury day (business dates only)
     )
     if county_code is not None:
         stmt = stmt.where(WiCase.county_code == county_code)
