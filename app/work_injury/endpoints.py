@@ -358,7 +358,7 @@ async def ledger(
 @router.get(
     "/ledger.xlsx",
     operation_id="exportWorkInjuryLedger",
-    summary="先行支付台账 XLSX",
+    summary="先行支付台账下载 Download the ledger as XLSX",
     responses={
         200: {
             "content": {export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
