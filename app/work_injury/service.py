@@ -105,6 +105,10 @@ def _retry_conflict(what: str, key: str) -> Conflict:
     )
 
 
+_RULE_NAMES = {"deadline": "期限", "premium rate": "费率", "calendar": "工作日历"}
+"""The Chinese name of a kind of rule, for the ``no_rule`` template."""
+
+
 def _no_rule(error: NoRule | CalendarNotCovered) -> Unprocessable:
     if isinstance(error, CalendarNotCovered):
         return Unprocessable(
@@ -115,7 +119,7 @@ def _no_rule(error: NoRule | CalendarNotCovered) -> Unprocessable:
     return Unprocessable(
         f"No dated {error.what} rule covers {error.day}.",
         code="no_rule",
-        params={"what": error.what, "day": error.day.isoformat()},
+        params={"what": _RULE_NAMES.get(error.what, error.what), "day": error.day.isoformat()},
     )
 
 
@@ -1062,64 +1066,76 @@ def _fen_sum(column: Any) -> Any:
 
 def _case_sums(as_of: dt.date) -> Any:
     """Per case, as of the end of ``as_of``: advanced, recovered, written off, the overdue
-    outstanding, and whether it is open (an undecided application, or money outstanding)."""
+    outstanding, and how many applications are undecided (open). Set-based: each figure is one
+    ``GROUP BY case_id`` over its table, joined to the cases, so the cost grows with the rows and
+    never with rows × cases whatever the planner's statistics say."""
     d, r, p, a = WiDecision, WiRecovery, WiRepayment, WiApplication
     advanced = (
-        select(_fen_sum(d.total_fen))
+        select(a.case_id, _fen_sum(d.total_fen).label("s"))
         .join(a, a.id == d.application_id)
-        .where(a.case_id == WiCase.id, d.decision == "pay", d.decided_on <= as_of)
-        .scalar_subquery()
+        .where(d.decision == "pay", d.decided_on <= as_of)
+        .group_by(a.case_id)
+        .subquery()
     )
     recovered = (
-        select(_fen_sum(p.amount_fen))
+        select(a.case_id, _fen_sum(p.amount_fen).label("s"))
         .join(r, r.id == p.recovery_id)
         .join(a, a.id == r.application_id)
-        .where(a.case_id == WiCase.id, p.paid_on <= as_of)
-        .scalar_subquery()
+        .where(p.paid_on <= as_of)
+        .group_by(a.case_id)
+        .subquery()
     )
     written_off = (
-        select(_fen_sum(r.written_off_fen))
+        select(a.case_id, _fen_sum(r.written_off_fen).label("s"))
         .join(a, a.id == r.application_id)
-        .where(a.case_id == WiCase.id, r.written_off_on <= as_of)
-        .scalar_subquery()
+        .where(r.written_off_on <= as_of)
+        .group_by(a.case_id)
+        .subquery()
     )
     repaid_by = (
-        select(_fen_sum(p.amount_fen))
-        .where(p.recovery_id == r.id, p.paid_on <= as_of)
-        .scalar_subquery()
+        select(p.recovery_id, _fen_sum(p.amount_fen).label("s"))
+        .where(p.paid_on <= as_of)
+        .group_by(p.recovery_id)
+        .subquery()
     )
     overdue = (
-        select(_fen_sum(r.amount_fen - repaid_by))
+        select(a.case_id, _fen_sum(r.amount_fen - func.coalesce(repaid_by.c.s, 0)).label("s"))
         .join(a, a.id == r.application_id)
+        .outerjoin(repaid_by, repaid_by.c.recovery_id == r.id)
         .where(
-            a.case_id == WiCase.id,
             r.due_on < as_of,
             r.ordered_on <= as_of,
             (r.written_off_on.is_(None)) | (r.written_off_on > as_of),
         )
-        .scalar_subquery()
+        .group_by(a.case_id)
+        .subquery()
     )
     undecided = (
-        select(func.count())
-        .select_from(a)
+        select(a.case_id, func.count().label("s"))
         .outerjoin(d, d.application_id == a.id)
         .outerjoin(WiReminder, WiReminder.application_id == a.id)
         .where(
-            a.case_id == WiCase.id,
             a.applied_on <= as_of,
             (d.id.is_(None)) | (d.decided_on > as_of),
             ~((a.status == "employer_paid") & (WiReminder.employer_paid_on <= as_of)),
         )
-        .scalar_subquery()
+        .group_by(a.case_id)
+        .subquery()
     )
-    return select(
+    figures = {
+        "advanced": advanced,
+        "recovered": recovered,
+        "written_off": written_off,
+        "overdue": overdue,
+        "undecided": undecided,
+    }
+    stmt = select(
         WiCase.id.label("case_id"),
-        advanced.label("advanced"),
-        recovered.label("recovered"),
-        written_off.label("written_off"),
-        overdue.label("overdue"),
-        undecided.label("undecided"),
+        *(cast(func.coalesce(q.c.s, 0), BigInteger).label(name) for name, q in figures.items()),
     )
+    for q in figures.values():
+        stmt = stmt.outerjoin(q, q.c.case_id == WiCase.id)
+    return stmt
 
 
 async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None) -> LedgerOut:
