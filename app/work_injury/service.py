@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, Integer, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -1139,17 +1139,28 @@ def _case_sums(as_of: dt.date) -> Any:
 
 
 async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None) -> LedgerOut:
+    """The ledger: summed in SQL per county and poor-worker mark (at most two rows a county),
+    then per county and in total here."""
     sums = _case_sums(as_of).subquery()
+    outstanding = sums.c.advanced - sums.c.recovered - sums.c.written_off
+    is_open = or_(sums.c.undecided > 0, outstanding > 0)
     stmt = (
-        select(WiCase.county_code, WiCase.poor_worker, sums)
+        select(
+            WiCase.county_code,
+            WiCase.poor_worker,
+            func.count().label("cases"),
+            _fen_sum(cast(is_open, Integer)).label("open_cases"),
+            _fen_sum(sums.c.advanced).label("advanced"),
+            _fen_sum(sums.c.recovered).label("recovered"),
+            _fen_sum(sums.c.written_off).label("written_off"),
+            _fen_sum(sums.c.overdue).label("overdue"),
+        )
         .join(sums, sums.c.case_id == WiCase.id)
-        .where(
-            WiCase.injury_date <= as_of
-        )  # a case counts from its injury day (business dates only)
+        .where(WiCase.injury_date <= as_of)  # a case counts from its injury day
+        .group_by(WiCase.county_code, WiCase.poor_worker)
     )
     if county_code is not None:
         stmt = stmt.where(WiCase.county_code == county_code)
-    counties: dict[str, dict[str, int]] = {}
     fields = (
         "cases",
         "open_cases",
@@ -1161,16 +1172,16 @@ async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None)
         "written_off",
         "poor_advanced",
     )
+    counties: dict[str, dict[str, int]] = {}
     total = dict.fromkeys(fields, 0)
     for row in await session.execute(stmt):
-        outstanding = row.advanced - row.recovered - row.written_off
         figures = {
-            "cases": 1,
-            "open_cases": int(row.undecided > 0 or outstanding > 0),
-            "poor_cases": int(row.poor_worker),
+            "cases": row.cases,
+            "open_cases": row.open_cases,
+            "poor_cases": row.cases if row.poor_worker else 0,
             "advanced": row.advanced,
             "recovered": row.recovered,
-            "outstanding": outstanding,
+            "outstanding": row.advanced - row.recovered - row.written_off,
             "overdue": row.overdue,
             "written_off": row.written_off,
             "poor_advanced": row.advanced if row.poor_worker else 0,
