@@ -117,6 +117,7 @@ async def load_demo(session: AsyncSession) -> None:
     keys: list[tuple[str, str | None, str]] = [
         ("admin", None, "demo-admin"),
         ("agency", None, "demo-agency"),
+        ("work_injury", None, "demo-work-injury"),
     ]
     keys += [("hospital", code, f"demo-{code}") for code in HOSPITALS]
     for role, hospital_code, secret in keys:

@@ -30,6 +30,7 @@ from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
 from app.settlement import endpoints as settlement_endpoints
 from app.strict_query import reject_unknown_query_parameters
+from app.work_injury import endpoints as work_injury_endpoints
 
 __all__ = ["create_app"]
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         audit_endpoints.router,
         reconciliation_endpoints.router,
         proxy_endpoints.router,
+        work_injury_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

@@ -40,6 +40,13 @@ GRANT SELECT, INSERT, DELETE ON person_enrolments, person_categories TO onestop_
 -- Web sessions (/ui/): created at sign-in, deleted at sign-out and when expired.
 GRANT SELECT, INSERT, DELETE ON ui_sessions TO onestop_app;
 
+-- Work injury (docs/work-injury.md): records whose state moves on (an application, a
+-- reminder, a recovery) are updated; decisions, their items and repayments are append-only.
+GRANT SELECT, INSERT, UPDATE ON wi_projects, wi_cases, wi_applications, wi_reminders,
+    wi_recoveries TO onestop_app;
+GRANT SELECT, INSERT ON wi_project_workers, wi_decisions, wi_decision_items, wi_repayments
+    TO onestop_app;
+
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;
 

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/api-keys", tags=["api keys 密钥"], route_class=
 class ApiKeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Literal["hospital", "agency", "admin"]
+    role: Literal["hospital", "agency", "admin", "work_injury"]
     hospital_code: str | None = Field(
         default=None,
         validate_default=True,

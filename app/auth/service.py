@@ -31,7 +31,7 @@ __all__ = [
     "revoke_key",
 ]
 
-ROLES = ("hospital", "agency", "admin")
+ROLES = ("hospital", "agency", "admin", "work_injury")
 _PREFIX = "os_"
 
 

@@ -25,6 +25,17 @@ from app.settlement.models import (
 )
 from app.ui.models import UiSession
 from app.visits.models import FeeLine, Visit
+from app.work_injury.models import (
+    WiApplication,
+    WiCase,
+    WiDecision,
+    WiDecisionItem,
+    WiProject,
+    WiProjectWorker,
+    WiRecovery,
+    WiReminder,
+    WiRepayment,
+)
 
 __all__ = [
     "Accumulator",
@@ -54,4 +65,13 @@ __all__ = [
     "SettlementLayer",
     "UiSession",
     "Visit",
+    "WiApplication",
+    "WiCase",
+    "WiDecision",
+    "WiDecisionItem",
+    "WiProject",
+    "WiProjectWorker",
+    "WiRecovery",
+    "WiReminder",
+    "WiRepayment",
 ]

@@ -146,6 +146,55 @@ PROBLEMS: Final[dict[str, Message]] = {
     "run_stale": Message(
         "冲突", "计算该批次后，名册或代缴规则已有变化，批次已过期；请重新计算代缴批次后再确认。"
     ),
+    # -- work injury (app.work_injury, docs/work-injury.md) ----------------------------------
+    "key_reused": Message(
+        "冲突", "编号 {key} 已用于另一内容不同的请求；重发请求须与原请求完全一致。"
+    ),
+    "calendar_not_covered": Message(
+        "无法处理的内容", "{region} 的工作日历不含 {day}，无法计算期限（请先补充节假日安排）。"
+    ),
+    "no_rule": Message("无法处理的内容", "没有适用于 {day} 的{what}规则。"),
+    "project_not_found": Message("未找到", "没有编号为 {key} 的建设项目。"),
+    "case_not_found": Message("未找到", "没有编号为 {key} 的工伤案件。"),
+    "application_not_found": Message("未找到", "没有编号为 {key} 的先行支付申请。"),
+    "recovery_not_found": Message("未找到", "没有编号为 {key} 的追偿记录。"),
+    "premium_after_start": Message(
+        "无法处理的内容", "工伤保险费须在开工前一次性缴纳（先参保、再开工）。"
+    ),
+    "unknown_project": Message("无法处理的内容", "没有此建设项目。"),
+    "applied_before_recognition": Message("无法处理的内容", "先行支付申请须在工伤认定之后提出。"),
+    "unknown_item": Message("无法处理的内容", "没有工伤保险待遇项目 {item_code}。"),
+    "path_not_open": Message("无法处理的内容", "该案件不符合所选先行支付情形的条件。"),
+    "reminder_not_needed": Message(
+        "冲突", "用人单位已参保：此情形由工伤保险基金直接支付，无需书面告知用人单位。"
+    ),
+    "invalid_transition": Message("冲突", "当前状态（{status}）不允许此操作（{action}）。"),
+    "reminder_required": Message(
+        "冲突", "须先书面告知用人单位，并待其支付期限届满，方可作出先行支付决定。"
+    ),
+    "employer_deadline_open": Message(
+        "冲突", "用人单位的支付期限至 {due_on} 届满；期满仍未支付的，方可先行支付。"
+    ),
+    "item_not_fund_payable": Message(
+        "无法处理的内容", "{item_code} 由用人单位支付（社会保险法第三十九条），基金不予先行支付。"
+    ),
+    "item_not_on_path": Message(
+        "无法处理的内容", "{item_code} 不是医疗费用，第三人责任情形下不予先行支付。"
+    ),
+    "amount_above_claim": Message("无法处理的内容", "决定金额超过申请金额（或用人单位未付部分）。"),
+    "nothing_to_advance": Message("无法处理的内容", "先行支付决定的金额须大于零。"),
+    "recovery_needs_payment": Message(
+        "冲突", "只有已先行支付的申请才能追偿；当前状态为 {status}。"
+    ),
+    "date_before_decision": Message("无法处理的内容", "责令偿还的日期不得早于先行支付决定。"),
+    "date_before_order": Message("无法处理的内容", "日期不得早于责令偿还的日期。"),
+    "date_before_application": Message("无法处理的内容", "日期不得早于申请日期。"),
+    "repayment_key_reused": Message("冲突", "还款编号 {repayment_no} 已以不同的日期或金额登记。"),
+    "amount_above_outstanding": Message("无法处理的内容", "还款金额须大于零且不超过待追回金额。"),
+    "employer_payment_invalid": Message(
+        "无法处理的内容", "用人单位累计支付金额不得减少，支付日期不得早于书面告知日期。"
+    ),
+    "debtor_not_liable": Message("无法处理的内容", "此先行支付情形下，该对象不是偿还义务人。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -265,6 +314,26 @@ ITEMS: Final[dict[str, str]] = {
     "third_party_name_without_amount": "填写了资助方名称，但第三方资助金额为 0",
     "over_highest_tier": "代缴 {gov} 元加个人缴费 {amount} 元超过最高缴费档次 {highest} 元",
     "not_a_tier": "叠加后的金额 {total} 元不是缴费档次（{tiers}）",
+    # -- work injury ---------------------------------------------------------------------------
+    "employer_was_insured": "用人单位在受伤时已参加工伤保险",
+    "trigger_required": "用人单位情形须说明用人单位不支付的原因",
+    "no_third_party": "该案件未登记负有责任的第三人",
+    "trigger_not_allowed": "仅用人单位情形填写",
+    "unknown_benefit_item": "不是规则中的工伤保险待遇项目",
+    "employer_item": "用人单位支付的项目（社会保险法第三十九条）",
+    "not_medical": "不是医疗费用（社会保险法第四十二条）",
+    "above_claim": "超过该项目的申请金额",
+    "above_unpaid_claim": "超过申请金额减去用人单位已付金额",
+    "no_amount": "没有可先行支付的金额",
+    "before_decision": "早于先行支付决定日期",
+    "above_outstanding": "须大于零且不超过待追回金额",
+    "before_order": "早于责令偿还日期",
+    "after_work_start": "晚于开工日期",
+    "unknown_project_no": "没有此建设项目",
+    "before_recognition": "早于工伤认定日期",
+    "before_application": "早于申请日期",
+    "payment_goes_back": "低于已登记的累计金额，或早于书面告知日期",
+    "not_liable": "此情形下不是偿还义务人",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 
@@ -298,6 +367,7 @@ ROLE_NAMES: Final[dict[str, str]] = {
     "hospital": "医院窗口",
     "agency": "经办机构",
     "admin": "系统管理员",
+    "work_injury": "工伤保险经办机构",
 }
 """Per key role: its name on the pages."""
 
@@ -317,6 +387,7 @@ PAGES: Final[dict[str, str]] = {
     "proxy_scheme": "请选择险种。",
     "proxy_run_stale": "计算该批次后，名册或代缴规则已有变化，批次已过期；请重新计算后再确认。",
     "proxy_run_already_confirmed": "该险种、年度和县（区）已有确认的代缴批次，不能再确认另一个。",
+    "no_case": "没有此工伤案件。",
 }
 """Per page error code (app.ui.deps, app.ui.endpoints): the Chinese message a page shows."""
 
@@ -325,9 +396,12 @@ NAV: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     "hospital": (("/ui/window/", "窗口", "查找账单、预结算、结算、撤销与打印结算单"),),
     "agency": (
         ("/ui/console/", "机构控制台", "按县、按月查看结算、基金支付与自付比例，对账与审计"),
+        ("/ui/console/work-injury", "工伤先行支付", "工伤案件、先行支付、追偿与台账"),
     ),
     "admin": (
         ("/ui/console/", "机构控制台", "按县、按月查看结算、基金支付与自付比例，对账与审计"),
+        ("/ui/console/work-injury", "工伤先行支付", "工伤案件、先行支付、追偿与台账"),
     ),
+    "work_injury": (("/ui/console/work-injury", "工伤先行支付", "工伤案件、先行支付、追偿与台账"),),
 }
 """Per role: the sections of its landing page."""

@@ -67,9 +67,10 @@ def load_document(path: Path) -> PolicyDocument:
     return parse_document(raw)
 
 
-NOT_POLICIES = ("nhsa", "regions", "enrolment")
+NOT_POLICIES = ("nhsa", "regions", "enrolment", "work_injury")
 """Folders of ``policies/`` holding other data (``nhsa/codes.yaml``: app/nhsa/codes.py;
-``regions/``: app/regions.py; ``enrolment/``: app/enrolment/rules.py)."""
+``regions/``: app/regions.py; ``enrolment/``: app/enrolment/rules.py; ``work_injury/``:
+app/work_injury/rules.py)."""
 
 
 def load_directory(directory: Path = POLICY_DIR) -> list[PolicyDocument]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from app.auth.deps import verify_key
+from app.auth.service import Caller
 from app.config import Settings
 from app.db.session import SessionDep
 from app.errors import Unauthorized
@@ -27,8 +29,8 @@ from .deps import (
     SESSION_COOKIE,
     FormCaller,
     PageError,
-    ReaderPage,
     check_same_origin,
+    require_role,
     safe_next,
     tokens_equal,
 )
@@ -132,6 +134,9 @@ async def logout(request: Request, session: SessionDep, caller: FormCaller) -> R
     return response
 
 
+HomePage = Annotated[Caller, Depends(require_role("hospital", "agency", "admin", "work_injury"))]
+
+
 @router.get("/")
-async def home(request: Request, caller: ReaderPage) -> Response:
+async def home(request: Request, caller: HomePage) -> Response:
     return render(request, "home.html")
