@@ -17,9 +17,7 @@ __all__ = ["ApiKey"]
 class ApiKey(Base):
     __tablename__ = "api_keys"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('hospital', 'agency', 'admin', 'work_injury')", name="role"
-        ),
+        CheckConstraint("role IN ('hospital', 'agency', 'admin', 'work_injury')", name="role"),
         CheckConstraint("(role = 'hospital') = (hospital_code IS NOT NULL)", name="hospital_bound"),
     )
 
