@@ -133,6 +133,33 @@ PROBLEMS: Final[dict[str, Message]] = {
     "catalog_not_valid": Message("无法处理的内容", "医保目录项目在该日期不在有效期内。"),
     "duplicate_feedetl_sn": Message("冲突", "费用明细流水号重复。"),
     "unknown_feedetl_sn": Message("未找到", "费用明细流水号不存在。"),
+    # -- roster imports (app.roster) ----------------------------------------------------------
+    "roster_unreadable": Message("无法读取名单文件", "{reason}。未导入任何内容。"),
+    "roster_no_header": Message(
+        "名单文件没有表头", "名单文件为空，或第一行不是表头。未导入任何内容。"
+    ),
+    "roster_no_rows": Message(
+        "名单文件没有数据行",
+        "名单文件只有表头，没有数据行（导入将结束该来源的全部名单，视为导出错误）。未导入任何内容。",
+    ),
+    "roster_missing_columns": Message(
+        "名单文件缺少必需的列", "表头缺少以下必需的列：{columns}。未导入任何内容。"
+    ),
+    "roster_duplicate_column": Message(
+        "名单文件的列重复", "以下表头表示同一列：{columns}。未导入任何内容。"
+    ),
+    "roster_too_big": Message(
+        "名单文件过大", "文件大小 {size} 字节，超过上限 {max_bytes} 字节。未导入任何内容。"
+    ),
+    "roster_too_many_rows": Message(
+        "名单文件行数过多",
+        "数据行超过 {max_rows} 行；请按县（区）拆分后分别导入。未导入任何内容。",
+    ),
+    "roster_as_of_before_latest": Message(
+        "名单日期早于最近一次导入",
+        "{source} 的名单日期 {as_of} 早于该来源最近一次导入的日期 {latest}；名单须按日期先后导入。",
+    ),
+    "roster_import_not_found": Message("未找到", "名单导入记录 {import_id} 不存在。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -244,6 +271,8 @@ ITEMS: Final[dict[str, str]] = {
     "not_before_date_from": "不得早于 date_from",
     "cursor_not_ours": "不是本接口返回的游标",
     "cursor_other_scope": "该游标是为其他 hospital_code、date_from 或 date_to 签发的",
+    # -- roster imports (app.roster) ----------------------------------------------------------
+    "as_of_after_today": "不得晚于今天（{today}）",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 
