@@ -433,10 +433,10 @@ def _text(cell: Any, *, numbers: bool) -> str:
         return cell.strip()
     if isinstance(cell, bool):
         raise _Bad("须为文本，不能是逻辑值（TRUE/FALSE）")
-    if isinstance(cell, int):
-        if numbers:
-            return str(cell)
+    if isinstance(cell, int | float) and not numbers:
         raise _Bad("须为文本单元格（数字单元格会丢失位数），请将该列设为文本格式")
+    if isinstance(cell, int):
+        return str(cell)
     if isinstance(cell, float):
         raise _Bad("须为文本或整数，不能是带小数的数字")
     if isinstance(cell, dt.datetime | dt.date | dt.time | dt.timedelta):

@@ -461,7 +461,7 @@ async def list_imports(session: AsyncSession, source: str | None) -> ImportList:
                 AuditEntry.entity_id.in_([str(r.id) for r in rows]),
             )
         )
-        encodings = {entity: encoding for entity, encoding in found.tuples()}
+        encodings = {entity: encoding for entity, encoding in found}
     return ImportList(
         imports=[
             ImportSummary.model_validate(ImportSummary.fields_of(r, encodings.get(str(r.id))))
