@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
@@ -291,11 +291,14 @@ async def import_roster(
     except FileRefused as exc:
         raise file_problem(exc) from None
 
+    timeout = IMPORT_STATEMENT_TIMEOUT_S
+    # Through the session first: that is what begins the transaction on the connection (the
+    # driver's connection used below would otherwise run each statement on its own).
+    await session.execute(text(f"SET LOCAL statement_timeout = '{timeout}s'"))
     conn = await session.connection()
     raw = await conn.get_raw_connection()
     db: Any = raw.driver_connection  # asyncpg: COPY and statements with their own timeout
-    timeout = IMPORT_STATEMENT_TIMEOUT_S
-    await db.execute(f"SET LOCAL statement_timeout = '{timeout}s'", timeout=timeout)
+    assert db.is_in_transaction()
     await db.execute("SELECT pg_advisory_xact_lock($1)", lock_key(source), timeout=timeout)
     if (stored := await _stored(session, source, sha256)) is not None:
         return stored, False  # the same file, imported by the one we waited for
