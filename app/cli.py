@@ -15,9 +15,9 @@ import logging.config
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import uvicorn
 
@@ -103,11 +103,12 @@ def _admin(
     url: str,
     settings: Settings,
     args: argparse.Namespace,
-    run: Callable[[str, Settings, argparse.Namespace], Awaitable[int]] = run_admin,
+    run: Callable[[str, Settings, argparse.Namespace], Coroutine[Any, Any, int]] = run_admin,
 ) -> int:
-    """``keys``, ``audit`` and ``roster``: work on a database that ``migrate`` (or ``serve``) keeps at the
-    latest migration, never a schema change of their own (``keys list`` and ``audit verify``
-    only read). What stops them is one line on stderr and exit 2, not a traceback."""
+    """``keys``, ``audit`` and ``roster``: work on a database that ``migrate`` (or ``serve``)
+    keeps at the latest migration, never a schema change of their own (``keys list`` and
+    ``audit verify`` only read). What stops them is one line on stderr and exit 2, not a
+    traceback."""
     try:
         if not asyncio.run(is_at_head(url)):
             print(

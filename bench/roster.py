@@ -73,8 +73,14 @@ def _rows(people: list[str], rng: random.Random, total: int) -> list[list[str]]:
             exited = category == "建档立卡" and rng.random() < 0.2
             rows.append(
                 [
-                    person, name, person[:6], category, start.isoformat(), "",
-                    "1" if exited else "0", str(2017 + rng.randrange(2)) if exited else "",
+                    person,
+                    name,
+                    person[:6],
+                    category,
+                    start.isoformat(),
+                    "",
+                    "1" if exited else "0",
+                    str(2017 + rng.randrange(2)) if exited else "",
                 ]
             )
             if len(rows) == total:
@@ -165,7 +171,9 @@ async def main(argv: list[str]) -> None:
         parsed = read_roster(data)
         _line(what, parsed.total, time.perf_counter() - started, f"rejected {parsed.rejected}")
     with tempfile.TemporaryDirectory(prefix="onestop-roster-bench-") as workdir:
-        handle = await asyncio.to_thread(start_embedded, Path(workdir) / "pg", cleanup_mode="delete")
+        handle = await asyncio.to_thread(
+            start_embedded, Path(workdir) / "pg", cleanup_mode="delete"
+        )
         try:
             await upgrade_to_head(handle.url)
             engine = make_engine(handle.url, Settings())

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from app.auth.deps import AdminCaller, require
 from app.auth.service import Caller
@@ -45,7 +46,7 @@ _FILE_CODES = [
 ]
 
 
-async def read_upload(upload: UploadFile) -> bytes:
+async def read_upload(upload: StarletteUpload) -> bytes:
     """The uploaded file's bytes, at most MAX_FILE_BYTES (one more is read to tell)."""
     try:
         data = await upload.read(MAX_FILE_BYTES + 1)
@@ -54,10 +55,9 @@ async def read_upload(upload: UploadFile) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise service.file_problem(
             FileRefused(
-                "roster_too_big",
                 f"The file has more than {MAX_FILE_BYTES} bytes.",
-                size=len(data),
-                max_bytes=MAX_FILE_BYTES,
+                code="roster_too_big",
+                params={"size": len(data), "max_bytes": MAX_FILE_BYTES},
             )
         )
     return data

@@ -159,11 +159,11 @@ class FileRefused(Exception):
     """The file as a whole cannot be imported: ``code`` is the problem code (app.i18n.catalog),
     ``params`` its template's values, ``detail`` the English text."""
 
-    def __init__(self, code: str, detail: str, **params: Any) -> None:
+    def __init__(self, detail: str, *, code: str, params: dict[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
-        self.params = params
+        self.params = dict(params or {})
 
 
 @dataclass(slots=True)
@@ -189,13 +189,12 @@ def read_roster(data: bytes, progress: Progress | None = None) -> Parsed:
     """The file's rows, checked. Raises :class:`FileRefused` for a file-level problem."""
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(
-            "roster_too_big",
             f"The file has {len(data)} bytes; at most {MAX_FILE_BYTES} are taken.",
-            size=len(data),
-            max_bytes=MAX_FILE_BYTES,
+            code="roster_too_big",
+            params={"size": len(data), "max_bytes": MAX_FILE_BYTES},
         )
     if not data.strip():
-        raise FileRefused("roster_no_header", "The file is empty: no header row.")
+        raise FileRefused("The file is empty: no header row.", code="roster_no_header")
     if data[:4] == b"PK\x03\x04":
         lines, expected = _xlsx_rows(data)
         parsed = Parsed("xlsx", None)
@@ -227,27 +226,29 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _not_text(exc: UnicodeDecodeError, what: str) -> FileRefused:
     return FileRefused(
-        "roster_unreadable",
         f"The file is neither an XLSX workbook nor CSV text in {what} (byte {exc.start}).",
-        reason=f"不是 XLSX 工作簿，也不是 {what} 编码的 CSV 文本（第 {exc.start} 字节）",
+        code="roster_unreadable",
+        params={
+            "reason": f"不是 XLSX 工作簿，也不是 {what} 编码的 CSV 文本（第 {exc.start} 字节）"
+        },
     )
 
 
 def _csv_rows(text: str) -> Iterator[Sequence[Any]]:
     if "\x00" in text:
         raise FileRefused(
-            "roster_unreadable",
             "The CSV text contains U+0000 (NUL): not a text file.",
-            reason="CSV 文本中含有 U+0000（NUL）字符，不是文本文件",
+            code="roster_unreadable",
+            params={"reason": "CSV 文本中含有 U+0000（NUL）字符，不是文本文件"},
         )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         yield from reader
     except csv.Error as exc:
         raise FileRefused(
-            "roster_unreadable",
             f"The CSV text is malformed at line {reader.line_num}: {exc}.",
-            reason=f"CSV 格式错误（第 {reader.line_num} 行：引号不配对或字段格式错误）",
+            code="roster_unreadable",
+            params={"reason": f"CSV 格式错误（第 {reader.line_num} 行：引号不配对或字段格式错误）"},
         ) from None
 
 
@@ -260,23 +261,22 @@ def _xlsx_rows(data: bytes) -> tuple[Iterator[Sequence[Any]], int | None]:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
             raise FileRefused(
-                "roster_too_big",
                 f"The workbook unpacks to {unpacked} bytes; at most "
                 f"{MAX_XLSX_UNPACKED_BYTES} are taken.",
-                size=unpacked,
-                max_bytes=MAX_XLSX_UNPACKED_BYTES,
+                code="roster_too_big",
+                params={"size": unpacked, "max_bytes": MAX_XLSX_UNPACKED_BYTES},
             )
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except FileRefused:
         raise
     except Exception as exc:  # openpyxl raises many kinds (KeyError, zipfile, XML errors)
         raise FileRefused(
-            "roster_unreadable",
             f"The file is not a readable XLSX workbook ({type(exc).__name__}).",
-            reason=f"不是可读取的 XLSX 工作簿（{type(exc).__name__}）",
+            code="roster_unreadable",
+            params={"reason": f"不是可读取的 XLSX 工作簿（{type(exc).__name__}）"},
         ) from None
     if not book.worksheets:
-        raise FileRefused("roster_no_header", "The workbook has no sheet: no header row.")
+        raise FileRefused("The workbook has no sheet: no header row.", code="roster_no_header")
     sheet = book.worksheets[0]
     expected = sheet.max_row - 1 if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
 
@@ -287,9 +287,9 @@ def _xlsx_rows(data: bytes) -> tuple[Iterator[Sequence[Any]], int | None]:
             raise
         except Exception as exc:
             raise FileRefused(
-                "roster_unreadable",
                 f"The workbook's first sheet cannot be read ({type(exc).__name__}).",
-                reason=f"工作簿的第一个工作表无法读取（{type(exc).__name__}）",
+                code="roster_unreadable",
+                params={"reason": f"工作簿的第一个工作表无法读取（{type(exc).__name__}）"},
             ) from None
         finally:
             book.close()
@@ -314,18 +314,18 @@ def _header(cells: Sequence[Any]) -> tuple[dict[str, int], dict[str, str]]:
             continue  # a column this import does not read (序号, 联系电话 ...): ignored
         if key in index:
             raise FileRefused(
-                "roster_duplicate_column",
                 f"Two columns mean {key}: {written[key]!r} and {text!r}.",
-                columns=f"{written[key]}、{text}",
+                code="roster_duplicate_column",
+                params={"columns": f"{written[key]}、{text}"},
             )
         index[key] = i
         written[key] = text
     missing = [c for c in COLUMNS if c.required and c.key not in index]
     if missing:
         raise FileRefused(
-            "roster_missing_columns",
             "The header lacks required columns: " + ", ".join(c.key for c in missing) + ".",
-            columns="、".join(f"{c.names[0]}（{c.key}）" for c in missing),
+            code="roster_missing_columns",
+            params={"columns": "、".join(f"{c.names[0]}（{c.key}）" for c in missing)},
         )
     return index, written
 
@@ -340,7 +340,7 @@ def _read(
         if header is None:
             if all(_blank(c) for c in cells):
                 raise FileRefused(
-                    "roster_no_header", "The first row is blank: it must be the header."
+                    "The first row is blank: it must be the header.", code="roster_no_header"
                 )
             header = _header(cells)
             continue
@@ -349,9 +349,9 @@ def _read(
         parsed.total += 1
         if parsed.total > MAX_ROWS:
             raise FileRefused(
-                "roster_too_many_rows",
                 f"The file has more than {MAX_ROWS} rows.",
-                max_rows=MAX_ROWS,
+                code="roster_too_many_rows",
+                params={"max_rows": MAX_ROWS},
             )
         index, written = header
         row, errors, id_number = _row(number, cells, index, written)
@@ -368,11 +368,11 @@ def _read(
         if progress is not None and parsed.total % _PROGRESS_EVERY == 0:
             progress(parsed.total, expected)
     if header is None:
-        raise FileRefused("roster_no_header", "The file is empty: no header row.")
+        raise FileRefused("The file is empty: no header row.", code="roster_no_header")
     if parsed.total == 0:
         # A header alone would end every period of the source: far likelier an export gone
         # wrong than a source with nobody left on its roster (docs/roster.md).
-        raise FileRefused("roster_no_rows", "The file has a header but no data row.")
+        raise FileRefused("The file has a header but no data row.", code="roster_no_rows")
     if progress is not None:
         progress(parsed.total, parsed.total)
 
@@ -501,9 +501,7 @@ def _row(
     if start is not None and end is not None and end < start:
         errors.append(RowError(number, written["valid_to"], "终止日期早于起始日期"))
     if values["exit_year"] is not None and values["exited"] is not True:
-        errors.append(
-            RowError(number, written["exit_year"], "填写了脱贫年度，但脱贫标识不是 1")
-        )
+        errors.append(RowError(number, written["exit_year"], "填写了脱贫年度，但脱贫标识不是 1"))
     if values["elsewhere_scheme"] is not None and values["elsewhere_region"] is None:
         errors.append(
             RowError(number, written["elsewhere_scheme"], "填写了区外参保险种，但未填区外参保地")

@@ -17,7 +17,9 @@ Source = Literal["poverty_office", "civil_affairs", "medical_insurance"]
 
 class RowErrorOut(BaseModel):
     row: int = Field(description="Row number in the file, 1-based; the header is row 1")
-    column: str = Field(description="The column's header as the file wrote it", examples=["身份证号"])
+    column: str = Field(
+        description="The column's header as the file wrote it", examples=["身份证号"]
+    )
     msg: str = Field(description="Why the row was rejected (Chinese)", examples=["校验位不符"])
 
 
@@ -76,9 +78,7 @@ class ImportOut(ImportSummary):
 
     @classmethod
     def of(cls, row: RosterImport, encoding: str | None) -> ImportOut:
-        return cls.model_validate(
-            {**cls.fields_of(row, encoding), "errors": row.errors}
-        )
+        return cls.model_validate({**cls.fields_of(row, encoding), "errors": row.errors})
 
 
 class ImportList(BaseModel):

@@ -421,9 +421,7 @@ async def _apply(
     await db.execute(_NEW_PERIODS, source, import_id, timeout=timeout)
     await db.execute(_DROP_ELSEWHERE, source, as_of.year, timeout=timeout)
     elsewhere = affected(await db.execute(_ELSEWHERE, as_of.year, import_id, timeout=timeout))
-    new, changed, unchanged, created, person_changed = await db.fetchrow(
-        _COUNTS, timeout=timeout
-    )
+    new, changed, unchanged, created, person_changed = await db.fetchrow(_COUNTS, timeout=timeout)
     if progress is not None:
         progress("apply", _APPLY_STEPS, _APPLY_STEPS)
     return {
@@ -450,9 +448,11 @@ async def get_import(session: AsyncSession, import_id: uuid.UUID) -> ImportOut:
 
 
 async def list_imports(session: AsyncSession, source: str | None) -> ImportList:
-    query = select(RosterImport).order_by(
-        RosterImport.created_at.desc(), RosterImport.id
-    ).limit(LIST_LIMIT)
+    query = (
+        select(RosterImport)
+        .order_by(RosterImport.created_at.desc(), RosterImport.id)
+        .limit(LIST_LIMIT)
+    )
     if source is not None:
         query = query.where(RosterImport.source == source)
     rows = list(await session.scalars(query))
@@ -471,4 +471,3 @@ async def list_imports(session: AsyncSession, source: str | None) -> ImportList:
             for r in rows
         ]
     )
-

@@ -14,7 +14,16 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 ZH = ["身份证号", "姓名", "县区代码", "类别", "起始日期", "终止日期", "脱贫标识", "脱贫年度"]
-EN = ["id_number", "name", "county_code", "category", "valid_from", "valid_to", "exited", "exit_year"]
+EN = [
+    "id_number",
+    "name",
+    "county_code",
+    "category",
+    "valid_from",
+    "valid_to",
+    "exited",
+    "exit_year",
+]
 
 
 def csv_bytes(

@@ -74,8 +74,14 @@ async def test_roster_import_from_the_shell(own_database_url: str, tmp_path: Pat
     other = tmp_path / "older.csv"
     other.write_bytes(csv_bytes(ZH, [[a, "张三", "510402", "建档立卡", "2018-01-01", "", "0", ""]]))
     older = onestop(
-        own_database_url, "roster", "import", str(other), "--source", "poverty_office",
-        "--as-of", "2018-05-01",
+        own_database_url,
+        "roster",
+        "import",
+        str(other),
+        "--source",
+        "poverty_office",
+        "--as-of",
+        "2018-05-01",
     )
     assert older.returncode == 1
     assert "roster_as_of_before_latest" in older.stderr
@@ -83,15 +89,29 @@ async def test_roster_import_from_the_shell(own_database_url: str, tmp_path: Pat
     broken = tmp_path / "broken.csv"
     broken.write_bytes(csv_bytes(["身份证号", "姓名"], [[a, "张三"]]))
     refused = onestop(
-        own_database_url, "roster", "import", str(broken), "--source", "civil_affairs",
-        "--as-of", "2018-06-01",
+        own_database_url,
+        "roster",
+        "import",
+        str(broken),
+        "--source",
+        "civil_affairs",
+        "--as-of",
+        "2018-06-01",
     )
     assert refused.returncode == 2
     assert refused.stdout == ""
-    assert "roster_missing_columns" in refused.stderr and "县区代码（county_code）" in refused.stderr
+    assert (
+        "roster_missing_columns" in refused.stderr and "县区代码（county_code）" in refused.stderr
+    )
     missing = onestop(
-        own_database_url, "roster", "import", str(tmp_path / "nope.csv"), "--source",
-        "civil_affairs", "--as-of", "2018-06-01",
+        own_database_url,
+        "roster",
+        "import",
+        str(tmp_path / "nope.csv"),
+        "--source",
+        "civil_affairs",
+        "--as-of",
+        "2018-06-01",
     )
     assert missing.returncode == 2
     assert await _imports(own_database_url) == 1

@@ -27,8 +27,9 @@ async def test_two_sources_at_once_on_shared_persons(
     engine = own_app.state.engine
     known = [id_number("510402") for _ in range(300)]
     # 300 persons exist (from a third source), 300 are new to both files.
-    seeded = await upload(own_client, csv_bytes(ZH, _rows(known, "tekun")), source=MI,
-                          as_of="2018-01-01")
+    seeded = await upload(
+        own_client, csv_bytes(ZH, _rows(known, "tekun")), source=MI, as_of="2018-01-01"
+    )
     assert seeded.status_code == 201 and seeded.json()["new"] == 300
     fresh = [id_number("510402") for _ in range(300)]
     everyone = known + fresh
@@ -37,8 +38,12 @@ async def test_two_sources_at_once_on_shared_persons(
         poor = csv_bytes(ZH, _rows(sorted(everyone), "建档立卡"))
         dibao = csv_bytes(ZH, _rows(sorted(everyone, reverse=True), "低保"))
         if round_:  # later rounds differ from the first (else: the same file, 200)
-            poor += f"{fresh[0]},人{fresh[0][-4:]},510402,特困,2018-0{round_ + 1}-01,,0,\r\n".encode()
-            dibao += f"{fresh[0]},人{fresh[0][-4:]},510402,特困,2018-0{round_ + 1}-01,,0,\r\n".encode()
+            poor += (
+                f"{fresh[0]},人{fresh[0][-4:]},510402,特困,2018-0{round_ + 1}-01,,0,\r\n".encode()
+            )
+            dibao += (
+                f"{fresh[0]},人{fresh[0][-4:]},510402,特困,2018-0{round_ + 1}-01,,0,\r\n".encode()
+            )
         a, b = await asyncio.gather(
             upload(own_client, poor, source=PO, as_of=as_of),
             upload(own_client, dibao, source=CA, as_of=as_of),

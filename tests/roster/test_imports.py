@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from api.conftest import ADMIN, AGENCY, assert_problem, headers, hospital_key, make_bill, settle
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import id_number
-
-from api.conftest import ADMIN, AGENCY, assert_problem, headers, hospital_key, make_bill, settle
 
 from .helpers import EN, ZH, csv_bytes, d, periods, person, upload, xlsx_bytes
 
@@ -49,11 +48,19 @@ async def test_chinese_headers_utf8_csv_creates_persons_and_periods(
     out = response.json()
     # 3 data rows, all good, nothing there before: 3 new periods, nothing to end.
     assert {k: out[k] for k in ("rows", "new", "changed", "ended", "unchanged", "rejected")} == {
-        "rows": 3, "new": 3, "changed": 0, "ended": 0, "unchanged": 0, "rejected": 0
+        "rows": 3,
+        "new": 3,
+        "changed": 0,
+        "ended": 0,
+        "unchanged": 0,
+        "rejected": 0,
     }
     assert out["errors"] == []
     assert (out["source"], out["as_of"], out["file_format"], out["encoding"]) == (
-        PO, "2018-06-01", "csv", "utf-8"
+        PO,
+        "2018-06-01",
+        "csv",
+        "utf-8",
     )
     assert await person(engine, a) == ("张三", "510402", None)
     assert await person(engine, b) == ("李四", "510421", None)
@@ -67,12 +74,22 @@ async def test_chinese_headers_utf8_csv_creates_persons_and_periods(
     assert got["death_date"] is None
     assert sorted(got["categories"], key=lambda c: c["category"]) == [
         {
-            "category": "dibao", "valid_from": "2018-03-01", "valid_to": "2018-12-31",
-            "exited": False, "exit_year": None, "source": PO, "import_id": out["import_id"],
+            "category": "dibao",
+            "valid_from": "2018-03-01",
+            "valid_to": "2018-12-31",
+            "exited": False,
+            "exit_year": None,
+            "source": PO,
+            "import_id": out["import_id"],
         },
         {
-            "category": "registered_poor", "valid_from": "2018-01-01", "valid_to": None,
-            "exited": True, "exit_year": 2017, "source": PO, "import_id": out["import_id"],
+            "category": "registered_poor",
+            "valid_from": "2018-01-01",
+            "valid_to": None,
+            "exited": True,
+            "exit_year": 2017,
+            "source": PO,
+            "import_id": out["import_id"],
         },
     ]
     # GET by id and the list show the same import (agency reads too).
@@ -84,7 +101,9 @@ async def test_chinese_headers_utf8_csv_creates_persons_and_periods(
         )
         assert [i["import_id"] for i in listed.json()["imports"]] == [out["import_id"]]
         assert "errors" not in listed.json()["imports"][0]
-    other = await own_client.get("/v1/roster/imports", params={"source": CA}, headers=headers(ADMIN))
+    other = await own_client.get(
+        "/v1/roster/imports", params={"source": CA}, headers=headers(ADMIN)
+    )
     assert other.json() == {"imports": []}
 
 
@@ -95,11 +114,27 @@ async def test_english_headers_xlsx_with_date_and_number_cells(
     a = id_number("510411")
     rows: list[list[Any]] = [
         # a date cell, a datetime cell at midnight, the county and the mark as number cells
-        [a, "王五", 510411, "registered_poor", dt.date(2018, 1, 1), dt.datetime(2018, 12, 31),
-         1, 2018],
+        [
+            a,
+            "王五",
+            510411,
+            "registered_poor",
+            dt.date(2018, 1, 1),
+            dt.datetime(2018, 12, 31),
+            1,
+            2018,
+        ],
         # the ID as a number cell loses digits in Excel: rejected, column as written
-        [int(id_number("510411")[:17] + "0"), "赵六", "510411", "dibao", "2018-01-01", None,
-         0, None],
+        [
+            int(id_number("510411")[:17] + "0"),
+            "赵六",
+            "510411",
+            "dibao",
+            "2018-01-01",
+            None,
+            0,
+            None,
+        ],
     ]
     response = await upload(
         own_client, xlsx_bytes(EN, rows), source=CA, as_of="2018-06-01", name="roster.xlsx"
@@ -124,7 +159,9 @@ async def test_english_headers_xlsx_with_date_and_number_cells(
 async def test_utf8_with_bom_and_gbk_csv(own_client: AsyncClient, own_app: FastAPI) -> None:
     engine = own_app.state.engine
     a, b = id_number("510402"), id_number("510403")
-    bom = b"\xef\xbb\xbf" + csv_bytes(ZH, [[a, "陈一", "510402", "低保", "2018-01-01", "", "0", ""]])
+    bom = b"\xef\xbb\xbf" + csv_bytes(
+        ZH, [[a, "陈一", "510402", "低保", "2018-01-01", "", "0", ""]]
+    )
     gbk = csv_bytes(ZH, [[b, "黄二", "510403", "特困", "2018-01-01", "", "0", ""]], "gbk")
     with_bom = await upload(own_client, bom, source=CA, as_of="2018-06-01")
     assert with_bom.status_code == 201, with_bom.text
@@ -166,7 +203,11 @@ async def test_each_bad_row_is_rejected_alone_with_row_and_column(
     out = response.json()
     # 12 data rows: row 2 applies (new 1), the 11 others are rejected, one error each.
     assert (out["rows"], out["new"], out["changed"], out["unchanged"], out["rejected"]) == (
-        12, 1, 0, 0, 11
+        12,
+        1,
+        0,
+        0,
+        11,
     )
     assert out["errors"] == [
         {"row": 3, "column": "身份证号", "msg": "校验位不符（GB 11643）"},
@@ -287,22 +328,35 @@ async def test_a_later_full_import_ends_what_it_no_longer_lists(
     # rows 4 = new 1 (p5) + changed 1 (p3) + unchanged 1 (p1) + rejected 1 (p7);
     # ended 3 = p2 and p6 ended + p4 withdrawn.
     assert {k: out[k] for k in ("rows", "new", "changed", "ended", "unchanged", "rejected")} == {
-        "rows": 4, "new": 1, "changed": 1, "ended": 3, "unchanged": 1, "rejected": 1
+        "rows": 4,
+        "new": 1,
+        "changed": 1,
+        "ended": 3,
+        "unchanged": 1,
+        "rejected": 1,
     }
     end = d("2018-12-31")
-    assert await periods(engine, p1) == [("registered_poor", d("2018-01-01"), None, PO, False, None, False)]
-    assert await periods(engine, p2) == [("registered_poor", d("2018-01-01"), end, PO, False, None, True)]
+    assert await periods(engine, p1) == [
+        ("registered_poor", d("2018-01-01"), None, PO, False, None, False)
+    ]
+    assert await periods(engine, p2) == [
+        ("registered_poor", d("2018-01-01"), end, PO, False, None, True)
+    ]
     assert await periods(engine, p3) == [
         ("registered_poor", d("2018-01-01"), d("2018-10-31"), PO, True, 2018, False)
     ]
     assert await periods(engine, p4) == []
-    assert await periods(engine, p5) == [("registered_poor", d("2018-07-01"), None, PO, False, None, False)]
+    assert await periods(engine, p5) == [
+        ("registered_poor", d("2018-07-01"), None, PO, False, None, False)
+    ]
     assert await periods(engine, p6) == [
         ("dibao", d("2018-01-01"), None, CA, False, None, False),
         ("tekun", d("2018-01-01"), None, "manual", False, None, False),
         ("registered_poor", d("2018-01-01"), end, PO, False, None, True),
     ]
-    assert await periods(engine, p7) == [("registered_poor", d("2018-01-01"), None, PO, False, None, False)]
+    assert await periods(engine, p7) == [
+        ("registered_poor", d("2018-01-01"), None, PO, False, None, False)
+    ]
     # The ended period names the import that ended it; the changed one the import that wrote it.
     async with engine.connect() as conn:
         ended_by, written_by = (
@@ -322,7 +376,9 @@ async def test_a_later_full_import_ends_what_it_no_longer_lists(
     out3 = (await upload(own_client, csv_bytes(ZH, third), source=PO, as_of="2019-01-31")).json()
     # p1, p5 unchanged; p3 unchanged (same end and mark); p2 changed; p7 (absent now) ended.
     assert (out3["new"], out3["changed"], out3["unchanged"], out3["ended"]) == (0, 1, 3, 1)
-    assert await periods(engine, p2) == [("registered_poor", d("2018-01-01"), None, PO, False, None, False)]
+    assert await periods(engine, p2) == [
+        ("registered_poor", d("2018-01-01"), None, PO, False, None, False)
+    ]
 
 
 async def test_a_roster_changes_name_county_and_death_date_counted_as_changed(
@@ -334,15 +390,20 @@ async def test_a_roster_changes_name_county_and_death_date_counted_as_changed(
     row = [a, "张三", "510402", "低保", "2018-01-01", "", "0", "", ""]
     await upload(own_client, csv_bytes(header, [row]), source=CA, as_of="2018-06-01")
     moved = [a, "张三丰", "510421", "低保", "2018-01-01", "", "0", "", "2018-11-02"]
-    out = (await upload(own_client, csv_bytes(header, [moved]), source=CA, as_of="2018-12-01")).json()
+    out = (
+        await upload(own_client, csv_bytes(header, [moved]), source=CA, as_of="2018-12-01")
+    ).json()
     # The period is the same, its person is not: changed 1.
     assert (out["new"], out["changed"], out["unchanged"], out["ended"]) == (0, 1, 0, 0)
     assert await person(engine, a) == ("张三丰", "510421", d("2018-11-02"))
     got = (await own_client.get(f"/v1/persons/{a}", headers=headers(ADMIN))).json()
     assert got["death_date"] == "2018-11-02"
     # A blank death date later leaves it as it is.
-    out = (await upload(own_client, csv_bytes(header, [[*moved[:8], ""]]), source=CA,
-                        as_of="2018-12-02")).json()
+    out = (
+        await upload(
+            own_client, csv_bytes(header, [[*moved[:8], ""]]), source=CA, as_of="2018-12-02"
+        )
+    ).json()
     assert (out["changed"], out["unchanged"]) == (0, 1)
     assert await person(engine, a) == ("张三丰", "510421", d("2018-11-02"))
 
@@ -413,8 +474,10 @@ async def test_file_level_problems_store_nothing(
         (b"", "roster_no_header"),
         (b"\r\n\r\n", "roster_no_header"),
         (csv_bytes(ZH, []), "roster_no_rows"),
-        (csv_bytes(["身份证号", "姓名", "类别", "起始日期"], [[a, "甲", "低保", "2018-01-01"]]),
-         "roster_missing_columns"),
+        (
+            csv_bytes(["身份证号", "姓名", "类别", "起始日期"], [[a, "甲", "低保", "2018-01-01"]]),
+            "roster_missing_columns",
+        ),
         (csv_bytes([*ZH, "id_number"], [[*good_row, a]]), "roster_duplicate_column"),
         (b"\xff\xfe\xff\xfe\x80\x80", "roster_unreadable"),  # neither UTF-8 nor GB18030
         (csv_bytes(ZH, [good_row]).replace(b"\xe7\x94\xb2", b"\x00"), "roster_unreadable"),
@@ -435,23 +498,37 @@ async def test_file_level_problems_store_nothing(
     # Too many rows and too many bytes: the bounds, made small here.
     monkeypatch.setattr("app.roster.parse.MAX_ROWS", 1)
     two = csv_bytes(ZH, [good_row, [id_number("510402"), *good_row[1:]]])
-    assert_problem(await upload(own_client, two, source=CA, as_of="2018-06-01"), 422,
-                   "roster_too_many_rows")
+    assert_problem(
+        await upload(own_client, two, source=CA, as_of="2018-06-01"), 422, "roster_too_many_rows"
+    )
     monkeypatch.setattr("app.roster.endpoints.MAX_FILE_BYTES", 10)
-    assert_problem(await upload(own_client, two, source=CA, as_of="2018-06-01"), 422,
-                   "roster_too_big")
+    assert_problem(
+        await upload(own_client, two, source=CA, as_of="2018-06-01"), 422, "roster_too_big"
+    )
     assert await _count(engine, "SELECT count(*) FROM roster_imports") == 0
     assert await person(engine, a) is None
     monkeypatch.undo()
     # Form fields: an unknown source, a date that is no date, a day after today.
     ok = csv_bytes(ZH, [good_row])
-    assert_problem(await upload(own_client, ok, source="bank", as_of="2018-06-01"), 422,
-                   "validation_error", [["body", "source"]])
-    assert_problem(await upload(own_client, ok, source=CA, as_of="2018-6-1"), 422,
-                   "validation_error", [["body", "as_of"]])
+    assert_problem(
+        await upload(own_client, ok, source="bank", as_of="2018-06-01"),
+        422,
+        "validation_error",
+        [["body", "source"]],
+    )
+    assert_problem(
+        await upload(own_client, ok, source=CA, as_of="2018-6-1"),
+        422,
+        "validation_error",
+        [["body", "as_of"]],
+    )
     tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    assert_problem(await upload(own_client, ok, source=CA, as_of=tomorrow), 422,
-                   "validation_error", [["body", "as_of"]])
+    assert_problem(
+        await upload(own_client, ok, source=CA, as_of=tomorrow),
+        422,
+        "validation_error",
+        [["body", "as_of"]],
+    )
     assert await _count(engine, "SELECT count(*) FROM roster_imports") == 0
 
 
@@ -459,8 +536,9 @@ async def test_only_admin_imports_and_hospitals_do_not_read(
     own_client: AsyncClient, own_app: FastAPI
 ) -> None:
     data = csv_bytes(ZH, [[id_number("510402"), "甲", "510402", "低保", "2018-01-01", "", "0", ""]])
-    assert_problem(await upload(own_client, data, source=CA, as_of="2018-06-01", key=AGENCY),
-                   403, "forbidden")
+    assert_problem(
+        await upload(own_client, data, source=CA, as_of="2018-06-01", key=AGENCY), 403, "forbidden"
+    )
     hospital = headers(hospital_key("H510402001"))
     assert_problem(await own_client.get("/v1/roster/imports", headers=hospital), 403, "forbidden")
     assert_problem(
@@ -504,7 +582,9 @@ async def test_a_roster_category_opens_the_tilted_layer(
     assert other["patient"]["categories"] == []
     assert not any(line["params"].get("target_ratio") for line in other["layers"])
     # A roster that ends the period before the discharge date takes the category away.
-    ended = csv_bytes(ZH, [[poor, "测试", "510402", "建档立卡", "2018-01-01", "2018-06-11", "0", ""]])
+    ended = csv_bytes(
+        ZH, [[poor, "测试", "510402", "建档立卡", "2018-01-01", "2018-06-11", "0", ""]]
+    )
     assert (await upload(own_client, ended, source=PO, as_of="2018-06-30")).status_code == 201
     again = (await settle(own_client, make_bill("RS0003", poor))).json()
     assert again["patient"]["categories"] == []
