@@ -1,5 +1,9 @@
 """Request body size limit as a pure ASGI middleware: 413 problem+json, nothing parsed.
 
+One limit for every path (``Settings.max_body_bytes``), except the few exact paths given a
+larger one (``larger``): the roster file uploads (docs/roster.md "File-level problems: 422,
+nothing stored").
+
 - A declared ``Content-Length`` over the limit is refused before the app runs. One within it goes
   to the app untouched: the server delivers exactly that many bytes (a longer body is a framing
   error it refuses itself), so the fast path, every settlement a HIS sends, costs nothing here.

@@ -200,7 +200,7 @@ def read_roster(data: bytes, progress: Progress | None = None) -> Parsed:
         parsed = Parsed("xlsx", None)
     else:
         text, encoding = _decode(data)
-        lines, expected = _csv_rows(text), text.count("\n") or None
+        lines, expected = _csv_rows(text), max(text.count("\n") - 1, 0) or None
         parsed = Parsed("csv", encoding)
     _read(lines, expected, parsed, progress)
     return parsed
