@@ -588,3 +588,96 @@ async def test_a_roster_category_opens_the_tilted_layer(
     assert (await upload(own_client, ended, source=PO, as_of="2018-06-30")).status_code == 201
     again = (await settle(own_client, make_bill("RS0003", poor))).json()
     assert again["patient"]["categories"] == []
+
+
+async def test_the_audit_entry_counts_and_names_no_id_number(
+    own_client: AsyncClient, own_app: FastAPI
+) -> None:
+    a, b = id_number("510402"), id_number("510402")
+    rows = [
+        [a, "甲", "510402", "低保", "2018-01-01", "", "0", ""],
+        [b, "乙", "510499", "低保", "2018-01-01", "", "0", ""],  # rejected
+    ]
+    out = (await upload(own_client, csv_bytes(ZH, rows), source=CA, as_of="2018-06-01")).json()
+    async with own_app.state.engine.connect() as conn:
+        entity, details, raw = (
+            await conn.execute(
+                text(
+                    "SELECT entity_id, details, details::text FROM audit_log"
+                    " WHERE action = 'roster.import'"
+                )
+            )
+        ).one()
+    assert entity == out["import_id"]
+    assert {k: details[k] for k in ("source", "as_of", "rows", "new", "rejected", "encoding")} == {
+        "source": CA,
+        "as_of": "2018-06-01",
+        "rows": 2,
+        "new": 1,
+        "rejected": 1,
+        "encoding": "utf-8",
+    }
+    assert details["sha256"] == out["sha256"] and details["persons_created"] == 1
+    assert a not in raw and b not in raw  # the errors are not in the audit entry either
+
+
+async def test_the_admin_put_keeps_roster_periods_and_the_death_date(
+    own_client: AsyncClient, own_app: FastAPI
+) -> None:
+    a = id_number("510402")
+    header = [*ZH, "死亡日期"]
+    roster = csv_bytes(
+        header, [[a, "甲", "510402", "低保", "2018-01-01", "", "0", "", "2018-09-01"]]
+    )
+    imported = (await upload(own_client, roster, source=CA, as_of="2018-06-01")).json()
+    body = {
+        "name": "甲",
+        "county_code": "510402",
+        "enrolments": [{"year": 2018}],
+        "categories": [
+            {
+                "category": "registered_poor",
+                "valid_from": "2018-01-01",
+                "valid_to": None,
+                "exited": True,
+                "exit_year": 2018,
+            }
+        ],
+    }
+    put = await own_client.put(f"/v1/persons/{a}", headers=headers(ADMIN), json=body)
+    assert put.status_code == 200, put.text
+    # Both periods: the roster's (source, import) and the admin's (manual, with its 脱贫 mark);
+    # the death date the roster gave stays (the body does not name it).
+    assert put.json()["death_date"] == "2018-09-01"
+    assert sorted(put.json()["categories"], key=lambda c: c["source"]) == [
+        {
+            "category": "dibao",
+            "valid_from": "2018-01-01",
+            "valid_to": None,
+            "exited": False,
+            "exit_year": None,
+            "source": CA,
+            "import_id": imported["import_id"],
+        },
+        {
+            "category": "registered_poor",
+            "valid_from": "2018-01-01",
+            "valid_to": None,
+            "exited": True,
+            "exit_year": 2018,
+            "source": "manual",
+            "import_id": None,
+        },
+    ]
+    # Sending death_date null clears it; exit_year without exited is refused.
+    cleared = await own_client.put(
+        f"/v1/persons/{a}", headers=headers(ADMIN), json={**body, "death_date": None}
+    )
+    assert cleared.json()["death_date"] is None
+    bad = {**body, "categories": [{**body["categories"][0], "exited": False}]}
+    assert_problem(
+        await own_client.put(f"/v1/persons/{a}", headers=headers(ADMIN), json=bad),
+        422,
+        "validation_error",
+        [["body", "categories", 0, "exit_year"]],
+    )
