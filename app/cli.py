@@ -15,9 +15,9 @@ import logging.config
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import uvicorn
 
@@ -29,6 +29,7 @@ from app.db.migrate import is_at_head, upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
 from app.errors import is_database_unavailable
 from app.logs import logging_config
+from app.roster import cli as roster_cli
 
 __all__ = ["main"]
 
@@ -64,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("keys", "audit"):
             return _admin(url, settings, args)
+        if args.command == "roster":
+            return _admin(url, settings, args, roster_cli.run)
         asyncio.run(upgrade_to_head(url))
         logger.info("database migrated to head")
         if args.command == "serve":
@@ -96,10 +99,16 @@ def _stopped(signum: int, frame: FrameType | None) -> NoReturn:
     raise SystemExit(0)
 
 
-def _admin(url: str, settings: Settings, args: argparse.Namespace) -> int:
-    """``keys`` and ``audit``: work on a database that ``migrate`` (or ``serve``) keeps at the
-    latest migration, never a schema change of their own (``keys list`` and ``audit verify``
-    only read). What stops them is one line on stderr and exit 2, not a traceback."""
+def _admin(
+    url: str,
+    settings: Settings,
+    args: argparse.Namespace,
+    run: Callable[[str, Settings, argparse.Namespace], Coroutine[Any, Any, int]] = run_admin,
+) -> int:
+    """``keys``, ``audit`` and ``roster``: work on a database that ``migrate`` (or ``serve``)
+    keeps at the latest migration, never a schema change of their own (``keys list`` and
+    ``audit verify`` only read). What stops them is one line on stderr and exit 2, not a
+    traceback."""
     try:
         if not asyncio.run(is_at_head(url)):
             print(
@@ -108,7 +117,7 @@ def _admin(url: str, settings: Settings, args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        return asyncio.run(run_admin(url, settings, args))
+        return asyncio.run(run(url, settings, args))
     except Exception as exc:
         if not is_database_unavailable(exc):
             raise
@@ -163,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_admin_commands(commands)
     settle_file.add_parser(commands)
+    roster_cli.add_parser(commands)
     return parser
 
 

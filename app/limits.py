@@ -1,5 +1,9 @@
 """Request body size limit as a pure ASGI middleware: 413 problem+json, nothing parsed.
 
+One limit for every path (``Settings.max_body_bytes``), except the few exact paths given a
+larger one (``larger``): the roster file uploads (docs/roster.md "File-level problems: 422,
+nothing stored").
+
 - A declared ``Content-Length`` over the limit is refused before the app runs. One within it goes
   to the app untouched: the server delivers exactly that many bytes (a longer body is a framing
   error it refuses itself), so the fast path, every settlement a HIS sends, costs nothing here.
@@ -23,6 +27,7 @@ cut off at once.
 from __future__ import annotations
 
 import collections
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,22 +41,28 @@ DRAIN_FACTOR = 2
 
 
 class BodySizeLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Paths that take a larger body (exact path → bytes): the roster file uploads
+        # (app.roster.endpoints.UPLOAD_LIMIT_BYTES); every other path has max_bytes.
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_bytes) if self.larger else self.max_bytes
         declared, expects_continue = _framing(scope)
         if declared is not None:
-            if declared <= self.max_bytes:
+            if declared <= limit:
                 await self.app(scope, receive, send)
                 return
-            if not expects_continue and declared <= DRAIN_FACTOR * self.max_bytes:
-                await self._drain(receive, 0)
-            await self._refuse(scope, receive, send)
+            if not expects_continue and declared <= DRAIN_FACTOR * limit:
+                await self._drain(receive, 0, limit)
+            await self._refuse(scope, receive, send, limit)
             return
         read: collections.deque[Message] = collections.deque()
         seen = 0
@@ -62,10 +73,10 @@ class BodySizeLimit:
                 break
             seen += len(message.get("body", b""))
             more = message.get("more_body", False)
-            if seen > self.max_bytes:
+            if seen > limit:
                 if more:
-                    await self._drain(receive, seen)
-                await self._refuse(scope, receive, send)
+                    await self._drain(receive, seen, limit)
+                await self._refuse(scope, receive, send, limit)
                 return
             if not more:
                 break
@@ -75,23 +86,23 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _drain(self, receive: Receive, seen: int) -> None:
+    async def _drain(self, receive: Receive, seen: int, limit: int) -> None:
         """Read and drop the rest of the body, while it stays within the drain bound."""
-        while seen <= DRAIN_FACTOR * self.max_bytes:
+        while seen <= DRAIN_FACTOR * limit:
             message = await receive()
             if message["type"] != "http.request" or not message.get("more_body", False):
                 return
             seen += len(message.get("body", b""))
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response = problem_response(
             status=413,
             code="payload_too_large",
             title="Payload Too Large",
-            detail=f"The request body is larger than {self.max_bytes} bytes.",
-            errors=[{"loc": ["body"], "msg": f"at most {self.max_bytes} bytes"}],
+            detail=f"The request body is larger than {limit} bytes.",
+            errors=[{"loc": ["body"], "msg": f"at most {limit} bytes"}],
             headers={"Connection": "close"},
-            params={"max_bytes": self.max_bytes},
+            params={"max_bytes": limit},
             request_id=request_id_var.get(),
             accept_language=accept_language(scope),
         )

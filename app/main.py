@@ -28,6 +28,7 @@ from app.nhsa import router as nhsa_router
 from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
+from app.roster import endpoints as roster_endpoints
 from app.settlement import endpoints as settlement_endpoints
 from app.strict_query import reject_unknown_query_parameters
 from app.work_injury import endpoints as work_injury_endpoints
@@ -102,7 +103,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         limit=settings.max_concurrent_settlements,
         queue_s=settings.admission_queue_ms / 1000,
     )
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        larger=roster_endpoints.UPLOAD_PATHS,  # roster files: up to 32 MiB (docs/roster.md)
+    )
     app.add_middleware(RequestMiddleware, drain=drain)  # sees every response
     ui.install_headers(app)  # CSP and friends on every /ui response, errors included
     # Outermost: the request id is set before anything logs and added to every response.
@@ -123,6 +128,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         reconciliation_endpoints.router,
         proxy_endpoints.router,
         work_injury_endpoints.router,
+        roster_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

@@ -195,6 +195,33 @@ PROBLEMS: Final[dict[str, Message]] = {
         "无法处理的内容", "用人单位累计支付金额不得减少，支付日期不得早于书面告知日期。"
     ),
     "debtor_not_liable": Message("无法处理的内容", "此先行支付情形下，该对象不是偿还义务人。"),
+    # -- roster imports (app.roster) ----------------------------------------------------------
+    "roster_unreadable": Message("无法读取名单文件", "{reason}。未导入任何内容。"),
+    "roster_no_header": Message(
+        "名单文件没有表头", "名单文件为空，或第一行不是表头。未导入任何内容。"
+    ),
+    "roster_no_rows": Message(
+        "名单文件没有数据行",
+        "名单文件只有表头，没有数据行（导入将结束该来源的全部名单，视为导出错误）。未导入任何内容。",
+    ),
+    "roster_missing_columns": Message(
+        "名单文件缺少必需的列", "表头缺少以下必需的列：{columns}。未导入任何内容。"
+    ),
+    "roster_duplicate_column": Message(
+        "名单文件的列重复", "以下表头表示同一列：{columns}。未导入任何内容。"
+    ),
+    "roster_too_big": Message(
+        "名单文件过大", "文件大小 {size} 字节，超过上限 {max_bytes} 字节。未导入任何内容。"
+    ),
+    "roster_too_many_rows": Message(
+        "名单文件行数过多",
+        "数据行超过 {max_rows} 行；请按县（区）拆分后分别导入。未导入任何内容。",
+    ),
+    "roster_as_of_before_latest": Message(
+        "名单日期早于最近一次导入",
+        "{source} 的名单日期 {as_of} 早于该来源最近一次导入的日期 {latest}；名单须按日期先后导入。",
+    ),
+    "roster_import_not_found": Message("未找到", "名单导入记录 {import_id} 不存在。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -334,6 +361,8 @@ ITEMS: Final[dict[str, str]] = {
     "before_application": "早于申请日期",
     "payment_goes_back": "低于已登记的累计金额，或早于书面告知日期",
     "not_liable": "此情形下不是偿还义务人",
+    # -- roster imports (app.roster) ----------------------------------------------------------
+    "as_of_after_today": "不得晚于今天（{today}）",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -15,6 +16,7 @@ __all__ = [
     "CatalogItemIn",
     "CatalogItemOut",
     "CategoryIn",
+    "CategoryOut",
     "EnrolmentIn",
     "HospitalIn",
     "HospitalOut",
@@ -87,6 +89,40 @@ class CategoryIn(_DateRange):
         description="registered_poor 建档立卡贫困人员, dibao 低保对象, tekun 特困人员",
         examples=["registered_poor"],
     )
+    exited: bool = Field(
+        default=False,
+        description="脱贫标识: the person left poverty (marked in the ledger; the category still "
+        "holds for its period)",
+    )
+    exit_year: Year | None = Field(
+        default=None, description="脱贫年度: the year the person left poverty; only if exited"
+    )
+
+    @field_validator("exit_year")
+    @classmethod
+    def _exit_year_if_exited(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("exited") is False:
+            raise ValueError("exit_year needs exited true")
+        return value
+
+
+class CategoryOut(BaseModel):
+    """A category period as stored: who said it (``manual``: the admin PUT; or a roster source)
+    and which import last wrote it."""
+
+    category: Category = Field(description="registered_poor, dibao, tekun")
+    valid_from: dt.date = Field(description="First day (生效日期)")
+    valid_to: dt.date | None = Field(description="Last day (失效日期), inclusive; null: open")
+    exited: bool = Field(description="脱贫标识")
+    exit_year: int | None = Field(description="脱贫年度, or null")
+    source: Literal["manual", "poverty_office", "civil_affairs", "medical_insurance"] = Field(
+        description="manual (admin PUT), poverty_office 扶贫, civil_affairs 民政, "
+        "medical_insurance 医保"
+    )
+    import_id: uuid.UUID | None = Field(
+        description="The roster import that last wrote it (GET /v1/roster/imports/{id}); null "
+        "for manual"
+    )
 
 
 class PersonIn(_In):
@@ -105,7 +141,11 @@ class PersonIn(_In):
         default_factory=list,
         max_length=200,
         description="Assistance categories (救助对象类别) with validity; they open the tilted and "
-        "civil-assistance layers",
+        "civil-assistance layers. Replaces only the manual ones: roster periods stay",
+    )
+    death_date: IsoDate | None = Field(
+        default=None,
+        description="死亡日期, or null; left as it is when the field is absent",
     )
 
     @field_validator("enrolments")
@@ -125,7 +165,10 @@ class PersonOut(BaseModel):
     name: str = Field(description="Name (姓名)", examples=["张三"])
     county_code: str = Field(description="Insured county (参保地区划代码)", examples=["510402"])
     enrolments: list[EnrolmentIn] = Field(description="Enrolment years (参保年度)")
-    categories: list[CategoryIn] = Field(description="Assistance categories (救助对象类别)")
+    categories: list[CategoryOut] = Field(
+        description="Assistance categories (救助对象类别), every source's"
+    )
+    death_date: dt.date | None = Field(description="死亡日期, or null")
 
 
 class CatalogItemIn(_DateRange):

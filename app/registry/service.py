@@ -17,7 +17,7 @@ from .models import CatalogItem, Hospital, Person, PersonCategory, PersonEnrolme
 from .schemas import (
     CatalogItemIn,
     CatalogItemOut,
-    CategoryIn,
+    CategoryOut,
     EnrolmentIn,
     HospitalIn,
     HospitalOut,
@@ -98,7 +98,9 @@ async def put_person(
     body. Category periods a roster import wrote (``source`` not ``manual``) and enrolments a
     confirmed proxy-payment run recorded (``run_id`` set) stay: they have their own source."""
     validate_id_number(id_number, ["path", "id_number"])
-    values = {"name": body.name, "county_code": body.county_code}
+    values: dict[str, Any] = {"name": body.name, "county_code": body.county_code}
+    if "death_date" in body.model_fields_set:  # absent: a roster's death date stays
+        values["death_date"] = body.death_date
     stmt = (
         insert(Person)
         .values(id_number=id_number, **values)
@@ -141,15 +143,10 @@ async def put_person(
             "county_code": body.county_code,
             "enrolments": [e.year for e in body.enrolments],
             "categories": body.model_dump(mode="json")["categories"],
+            **({"death_date": str(body.death_date)} if "death_date" in values else {}),
         },
     )
-    out = PersonOut(
-        id_number=id_number,
-        **values,
-        enrolments=sorted(body.enrolments, key=lambda e: e.year),
-        categories=body.categories,
-    )
-    return out, bool(created)
+    return await get_person(session, id_number), bool(created)
 
 
 async def get_person(session: AsyncSession, id_number: str) -> PersonOut:
@@ -170,9 +167,18 @@ async def get_person(session: AsyncSession, id_number: str) -> PersonOut:
         id_number=person.id_number,
         name=person.name,
         county_code=person.county_code,
+        death_date=person.death_date,
         enrolments=[EnrolmentIn(year=y) for y in years],
         categories=[
-            CategoryIn(category=c.category, valid_from=c.valid_from, valid_to=c.valid_to)  # type: ignore[arg-type]
+            CategoryOut(
+                category=c.category,  # type: ignore[arg-type]  # CHECK constraint
+                valid_from=c.valid_from,
+                valid_to=c.valid_to,
+                exited=c.exited,
+                exit_year=c.exit_year,
+                source=c.source,  # type: ignore[arg-type]  # CHECK constraint
+                import_id=c.import_id,
+            )
             for c in categories
         ],
     )

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from .console import router as console_router
 from .console_proxy import router as console_proxy_router
 from .console_reconciliation import router as console_reconciliation_router
+from .console_roster import router as console_roster_router
 from .console_work_injury import router as console_work_injury_router
 from .deps import install_page_errors
 from .endpoints import router
@@ -33,6 +34,7 @@ def install(app: FastAPI) -> None:
     app.include_router(console_reconciliation_router)
     app.include_router(console_proxy_router)
     app.include_router(console_work_injury_router)
+    app.include_router(console_roster_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
