@@ -19,6 +19,7 @@ from app.config import Settings, get_settings
 from app.context import is_request_id, new_request_id
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
+from app.enrolment import coverage_endpoints
 from app.drain import Drain
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         auth_endpoints.router,
         audit_endpoints.router,
         reconciliation_endpoints.router,
+        coverage_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

@@ -133,6 +133,8 @@ PROBLEMS: Final[dict[str, Message]] = {
     "catalog_not_valid": Message("无法处理的内容", "医保目录项目在该日期不在有效期内。"),
     "duplicate_feedetl_sn": Message("冲突", "费用明细流水号重复。"),
     "unknown_feedetl_sn": Message("未找到", "费用明细流水号不存在。"),
+    # -- coverage, gaps and the roster ledger (app.enrolment.coverage, app.roster.ledger) -----
+    "unknown_county": Message("无法处理的内容", "县区 {county_code} 不是本统筹地区的县区。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -244,6 +246,9 @@ ITEMS: Final[dict[str, str]] = {
     "not_before_date_from": "不得早于 date_from",
     "cursor_not_ours": "不是本接口返回的游标",
     "cursor_other_scope": "该游标是为其他 hospital_code、date_from 或 date_to 签发的",
+    # -- coverage, gaps and the roster ledger -------------------------------------------------
+    "unknown_county_code": "不是本统筹地区的县区",
+    "cursor_other_query": "该游标是为其他查询条件签发的",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 
