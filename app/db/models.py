@@ -2,6 +2,7 @@
 
 from app.audit.models import AuditEntry, AuditPending
 from app.auth.models import ApiKey
+from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPaymentShare
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
@@ -43,6 +44,9 @@ __all__ = [
     "PersonCategory",
     "PersonEnrolment",
     "PolicyVersion",
+    "ProxyPaymentLine",
+    "ProxyPaymentRun",
+    "ProxyPaymentShare",
     "Reversal",
     "RosterImport",
     "Settlement",

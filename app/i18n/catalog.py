@@ -133,6 +133,8 @@ PROBLEMS: Final[dict[str, Message]] = {
     "catalog_not_valid": Message("无法处理的内容", "医保目录项目在该日期不在有效期内。"),
     "duplicate_feedetl_sn": Message("冲突", "费用明细流水号重复。"),
     "unknown_feedetl_sn": Message("未找到", "费用明细流水号不存在。"),
+    # -- enrolment rules and proxy-payment runs (app.enrolment) -------------------------------
+    "no_enrolment_rules": Message("未找到", "没有 {year} 年度 {scheme} 的参保与代缴规则。"),
     # -- coverage, gaps and the roster ledger (app.enrolment.coverage, app.roster.ledger) -----
     "unknown_county": Message("无法处理的内容", "县区 {county_code} 不是本统筹地区的县区。"),
 }

@@ -67,9 +67,9 @@ def load_document(path: Path) -> PolicyDocument:
     return parse_document(raw)
 
 
-NOT_POLICIES = ("nhsa", "regions")
+NOT_POLICIES = ("nhsa", "regions", "enrolment")
 """Folders of ``policies/`` holding other data (``nhsa/codes.yaml``: app/nhsa/codes.py;
-``regions/``: app/regions.py)."""
+``regions/``: app/regions.py; ``enrolment/``: app/enrolment/rules.py)."""
 
 
 def load_directory(directory: Path = POLICY_DIR) -> list[PolicyDocument]:

@@ -80,7 +80,9 @@ class PersonEnrolment(Base):
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     # The confirmed proxy-payment run (代缴) that recorded it (migration 0018; the foreign key
     # comes with the runs' table); NULL: entered by the admin PUT, which replaces only those.
-    run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    run_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("proxy_payment_runs.id", ondelete="RESTRICT")
+    )
 
 
 CATEGORY_SOURCES = ("manual", "poverty_office", "civil_affairs", "medical_insurance")
@@ -158,7 +160,9 @@ class PensionEnrolment(Base):
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     tier_fen: Mapped[int] = mapped_column(BigInteger)
     subsidy_fen: Mapped[int] = mapped_column(BigInteger)
-    run_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    run_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("proxy_payment_runs.id", ondelete="RESTRICT")
+    )
 
 
 class CatalogItem(Base):
