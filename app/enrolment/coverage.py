@@ -49,7 +49,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.engine.money import BP, div_half_up, format_ratio_bp
+from app.engine.money import BP, div_half_up, ensure, format_ratio_bp
+from app.enrolment import rules
 from app.errors import Unprocessable
 from app.regions import COUNTIES, county_name, is_county
 from app.registry.models import ExternalEnrolment, PensionEnrolment, Person, PersonEnrolment
@@ -125,10 +126,37 @@ def birth_date() -> ColumnElement[dt.date]:
 def eligible_births(scheme: str, year: int) -> tuple[dt.date, dt.date] | None:
     """The birth dates eligible for ``scheme`` in ``year`` as an inclusive range, or ``None``
     when every age is (the rules' ``eligible_age`` is ``None``). From the scheme's rules
-    (:func:`app.enrolment.rules.rules_for`; unknown rules: 422 ``no_enrolment_rules``)."""
-    if scheme == "medical":  # TODO(proxy merge): from rules_for(scheme, year).eligible_age
+    (:func:`app.enrolment.rules.rules_for`; none for the year: 404 ``no_enrolment_rules``).
+
+    Age ``low..high`` on the rules' reference day ``D`` (``age_on``) is a birth date from the day
+    after ``D`` moved back ``high + 1`` years to ``D`` moved back ``low`` years (a 29 February
+    that the target year lacks becomes the 28th). Both ends are checked against
+    :func:`~app.enrolment.rules.eligible_for` itself (eligible, and the next day out not), so
+    the SQL range cannot drift from the rule."""
+    scheme_rules = rules.rules_for(scheme, year)
+    band = scheme_rules.eligible_age
+    if band is None:
         return None
-    raise NotImplementedError(scheme)
+    low, high = band
+    month, day = scheme_rules.age_on
+
+    def back(years: int) -> dt.date:
+        target = year - years
+        try:
+            return dt.date(target, month, day)
+        except ValueError:  # 29 February of a year without one
+            return dt.date(target, 2, 28)
+
+    first, last = back(high + 1) + dt.timedelta(days=1), back(low)
+    one = dt.timedelta(days=1)
+    ensure(
+        rules.eligible_for(scheme, year, first)
+        and rules.eligible_for(scheme, year, last)
+        and not rules.eligible_for(scheme, year, first - one)
+        and not rules.eligible_for(scheme, year, last + one),
+        f"eligible birth dates {first}..{last} disagree with eligible_for({scheme}, {year})",
+    )
+    return first, last
 
 
 def _eligible(scheme: str, year: int) -> ColumnElement[bool]:

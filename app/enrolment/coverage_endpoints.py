@@ -70,12 +70,18 @@ CursorQuery = Annotated[
 ]
 
 _UNAVAILABLE = ["query_timeout", "database_unavailable", "shutting_down"]
-_422 = ["validation_error", "unknown_county", "no_enrolment_rules"]
+_422 = ["validation_error", "unknown_county"]
+_404 = ["no_enrolment_rules"]
 _PROBLEMS = problem_responses(
-    401, 403, 422, 503, codes={**AUTH_CODES, 422: _422, 503: _UNAVAILABLE}
+    401, 403, 404, 422, 503, codes={**AUTH_CODES, 404: _404, 422: _422, 503: _UNAVAILABLE}
 )
 _PAGE_PROBLEMS = problem_responses(
-    401, 403, 422, 503, codes={**AUTH_CODES, 422: [*_422, "invalid_cursor"], 503: _UNAVAILABLE}
+    401,
+    403,
+    404,
+    422,
+    503,
+    codes={**AUTH_CODES, 404: _404, 422: [*_422, "invalid_cursor"], 503: _UNAVAILABLE},
 )
 MEDIA_TYPES = {"csv": CSV_MEDIA_TYPE, "xlsx": XLSX_MEDIA_TYPE}
 
