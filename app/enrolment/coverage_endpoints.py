@@ -31,9 +31,12 @@ from .coverage_schemas import CoverageOut, GapOut, GapsPageOut
 
 __all__ = [
     "GAP_COLUMNS",
+    "MAX_LIMIT",
     "CountyQuery",
+    "CursorQuery",
     "ReportCaller",
     "YearQuery",
+    "download_responses",
     "gap_cells",
     "router",
     "snapshot",
