@@ -1,6 +1,6 @@
 """不漏一人: who on the roster is enrolled, per county and category, and who is not and why.
 
-Definitions (docs/enrolment.md "Coverage, gaps and ledger"):
+Definitions (docs/coverage.md):
 
 - **on the roster** for a scheme and year: :func:`app.roster.membership.on_roster` (any category
   period overlapping the year, from any source) ∩ eligible for the scheme in that year

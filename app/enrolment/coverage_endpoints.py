@@ -1,4 +1,4 @@
-"""Coverage (不漏一人) and gap endpoints (docs/enrolment.md "Coverage, gaps and ledger"): agency
+"""Coverage (不漏一人) and gap endpoints (docs/coverage.md): agency
 and admin read; a hospital key is 403.
 
 - ``GET /v1/enrolment/coverage``: per county × category, on the roster / enrolled / not / ratio;

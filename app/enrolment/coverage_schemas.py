@@ -1,6 +1,5 @@
-"""Response bodies of the coverage and gap reports (docs/enrolment.md "Coverage, gaps and
-ledger"). Counts are integers; a ratio is a 4-decimal string (``"0.9500"``), or ``null`` when
-nobody is on the roster."""
+"""Response bodies of the coverage and gap reports (docs/coverage.md). Counts are integers;
+a ratio is a 4-decimal string (``"0.9500"``), or ``null`` when nobody is on the roster."""
 
 from __future__ import annotations
 

@@ -140,7 +140,9 @@ async def ledger(client: AsyncClient, key: str = ADMIN, **params: Any) -> dict[s
     r = await client.get(
         "/v1/roster/ledger",
         params={
-            k: v for k, v in {"year": 2018, "county_code": COUNTY, **params}.items() if v is not None
+            k: v
+            for k, v in {"year": 2018, "county_code": COUNTY, **params}.items()
+            if v is not None
         },
         headers=headers(key),
     )
