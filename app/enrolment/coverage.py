@@ -110,7 +110,7 @@ def check_county(county_code: str | None) -> None:
                 {
                     "loc": ["query", "county_code"],
                     "msg": "not a county of the region",
-                    "key": "unknown_county_code",
+                    "key": "not_a_county",
                 }
             ],
             params={"county_code": county_code},

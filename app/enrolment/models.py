@@ -73,6 +73,9 @@ class ProxyPaymentRun(Base):
     # The request's top-ups by person id ([{person_id, self_fen, third_party_fen,
     # third_party_name}]), to recompute the run at confirm; never an ID number.
     top_ups: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    # Why roster people of the county got no line, by reason: {deceased, not_eligible,
+    # enrolled_elsewhere, already_enrolled, not_covered} -> count.
+    skipped: Mapped[dict[str, int]] = mapped_column(JSONB)
     created_at: Mapped[dt.datetime] = mapped_column(TIMESTAMPTZ, server_default=func.now())
     key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(TIMESTAMPTZ)

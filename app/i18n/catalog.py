@@ -135,8 +135,17 @@ PROBLEMS: Final[dict[str, Message]] = {
     "unknown_feedetl_sn": Message("未找到", "费用明细流水号不存在。"),
     # -- enrolment rules and proxy-payment runs (app.enrolment) -------------------------------
     "no_enrolment_rules": Message("未找到", "没有 {year} 年度 {scheme} 的参保与代缴规则。"),
-    # -- coverage, gaps and the roster ledger (app.enrolment.coverage, app.roster.ledger) -----
-    "unknown_county": Message("无法处理的内容", "县区 {county_code} 不是本统筹地区的县区。"),
+    "unknown_county": Message("无法处理的内容", "{county_code} 不是本统筹区的县（区）。"),
+    "invalid_top_ups": Message(
+        "无法处理的内容", "个人或第三方加缴有误，详见 errors；未保存任何内容。"
+    ),
+    "proxy_run_not_found": Message("未找到", "代缴批次不存在。"),
+    "run_already_confirmed": Message(
+        "冲突", "该险种、年度和县（区）已有确认的代缴批次 {other}；不能再确认另一个。"
+    ),
+    "run_stale": Message(
+        "冲突", "计算该批次后，名册或代缴规则已有变化，批次已过期；请重新计算代缴批次后再确认。"
+    ),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -248,8 +257,15 @@ ITEMS: Final[dict[str, str]] = {
     "not_before_date_from": "不得早于 date_from",
     "cursor_not_ours": "不是本接口返回的游标",
     "cursor_other_scope": "该游标是为其他 hospital_code、date_from 或 date_to 签发的",
+    # -- enrolment: proxy-payment runs (app.enrolment.proxy) -----------------------------------
+    "not_a_county": "不是本统筹区的县（区）",
+    "top_up_medical": "城乡居民医保没有缴费档次，不接受加缴（top_ups 仅用于养老保险）",
+    "top_up_twice": "与第 {first} 条加缴是同一人",
+    "top_up_not_in_run": "不是本批次的人员（不在该县该年度的名册上，或已被排除）",
+    "third_party_name_without_amount": "填写了资助方名称，但第三方资助金额为 0",
+    "over_highest_tier": "代缴 {gov} 元加个人缴费 {amount} 元超过最高缴费档次 {highest} 元",
+    "not_a_tier": "叠加后的金额 {total} 元不是缴费档次（{tiers}）",
     # -- coverage, gaps and the roster ledger -------------------------------------------------
-    "unknown_county_code": "不是本统筹地区的县区",
     "cursor_other_query": "该游标是为其他查询条件签发的",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
@@ -296,6 +312,13 @@ PAGES: Final[dict[str, str]] = {
     "cross_origin": "请求来自其他网站，操作未执行。",
     "forbidden_role": "当前身份无权访问此页面。",
     "other_hospital": "此密钥属于其他医院，无权查看。",
+    # -- 代缴名单 (app.ui.console_proxy) --------------------------------------------------------
+    "run_not_found": "代缴批次不存在。",
+    "proxy_year": "年度应为 4 位数字，且须有该年度的代缴规则（{years}）。",
+    "proxy_county_code": "请选择本统筹区的县（区）。",
+    "proxy_scheme": "请选择险种。",
+    "proxy_run_stale": "计算该批次后，名册或代缴规则已有变化，批次已过期；请重新计算后再确认。",
+    "proxy_run_already_confirmed": "该险种、年度和县（区）已有确认的代缴批次，不能再确认另一个。",
 }
 """Per page error code (app.ui.deps, app.ui.endpoints): the Chinese message a page shows."""
 

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("contribution_fen", sa.BigInteger(), nullable=False),
         sa.Column("subsidy_fen", sa.BigInteger(), nullable=False),
         sa.Column("top_ups", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("skipped", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column(
             "created_at",
             postgresql.TIMESTAMP(timezone=True),

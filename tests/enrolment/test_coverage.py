@@ -378,5 +378,5 @@ async def test_chinese_problem(own_client: AsyncClient) -> None:
         headers={**headers(AGENCY), "Accept-Language": "zh-CN"},
     )
     body = assert_problem(r, 422, "unknown_county")
-    assert body["detail"] == "县区 510499 不是本统筹地区的县区。"
-    assert body["errors"][0]["msg"] == "不是本统筹地区的县区"
+    assert body["detail"] == "510499 不是本统筹区的县（区）。"
+    assert body["errors"][0]["msg"] == "不是本统筹区的县（区）"

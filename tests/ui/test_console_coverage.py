@@ -125,7 +125,7 @@ async def test_refusals_in_chinese(own_client: AsyncClient) -> None:
     page = await own_client.get("/ui/console/coverage", params={"year": "2019"})
     assert page.status_code == 422 and "没有 2019 年度的参保与代缴规则" in page.text
     page = await own_client.get("/ui/console/ledger", params={"county": "510499"})
-    assert page.status_code == 422 and "不是本统筹地区的县区" in page.text
+    assert page.status_code == 422 and "不是本统筹区的县（区）" in page.text
     page = await own_client.get("/ui/console/coverage/gaps", params={"cursor": "nope"})
     assert page.status_code == 422 and "翻页位置无效" in page.text
     page = await own_client.get("/ui/console/coverage/gaps/export", params={"format": "pdf"})
