@@ -20,8 +20,7 @@ from app.context import is_request_id, new_request_id
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
 from app.drain import Drain
-from app.enrolment import proxy_endpoints
-from app.enrolment import coverage_endpoints
+from app.enrolment import coverage_endpoints, proxy_endpoints
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.middleware import RequestMiddleware

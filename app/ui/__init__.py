@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .console import router as console_router
-from .console_proxy import router as console_proxy_router
 from .console_coverage import router as console_coverage_router
+from .console_proxy import router as console_proxy_router
 from .console_reconciliation import router as console_reconciliation_router
 from .deps import install_page_errors
 from .endpoints import router

@@ -11,11 +11,16 @@ poor, enrolled 2018 and 2019, no settlement):
   tilted target is lowered to 500.00 (as tests/api/test_reconciliation.py does), so 555.00 is
   above it: above_target_count 1.
 - P2, registered poor (manual) and 低保 from 民政 (2017-01-01 to 2018-03-31, by SQL), enrolled
-  by a confirmed medical run (by SQL: contribution 180.00 = 县（区）财政 100.00 + 民政 80.00):
+  by the admin PUT:
   example 3 at 西区人民医院 (out of county, no referral): total 20000.00, fund paid 17708.60,
   self-pay 2291.40, in policy 18500.00, in-policy self-pay 791.40; in county nothing: 0.00 and
   ratio null.
 - P3, no category: not on the roster, not on the ledger (though enrolled and settled).
+
+Then the county's medical proxy-payment run is computed and confirmed through the API: 张三, P1
+and P2 are registered poor, whose rule (policies/enrolment/2018.yaml) is the whole 180.00 paid
+by 扶贫; the run adopts their admin enrolments. So medical: recorded by the run, 扶贫 180.00.
+P1's pension enrolment no run recorded: 本人/未记录.
 """
 
 from __future__ import annotations
@@ -66,7 +71,6 @@ async def ledger_data(own_app: FastAPI, own_client: AsyncClient) -> dict[str, An
     assert out.status_code == 201, out.text
     assert (out.json()["fund_paid"], out.json()["self_pay"]) == ("17708.60", "2291.40")
     assert (await settle(c, make_bill(bill_no(), p3, "H510402001"))).status_code == 201
-    run_id = uuid.uuid4()
     async with own_app.state.sessionmaker() as session, session.begin():
         ids = {
             who: await session.scalar(text("SELECT id FROM persons WHERE id_number = :n"), {"n": n})
@@ -106,34 +110,18 @@ async def ledger_data(own_app: FastAPI, own_client: AsyncClient) -> dict[str, An
             ),
             {"p": ids["p2"], "i": import_id},
         )
-        await session.execute(
-            text(
-                "INSERT INTO proxy_payment_runs (id, scheme, year, county_code, status,"
-                " rules_sha256, input_sha256, persons, contribution_fen, subsidy_fen, top_ups,"
-                " confirmed_at) VALUES (:id, 'medical', 2018, :county, 'confirmed', :h, :h, 1,"
-                " 18000, 0, '[]', now())"
-            ),
-            {"id": run_id, "county": COUNTY, "h": "0" * 64},
-        )
-        await session.execute(
-            text(
-                "INSERT INTO proxy_payment_lines (run_id, person_id, category, contribution_fen)"
-                " VALUES (:r, :p, 'registered_poor', 18000)"
-            ),
-            {"r": run_id, "p": ids["p2"]},
-        )
-        await session.execute(
-            text(
-                "INSERT INTO proxy_payment_shares (run_id, person_id, payer, amount_fen)"
-                " VALUES (:r, :p, 'county_finance', 10000), (:r, :p, 'civil_affairs', 8000)"
-            ),
-            {"r": run_id, "p": ids["p2"]},
-        )
-        await session.execute(
-            text("UPDATE person_enrolments SET run_id = :r WHERE person_id = :p AND year = 2018"),
-            {"r": run_id, "p": ids["p2"]},
-        )
-    return {"p1": p1, "p2": p2, "p3": p3, "run_id": str(run_id)}
+    # the county's medical run (POST /v1/proxy-payments/runs), confirmed: it lists 张三, P1 and
+    # P2 (建档立卡 by priority: 180.00 in full by 扶贫) and adopts their admin enrolments
+    run = await c.post(
+        "/v1/proxy-payments/runs",
+        json={"scheme": "medical", "year": 2018, "county_code": COUNTY},
+        headers=headers(ADMIN),
+    )
+    assert run.status_code == 201, run.text
+    run_id = run.json()["id"]
+    confirmed = await c.post(f"/v1/proxy-payments/runs/{run_id}/confirm", headers=headers(ADMIN))
+    assert confirmed.status_code == 200, confirmed.text
+    return {"p1": p1, "p2": p2, "p3": p3, "run_id": run_id}
 
 
 async def ledger(client: AsyncClient, key: str = ADMIN, **params: Any) -> dict[str, Any]:
@@ -223,33 +211,34 @@ async def test_rows_and_settlement_figures(
     ]
     assert (p2["exited"], p2["exit_year"]) == (False, None)
     # who paid
-    assert p1["medical"] == {
+    for row in (p1, p2, rows[ZHANG_SAN]):
+        assert row["medical"] == {
+            "enrolled": True,
+            "recorded_by": "run",
+            "run_id": ledger_data["run_id"],
+            "tier": None,
+            "subsidy": None,
+            "contribution": "180.00",
+            "payers": [{"payer": "poverty_office", "payer_name": "扶贫", "amount": "180.00"}],
+            "paid_by": "扶贫 180.00",
+            "elsewhere_region": None,
+        }
+    assert p1["pension"] == {
         "enrolled": True,
         "recorded_by": "manual",
         "run_id": None,
-        "tier": None,
-        "subsidy": None,
+        "tier": "100.00",
+        "subsidy": "30.00",
         "contribution": None,
         "payers": [],
         "paid_by": "本人/未记录",
         "elsewhere_region": None,
     }
-    assert p1["pension"]["enrolled"] is True
-    assert (p1["pension"]["tier"], p1["pension"]["subsidy"], p1["pension"]["paid_by"]) == (
-        "100.00",
-        "30.00",
-        "本人/未记录",
+    assert (p2["pension"]["enrolled"], p2["pension"]["recorded_by"], p2["pension"]["paid_by"]) == (
+        False,
+        None,
+        "",
     )
-    assert (
-        p2["medical"]["recorded_by"] == "run" and p2["medical"]["run_id"] == ledger_data["run_id"]
-    )
-    assert p2["medical"]["contribution"] == "180.00"
-    assert p2["medical"]["payers"] == [
-        {"payer": "civil_affairs", "payer_name": "民政（医疗救助）", "amount": "80.00"},
-        {"payer": "county_finance", "payer_name": "县（区）财政", "amount": "100.00"},
-    ]
-    assert p2["medical"]["paid_by"] == "民政（医疗救助） 80.00；县（区）财政 100.00"
-    assert p2["pension"] == {**p2["pension"], "enrolled": False, "recorded_by": None, "paid_by": ""}
 
 
 async def test_masked_for_agency_and_paged(
