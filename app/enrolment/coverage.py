@@ -68,6 +68,7 @@ __all__ = [
     "Gap",
     "GapsPage",
     "Tally",
+    "after_key",
     "birth_date",
     "check_county",
     "coverage",
@@ -168,12 +169,22 @@ def _eligible(scheme: str, year: int) -> ColumnElement[bool]:
     return and_(born >= first, born <= last)
 
 
-def eligible_roster(
-    scheme: str, year: int, county_code: str | None
+def after_key(
+    roster: Select[tuple[int, str, str, bool]], after: tuple[str, int] | None
 ) -> Select[tuple[int, str, str, bool]]:
-    """``on_roster(year, county)`` of the persons eligible for ``scheme`` in ``year``:
-    ``(person_id, county_code, category, exited)``."""
-    roster = on_roster(year, county_code).subquery("roster")
+    """``on_roster(...)`` narrowed to the persons after a keyset position ``(county_code,
+    person_id)``: the page's filter inside the grouping, so a later page groups fewer rows."""
+    if after is None:
+        return roster
+    return roster.where(tuple_(Person.county_code, Person.id) > tuple_(*after))
+
+
+def eligible_roster(
+    scheme: str, year: int, county_code: str | None, after: tuple[str, int] | None = None
+) -> Select[tuple[int, str, str, bool]]:
+    """``on_roster(year, county)`` of the persons eligible for ``scheme`` in ``year`` (after a
+    keyset position, if given): ``(person_id, county_code, category, exited)``."""
+    roster = after_key(on_roster(year, county_code), after).subquery("roster")
     return (
         select(roster.c.person_id, roster.c.county_code, roster.c.category, roster.c.exited)
         .join(Person, Person.id == roster.c.person_id)
@@ -368,10 +379,16 @@ def decode_cursor(filters: Sequence[object], cursor: str | None) -> tuple[str, i
     return county, person_id
 
 
-def _gaps_query(scheme: str, year: int, county_code: str | None, reason: str | None) -> Select[Any]:
+def _gaps_query(
+    scheme: str,
+    year: int,
+    county_code: str | None,
+    reason: str | None,
+    after: tuple[str, int] | None = None,
+) -> Select[Any]:
     """Every gap (the eligible roster minus the enrolled), one row per person, with its reason,
     in ``(county_code, person_id)`` order."""
-    roster = eligible_roster(scheme, year, county_code).subquery("eligible")
+    roster = eligible_roster(scheme, year, county_code, after).subquery("eligible")
     per_person = (
         select(
             roster.c.person_id,
@@ -450,11 +467,7 @@ async def gaps_page(
     check_county(county_code)
     filters = ("gaps", scheme, year, county_code, reason)
     after = decode_cursor(filters, cursor)
-    query = _gaps_query(scheme, year, county_code, reason)
-    sub = query.subquery("page")
-    paged = select(sub).order_by(sub.c.county_code, sub.c.person_id).limit(limit + 1)
-    if after is not None:
-        paged = paged.where(tuple_(sub.c.county_code, sub.c.person_id) > tuple_(*after))
+    paged = _gaps_query(scheme, year, county_code, reason, after).limit(limit + 1)
     rows = [_gap(row) for row in await session.execute(paged)]
     more = len(rows) > limit
     rows = rows[:limit]

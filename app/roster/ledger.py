@@ -34,12 +34,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engine.money import BP, div_half_up, format_ratio_bp
 from app.enrolment import rules
-from app.enrolment.coverage import check_county, decode_cursor, encode_cursor
+from app.enrolment.coverage import after_key, check_county, decode_cursor, encode_cursor
 from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPaymentShare
 from app.errors import AppError
 from app.reconciliation.cursor import begin_snapshot, current_horizon
@@ -171,7 +171,7 @@ async def _persons(
     after: tuple[str, int] | None,
     limit: int,
 ) -> list[LedgerPerson]:
-    roster = on_roster(year, county_code).subquery("roster")
+    roster = after_key(on_roster(year, county_code), after).subquery("roster")
     members = select(roster.c.person_id, roster.c.county_code).distinct().subquery("members")
     query = (
         select(
@@ -186,8 +186,6 @@ async def _persons(
         .order_by(members.c.county_code, members.c.person_id)
         .limit(limit)
     )
-    if after is not None:
-        query = query.where(tuple_(members.c.county_code, members.c.person_id) > tuple_(*after))
     return [
         LedgerPerson(
             person_id=r.person_id,
