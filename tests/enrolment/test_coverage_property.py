@@ -24,7 +24,7 @@ import pytest
 from api.conftest import AGENCY, headers
 from fastapi import FastAPI
 from httpx import AsyncClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -76,10 +76,9 @@ def persons(draw: st.DrawFn) -> RosterPerson:
         pension_years={y: (10000, 3000) for y in draw(years)},
         death_date=draw(st.none() | st.dates(dt.date(2016, 1, 1), dt.date(2020, 12, 31))),
         elsewhere={
-            key: "530102"
-            for key in draw(
-                st.sets(st.tuples(st.sampled_from(["medical", "pension"]), st.just(YEAR)))
-            )
+            (scheme, year): "530102"
+            for scheme in ("medical", "pension")
+            for year in draw(st.sets(st.integers(YEAR - 1, YEAR), max_size=2))
         },
     )
 
@@ -178,7 +177,7 @@ async def walk_gaps(client: AsyncClient, scheme: str, limit: int) -> list[dict[s
 
 
 @settings(
-    max_examples=20,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -217,6 +216,8 @@ async def test_coverage_and_gaps_equal_brute_force(
             check_cell(
                 county["all"], cells[(code, None, "on_roster")], cells[(code, None, "enrolled")]
             )
+        for reason in set(want["gaps"].values()):
+            event(f"a gap with reason {reason}")
         gaps = await walk_gaps(own_client, scheme, limit)
         by_id = {p.id_number: pid for pid, p in want["people"].items()}
         got = {by_id[g["id_number"]]: g["reason"] for g in gaps}
@@ -260,3 +261,33 @@ def test_pension_band_ends(born: dt.date, eligible: bool) -> None:
     births = eligible_births("pension", 2018)
     assert births == (dt.date(1959, 1, 1), dt.date(2002, 12, 31))
     assert (births[0] <= born <= births[1]) == eligible
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"v": 1, "f": "x", "c": "510402", "p": 2**63},  # beyond BIGINT
+        {"v": 1, "f": "x", "c": "510402", "p": True},  # a boolean is no integer
+        {"v": 1, "f": "x", "c": "510402", "p": 1.0},
+        {"v": 1, "f": "x", "c": "5104０2", "p": 1},  # other scripts' digits
+        {"v": 2, "f": "x", "c": "510402", "p": 1},
+        {"v": 1, "f": "x", "c": "510402"},
+        [1, 2],
+    ],
+)
+def test_a_forged_cursor_is_refused(data: object) -> None:
+    import base64
+    import json
+
+    from app.enrolment.coverage import decode_cursor, encode_cursor
+    from app.errors import AppError
+
+    filters = ("gaps", "medical", 2018, None, None)
+    good = encode_cursor(filters, "510402", 7)
+    assert decode_cursor(filters, good) == ("510402", 7)
+    forged = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    with pytest.raises(AppError) as refused:
+        decode_cursor(filters, forged)
+    assert refused.value.code == "invalid_cursor"
+    with pytest.raises(AppError):  # another query's cursor
+        decode_cursor(("gaps", "pension", 2018, None, None), good)
