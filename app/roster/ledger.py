@@ -34,7 +34,18 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    any_,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engine.money import BP, div_half_up, format_ratio_bp
@@ -210,7 +221,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
     periods = await session.execute(
         select(c.person_id, c.category, c.source, c.valid_from, c.valid_to, c.exited, c.exit_year)
         .where(
-            c.person_id.in_(ids),
+            _among(c.person_id, ids),
             c.valid_from <= last,
             or_(c.valid_to.is_(None), c.valid_to >= first),
         )
@@ -224,7 +235,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
         )
     medical = await session.execute(
         select(PersonEnrolment.person_id, PersonEnrolment.run_id).where(
-            PersonEnrolment.person_id.in_(ids), PersonEnrolment.year == year
+            _among(PersonEnrolment.person_id, ids), PersonEnrolment.year == year
         )
     )
     for m in medical:
@@ -236,7 +247,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
             PensionEnrolment.run_id,
             PensionEnrolment.tier_fen,
             PensionEnrolment.subsidy_fen,
-        ).where(PensionEnrolment.person_id.in_(ids), PensionEnrolment.year == year)
+        ).where(_among(PensionEnrolment.person_id, ids), PensionEnrolment.year == year)
     )
     for pe in pension:
         status = by_id[pe.person_id].pension
@@ -245,7 +256,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
     elsewhere = await session.execute(
         select(
             ExternalEnrolment.person_id, ExternalEnrolment.scheme, ExternalEnrolment.region_code
-        ).where(ExternalEnrolment.person_id.in_(ids), ExternalEnrolment.year == year)
+        ).where(_among(ExternalEnrolment.person_id, ids), ExternalEnrolment.year == year)
     )
     for ext in elsewhere:
         _scheme(by_id[ext.person_id], ext.scheme).elsewhere_region = ext.region_code
@@ -254,7 +265,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
     lines = await session.execute(
         select(line.person_id, run.scheme, fen_sum(line.contribution_fen).label("contribution"))
         .join(run, run.id == line.run_id)
-        .where(confirmed, line.person_id.in_(ids))
+        .where(confirmed, _among(line.person_id, ids))
         .group_by(line.person_id, run.scheme)
     )
     for ln in lines:
@@ -262,7 +273,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
     shares = await session.execute(
         select(share.person_id, run.scheme, share.payer, fen_sum(share.amount_fen).label("amount"))
         .join(run, run.id == share.run_id)
-        .where(confirmed, share.person_id.in_(ids))
+        .where(confirmed, _among(share.person_id, ids))
         .group_by(share.person_id, run.scheme, share.payer)
         .order_by(share.person_id, run.scheme, share.payer)
     )
@@ -275,7 +286,7 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
     standing = and_(
         _standing(horizon, None, FIRST_DAY, LAST_DAY, registered_poor_only=False),
         s.accumulator_year == year,
-        s.person_id.in_(ids),
+        _among(s.person_id, ids),
     )
     in_county = s.in_county.is_(True)
     figures = await session.execute(
@@ -308,6 +319,12 @@ async def _fill(session: AsyncSession, horizon: int, year: int, people: list[Led
             in_county_in_policy_self_pay_fen=f.in_county_in_policy_self_pay,
             above_target_count=f.above_target,
         )
+
+
+def _among(column: SQLColumnExpression[int], ids: list[int]) -> ColumnElement[bool]:
+    """``column = ANY(:ids)`` with the ids as one array parameter (an ``IN`` list would be one
+    bind parameter per person of the page)."""
+    return column == any_(literal(ids, ARRAY(BigInteger)))
 
 
 def _scheme(person: LedgerPerson, scheme: str) -> SchemeStatus:
@@ -350,7 +367,7 @@ async def _page(
 
 
 async def iter_ledger(
-    session: AsyncSession, year: int, county_code: str | None, batch: int = 2000
+    session: AsyncSession, year: int, county_code: str | None, batch: int = 5000
 ) -> AsyncIterator[list[LedgerPerson]]:
     """Every row, ``batch`` at a time, in the session's snapshot (for a download: the stream's
     session is already in its ``REPEATABLE READ`` transaction)."""
