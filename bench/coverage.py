@@ -70,7 +70,8 @@ def persons(rng: random.Random, count: int) -> list[tuple[int, str, str, str, dt
 
 
 async def seed(url: str, rng: random.Random, count: int, settlements: int) -> None:
-    engine = make_engine(url, Settings(_env_file=None))  # type: ignore[call-arg]
+    # no statement timeout for the bulk copies (a busy machine makes them slow, not wrong)
+    engine = make_engine(url, Settings(_env_file=None, db_statement_timeout_ms=0))  # type: ignore[call-arg]
     people = persons(rng, count)
     imports = {s: uuid.uuid4() for s in SOURCES[1:]}
     async with engine.begin() as conn:

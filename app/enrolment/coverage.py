@@ -55,6 +55,7 @@ from app.errors import Unprocessable
 from app.regions import COUNTIES, county_name, is_county
 from app.registry.models import ExternalEnrolment, PensionEnrolment, Person, PersonEnrolment
 from app.roster.membership import on_roster, year_bounds
+from app.types import mask_id_number
 
 __all__ = [
     "CATEGORIES",
@@ -83,7 +84,7 @@ __all__ = [
     "show_id_number",
 ]
 
-SCHEMES: Final = ("medical", "pension")
+SCHEMES: Final = rules.SCHEMES
 SCHEME_NAMES: Final = {"medical": "城乡居民基本医疗保险", "pension": "城乡居民基本养老保险"}
 CATEGORIES: Final = ("registered_poor", "dibao", "tekun")
 CATEGORY_NAMES: Final = {
@@ -500,6 +501,4 @@ async def iter_gaps(
 def show_id_number(id_number: str, role: str) -> str:
     """An ID number as a caller of ``role`` sees it in a report: in clear for admin (who may
     read ``GET /v1/persons``), masked for everyone else (``5104**********0011``)."""
-    from app.types import mask_id_number
-
     return id_number if role == "admin" else mask_id_number(id_number)

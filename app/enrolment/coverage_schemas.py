@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.regions import county_name
+
 from .coverage import (
     CATEGORY_NAMES,
     REASON_NAMES,
@@ -75,7 +77,7 @@ class CoverageCounty(BaseModel):
         code = county.county_code
         return cls(
             county_code=code,
-            county_name=None if code is None else _county_name(code),
+            county_name=None if code is None else county_name(code),
             categories=[
                 CoverageCell(
                     category=category,  # type: ignore[arg-type]  # one of CATEGORIES
@@ -86,12 +88,6 @@ class CoverageCounty(BaseModel):
             ],
             all=CoverageAll.of(county.all),
         )
-
-
-def _county_name(code: str) -> str:
-    from app.regions import county_name
-
-    return county_name(code)
 
 
 class CoverageOut(BaseModel):
