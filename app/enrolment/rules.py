@@ -155,15 +155,12 @@ class SchemeRules:
     sources: dict[str, Sourced] = field(default_factory=dict)  # field path -> its source
     medical: MedicalRules | None = None
     pension: PensionRules | None = None
+    covered_categories: tuple[str, ...] = ()  # see categories
 
     @property
     def categories(self) -> tuple[str, ...]:
         """The categories a run covers, in the order the rules apply them."""
-        if self.medical is not None:
-            rules = sorted(self.medical.subsidies.values(), key=lambda r: (r.priority, r.category))
-            return tuple(r.category for r in rules)
-        assert self.pension is not None
-        return self.pension.daijiao_categories
+        return self.covered_categories
 
     @property
     def include_tuopin(self) -> bool:
@@ -464,6 +461,8 @@ def _pension(block: dict[str, Any], payers: dict[str, str], read: _Reader) -> Pe
     amount = read.money(value, (*loc, "daijiao", "amount", "value")) if found else None
     if amount is not None and tiers and amount not in tiers:
         read.fail((*loc, "daijiao", "amount", "value"), "must be one of the tiers")
+    elif amount is not None and highest is not None and amount > highest:
+        read.fail((*loc, "daijiao", "amount", "value"), "must not be above the highest tier")
     found, cats = read.sourced(daijiao, (*loc, "daijiao", "categories"))
     categories: tuple[str, ...] = ()
     if found:
@@ -567,6 +566,18 @@ def parse_rules(document: Any, where: str = "rules") -> dict[str, SchemeRules]:
             sources=dict(read.sources),
             medical=medical,
             pension=pension,
+            covered_categories=(
+                tuple(
+                    r.category
+                    for r in sorted(
+                        medical.subsidies.values(), key=lambda r: (r.priority, r.category)
+                    )
+                )
+                if medical is not None
+                else pension.daijiao_categories
+                if pension is not None
+                else ()
+            ),
         )
     if not schemes:
         read.fail((), f"has no scheme ({', '.join(SCHEMES)})")

@@ -260,7 +260,7 @@ ITEMS: Final[dict[str, str]] = {
     # -- enrolment: proxy-payment runs (app.enrolment.proxy) -----------------------------------
     "not_a_county": "不是本统筹区的县（区）",
     "top_up_medical": "城乡居民医保没有缴费档次，不接受加缴（top_ups 仅用于养老保险）",
-    "top_up_twice": "与第 {first} 条加缴是同一人",
+    "top_up_twice": "与 top_ups[{first}] 是同一人",
     "top_up_not_in_run": "不是本批次的人员（不在该县该年度的名册上，或已被排除）",
     "third_party_name_without_amount": "填写了资助方名称，但第三方资助金额为 0",
     "over_highest_tier": "代缴 {gov} 元加个人缴费 {amount} 元超过最高缴费档次 {highest} 元",

@@ -4,6 +4,7 @@ test adds. Figures from the shipped 2018 rules (see test_proxy_lines.py's docstr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from decimal import Decimal
@@ -250,6 +251,13 @@ async def test_top_up_errors_store_nothing(own_app: FastAPI, own_client: AsyncCl
         ],
     )
     assert "250.00" in problem["errors"][0]["msg"]
+    chinese = await own_client.post(
+        RUNS, json=body, headers={**headers(ADMIN), "Accept-Language": "zh-CN"}
+    )
+    zh = assert_problem(chinese, 422, "invalid_top_ups")
+    assert zh["detail"].startswith("个人或第三方加缴有误")
+    assert zh["errors"][0]["msg"].startswith("叠加后的金额 250.00 元不是缴费档次")
+    assert zh["errors"][2]["msg"] == "与 top_ups[0] 是同一人"
     medical = {**body, "scheme": "medical", "top_ups": [{"id_number": person, "self": "10.00"}]}
     assert_problem(
         await _create(own_client, medical), 422, "invalid_top_ups", [["body", "top_ups"]]
@@ -317,3 +325,25 @@ async def test_xlsx_export(own_app: FastAPI, own_client: AsyncClient) -> None:
     assert total["身份证号(脱敏)"] == "合计" and total["姓名"] == "2人"
     assert (_num(total["代缴金额"]), _num(total["个人缴费"])) == (200, 400)
     assert (_num(total["政府缴费补贴"]), _num(total["合计"])) == (90, 600)
+
+
+async def test_concurrent_confirms(own_app: FastAPI, own_client: AsyncClient) -> None:
+    # The same run confirmed twice at once and another run of the same county beside them:
+    # whichever takes the scheme-year lock first wins; its two confirms both answer 200, the
+    # other run's is 409; the one line is recorded once.
+    await clear_county(own_app)
+    await add_person(own_app, ADULT, {"dibao": False})
+    body = {"scheme": "pension", "year": 2018, "county_code": COUNTY}
+    first = (await _create(own_client, body)).json()
+    second = (await _create(own_client, body)).json()
+    answers = await asyncio.gather(
+        own_client.post(f"{RUNS}/{first['id']}/confirm", headers=headers(ADMIN)),
+        own_client.post(f"{RUNS}/{first['id']}/confirm", headers=headers(ADMIN)),
+        own_client.post(f"{RUNS}/{second['id']}/confirm", headers=headers(ADMIN)),
+    )
+    statuses = [a.status_code for a in answers]
+    assert statuses in ([200, 200, 409], [409, 409, 200]), [a.text for a in answers]
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["code"] == "run_already_confirmed"
+    assert await _count(own_app, select(func.count()).select_from(PensionEnrolment)) == 1

@@ -247,3 +247,50 @@ def test_pension_shares_add_up(held: dict[str, bool], self_fen: int, third_fen: 
     assert line.contribution_fen + line.refused_fen == 10000 + self_fen + third_fen
     assert line.contribution_fen <= PENSION.pension.highest_tier_fen
     assert line.subsidy_fen == PENSION.pension.subsidy_by_tier[line.tier_fen]
+
+
+@st.composite
+def _pension_rules(draw: st.DrawFn) -> Any:
+    # Random tiers (ascending, distinct), a highest tier among them, the 代缴 a tier at or
+    # below it, a subsidy per tier, a public payer and either stacking rule.
+    tiers = sorted(draw(st.sets(st.integers(1, 3000), min_size=1, max_size=12)))
+    highest = draw(st.sampled_from(tiers))
+    daijiao = draw(st.sampled_from([t for t in tiers if t <= highest]))
+    doc = document()
+    pension = doc["pension"]
+    pension["tiers"]["value"] = [f"{t}.00" for t in tiers]
+    pension["highest_tier"]["value"] = f"{highest}.00"
+    pension["subsidy_by_tier"]["value"] = {
+        f"{t}.00": f"{draw(st.integers(0, 100))}.00" for t in tiers
+    }
+    pension["daijiao"]["amount"]["value"] = f"{daijiao}.00"
+    pension["daijiao"]["payer"]["value"] = draw(st.sampled_from(["county_finance", "finance"]))
+    pension["stacking"]["not_a_tier"]["value"] = draw(st.sampled_from(["reject", "round_down"]))
+    return rules_from(doc, "pension")
+
+
+@given(
+    rules=_pension_rules(),
+    held=_held,
+    self_fen=st.integers(0, 300_000),
+    third_fen=st.integers(0, 300_000),
+)
+def test_pension_shares_add_up_for_random_rules(
+    rules: Any, held: dict[str, bool], self_fen: int, third_fen: int
+) -> None:
+    pension = rules.pension
+    try:
+        line = _line(rules, held, TopUp(self_fen, third_fen))
+    except TopUpProblem as problem:
+        # Refused only for the documented reasons: the person's own money above the highest
+        # tier, or a stacked total that is no tier (reject) or below every tier (round_down).
+        assert problem.item["key"] in ("over_highest_tier", "not_a_tier")
+        return
+    assert sum(a for _, a in line.shares) == line.contribution_fen
+    assert all(a > 0 for _, a in line.shares)
+    gov = pension.daijiao_fen
+    assert dict(line.shares)[pension.daijiao_payer] == gov
+    assert line.contribution_fen + line.refused_fen == gov + self_fen + third_fen
+    assert line.contribution_fen <= pension.highest_tier_fen
+    assert line.tier_fen <= line.contribution_fen and line.tier_fen in pension.tiers_fen
+    assert line.subsidy_fen == pension.subsidy_by_tier[line.tier_fen]

@@ -170,6 +170,13 @@ def _errors(doc: Any) -> list[str]:
             "pension.eligibility.age_on.value",
         ),
         (lambda d: d["payers"].pop("self"), "payers.self"),
+        (
+            lambda d: (
+                d["pension"]["highest_tier"].update(value="100.00"),
+                d["pension"]["daijiao"]["amount"].update(value="200.00"),
+            ),
+            "pension.daijiao.amount.value",
+        ),
         (lambda d: d.update(year="2018"), "year"),
         (lambda d: d.update(extra=1), "extra"),
     ],
