@@ -20,7 +20,7 @@ from app.context import is_request_id, new_request_id
 from app.db.embedded import resolve_database_url, to_asyncpg_url
 from app.db.session import make_engine, make_sessionmaker
 from app.drain import Drain
-from app.enrolment import proxy_endpoints
+from app.enrolment import coverage_endpoints, proxy_endpoints
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.middleware import RequestMiddleware
@@ -29,6 +29,7 @@ from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
 from app.roster import endpoints as roster_endpoints
+from app.roster import ledger_endpoints
 from app.settlement import endpoints as settlement_endpoints
 from app.strict_query import reject_unknown_query_parameters
 from app.work_injury import endpoints as work_injury_endpoints
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         proxy_endpoints.router,
         work_injury_endpoints.router,
         roster_endpoints.router,
+        coverage_endpoints.router,
+        ledger_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

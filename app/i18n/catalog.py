@@ -363,6 +363,8 @@ ITEMS: Final[dict[str, str]] = {
     "not_liable": "此情形下不是偿还义务人",
     # -- roster imports (app.roster) ----------------------------------------------------------
     "as_of_after_today": "不得晚于今天（{today}）",
+    # -- coverage, gaps and the roster ledger -------------------------------------------------
+    "cursor_other_query": "该游标是为其他查询条件签发的",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 
