@@ -51,3 +51,12 @@ def test_every_operation_has_a_summary_in_chinese_and_english() -> None:
     assert not bad, f"summaries must read '结算 Settle a bill': {bad}"
     summaries = [summary for _, summary in operations]
     assert len(set(summaries)) == len(summaries), "two operations share a summary"
+
+
+def test_schema_names_are_plain() -> None:
+    """Two models of one name in different modules make FastAPI name both by their module path
+    (``app__work_injury__schemas__LedgerOut``), and the generated clients' classes with them:
+    every component schema must have a name of its own."""
+    names = list(create_app().openapi()["components"]["schemas"])
+    assert len(names) > 50  # the whole document, not an empty selection
+    assert [name for name in names if "__" in name] == []

@@ -29,13 +29,13 @@ from .schemas import (
     CaseRowOut,
     DecisionIn,
     EmployerPaymentIn,
-    LedgerOut,
     ProjectIn,
     ProjectOut,
     RecoveryIn,
     RecoveryOut,
     ReminderIn,
     RepaymentIn,
+    WorkInjuryLedgerOut,
     WriteOffIn,
 )
 
@@ -348,7 +348,7 @@ AsOf = Annotated[
 )
 async def ledger(
     session: ReadSessionDep, caller: ReadCaller, as_of: AsOf = None, county_code: County = None
-) -> LedgerOut:
+) -> WorkInjuryLedgerOut:
     """Per county, as of the end of ``as_of``: cases, open cases, poor workers' cases,
     advanced, recovered, outstanding (advanced − recovered − written off), overdue (open
     recoveries past their due day), written off, and the poor workers' share of the advanced."""

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from .schemas import LedgerOut, LedgerRow
+from .schemas import WorkInjuryLedgerOut, WorkInjuryLedgerRow
 
 __all__ = ["HEADERS", "XLSX_MEDIA_TYPE", "ledger_to_xlsx"]
 
@@ -43,12 +43,12 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str) -> Any:
     return cell
 
 
-def ledger_to_xlsx(ledger: LedgerOut) -> bytes:
+def ledger_to_xlsx(ledger: WorkInjuryLedgerOut) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("先行支付台账")
     sheet.append([f"工伤保险先行支付台账（截至 {ledger.as_of.isoformat()}）"])
     sheet.append([name for name, _, _ in HEADERS])
-    rows: list[LedgerRow] = [*ledger.rows, ledger.total]
+    rows: list[WorkInjuryLedgerRow] = [*ledger.rows, ledger.total]
     for row in rows:
         sheet.append([_cell(sheet, getattr(row, field), kind) for _, field, kind in HEADERS])
     out = io.BytesIO()

@@ -18,13 +18,13 @@ __all__ = [
     "CaseOut",
     "DecisionIn",
     "EmployerPaymentIn",
-    "LedgerOut",
     "ProjectIn",
     "ProjectOut",
     "RecoveryIn",
     "RecoveryOut",
     "ReminderIn",
     "RepaymentIn",
+    "WorkInjuryLedgerOut",
     "WriteOffIn",
 ]
 
@@ -316,7 +316,7 @@ class CaseOut(BaseModel):
     applications: list[ApplicationOut]
 
 
-class LedgerRow(BaseModel):
+class WorkInjuryLedgerRow(BaseModel):
     county_code: str
     cases: int
     open_cases: int
@@ -332,10 +332,10 @@ class LedgerRow(BaseModel):
     )
 
 
-class LedgerOut(BaseModel):
+class WorkInjuryLedgerOut(BaseModel):
     as_of: dt.date
-    rows: list[LedgerRow]
-    total: LedgerRow
+    rows: list[WorkInjuryLedgerRow]
+    total: WorkInjuryLedgerRow
 
 
 class CaseRowOut(BaseModel):

@@ -56,8 +56,6 @@ from .schemas import (
     DecisionOut,
     EmployerPaymentIn,
     ItemOut,
-    LedgerOut,
-    LedgerRow,
     ProjectIn,
     ProjectOut,
     RecoveryIn,
@@ -67,6 +65,8 @@ from .schemas import (
     RepaymentIn,
     RepaymentOut,
     RosterOut,
+    WorkInjuryLedgerOut,
+    WorkInjuryLedgerRow,
     WriteOffIn,
 )
 
@@ -1138,7 +1138,9 @@ def _case_sums(as_of: dt.date) -> Any:
     return stmt
 
 
-async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None) -> LedgerOut:
+async def ledger(
+    session: AsyncSession, as_of: dt.date, county_code: str | None
+) -> WorkInjuryLedgerOut:
     """The ledger: summed in SQL per county and poor-worker mark (at most two rows a county),
     then per county and in total here."""
     sums = _case_sums(as_of).subquery()
@@ -1190,20 +1192,20 @@ async def ledger(session: AsyncSession, as_of: dt.date, county_code: str | None)
         for name, value in figures.items():
             bucket[name] += value
             total[name] += value
-    return LedgerOut(
+    return WorkInjuryLedgerOut(
         as_of=as_of,
         rows=[_ledger_row(code, counties[code]) for code in sorted(counties)],
         total=_ledger_row("合计", total),
     )
 
 
-def _ledger_row(county_code: str, figures: dict[str, int]) -> LedgerRow:
+def _ledger_row(county_code: str, figures: dict[str, int]) -> WorkInjuryLedgerRow:
     share = (
         div_half_up(figures["poor_advanced"] * BP, figures["advanced"])
         if figures["advanced"]
         else None
     )
-    return LedgerRow(county_code=county_code, poor_share=share, **figures)
+    return WorkInjuryLedgerRow(county_code=county_code, poor_share=share, **figures)
 
 
 def item_names(rules: Rules = RULES) -> Sequence[tuple[str, str, str]]:

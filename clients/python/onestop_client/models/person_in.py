@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -24,13 +25,15 @@ class PersonIn:
         county_code (str): Insured county (参保地区划代码)
         enrolments (list[EnrolmentIn] | Unset): Enrolment years (参保年度); settling needs the discharge year
         categories (list[CategoryIn] | Unset): Assistance categories (救助对象类别) with validity; they open the tilted and
-            civil-assistance layers
+            civil-assistance layers. Replaces only the manual ones: roster periods stay
+        death_date (datetime.date | None | Unset): 死亡日期, or null; left as it is when the field is absent
     """
 
     name: str
     county_code: str
     enrolments: list[EnrolmentIn] | Unset = UNSET
     categories: list[CategoryIn] | Unset = UNSET
+    death_date: datetime.date | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -51,6 +54,14 @@ class PersonIn:
                 categories_item = categories_item_data.to_dict()
                 categories.append(categories_item)
 
+        death_date: None | str | Unset
+        if isinstance(self.death_date, Unset):
+            death_date = UNSET
+        elif isinstance(self.death_date, datetime.date):
+            death_date = self.death_date.isoformat()
+        else:
+            death_date = self.death_date
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -63,6 +74,8 @@ class PersonIn:
             field_dict["enrolments"] = enrolments
         if categories is not UNSET:
             field_dict["categories"] = categories
+        if death_date is not UNSET:
+            field_dict["death_date"] = death_date
 
         return field_dict
 
@@ -94,11 +107,29 @@ class PersonIn:
 
                 categories.append(categories_item)
 
+        def _parse_death_date(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                death_date_type_0 = datetime.date.fromisoformat(data)
+
+                return death_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        death_date = _parse_death_date(d.pop("death_date", UNSET))
+
         person_in = cls(
             name=name,
             county_code=county_code,
             enrolments=enrolments,
             categories=categories,
+            death_date=death_date,
         )
 
         return person_in

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.category_in import CategoryIn
+    from ..models.category_out import CategoryOut
     from ..models.enrolment_in import EnrolmentIn
 
 
@@ -22,14 +23,16 @@ class PersonOut:
         name (str): Name (姓名)
         county_code (str): Insured county (参保地区划代码)
         enrolments (list[EnrolmentIn]): Enrolment years (参保年度)
-        categories (list[CategoryIn]): Assistance categories (救助对象类别)
+        categories (list[CategoryOut]): Assistance categories (救助对象类别), every source's
+        death_date (datetime.date | None): 死亡日期, or null
     """
 
     id_number: str
     name: str
     county_code: str
     enrolments: list[EnrolmentIn]
-    categories: list[CategoryIn]
+    categories: list[CategoryOut]
+    death_date: datetime.date | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +52,12 @@ class PersonOut:
             categories_item = categories_item_data.to_dict()
             categories.append(categories_item)
 
+        death_date: None | str
+        if isinstance(self.death_date, datetime.date):
+            death_date = self.death_date.isoformat()
+        else:
+            death_date = self.death_date
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -58,6 +67,7 @@ class PersonOut:
                 "county_code": county_code,
                 "enrolments": enrolments,
                 "categories": categories,
+                "death_date": death_date,
             }
         )
 
@@ -65,7 +75,7 @@ class PersonOut:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.category_in import CategoryIn  # noqa: PLC0415
+        from ..models.category_out import CategoryOut  # noqa: PLC0415
         from ..models.enrolment_in import EnrolmentIn  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -85,9 +95,24 @@ class PersonOut:
         categories = []
         _categories = d.pop("categories")
         for categories_item_data in _categories:
-            categories_item = CategoryIn.from_dict(categories_item_data)
+            categories_item = CategoryOut.from_dict(categories_item_data)
 
             categories.append(categories_item)
+
+        def _parse_death_date(data: object) -> datetime.date | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                death_date_type_0 = datetime.date.fromisoformat(data)
+
+                return death_date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None, data)
+
+        death_date = _parse_death_date(d.pop("death_date"))
 
         person_out = cls(
             id_number=id_number,
@@ -95,6 +120,7 @@ class PersonOut:
             county_code=county_code,
             enrolments=enrolments,
             categories=categories,
+            death_date=death_date,
         )
 
         person_out.additional_properties = d

@@ -1,0 +1,177 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.case_out import CaseOut
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    case_no: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/work-injury/cases/{case_no}".format(
+            case_no=quote(str(case_no), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> CaseOut | Problem | None:
+    if response.status_code == 200:
+        response_200 = CaseOut.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[CaseOut | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    case_no: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[CaseOut | Problem]:
+    """查询工伤案件 Read a case with its applications
+
+    Args:
+        case_no (str): The record's number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CaseOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        case_no=case_no,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    case_no: str,
+    *,
+    client: AuthenticatedClient,
+) -> CaseOut | Problem | None:
+    """查询工伤案件 Read a case with its applications
+
+    Args:
+        case_no (str): The record's number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CaseOut | Problem
+    """
+
+    return sync_detailed(
+        case_no=case_no,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    case_no: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[CaseOut | Problem]:
+    """查询工伤案件 Read a case with its applications
+
+    Args:
+        case_no (str): The record's number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[CaseOut | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        case_no=case_no,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    case_no: str,
+    *,
+    client: AuthenticatedClient,
+) -> CaseOut | Problem | None:
+    """查询工伤案件 Read a case with its applications
+
+    Args:
+        case_no (str): The record's number
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        CaseOut | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            case_no=case_no,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class CoverageCellCategory(StrEnum):
+    DIBAO = "dibao"
+    REGISTERED_POOR = "registered_poor"
+    TEKUN = "tekun"
+
+    def __str__(self) -> str:
+        return str(self.value)

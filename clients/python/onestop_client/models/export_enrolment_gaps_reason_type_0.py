@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ExportEnrolmentGapsReasonType0(StrEnum):
+    DECEASED = "deceased"
+    ENROLLED_ELSEWHERE = "enrolled_elsewhere"
+    NO_RECORD = "no_record"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class LedgerCategoryOutSource(StrEnum):
+    CIVIL_AFFAIRS = "civil_affairs"
+    MANUAL = "manual"
+    MEDICAL_INSURANCE = "medical_insurance"
+    POVERTY_OFFICE = "poverty_office"
+
+    def __str__(self) -> str:
+        return str(self.value)
