@@ -24,11 +24,13 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.middleware import RequestMiddleware
 from app.nhsa import router as nhsa_router
+from app.policy import endpoints as policy_endpoints
 from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
 from app.settlement import endpoints as settlement_endpoints
 from app.strict_query import reject_unknown_query_parameters
+from app.whatif import endpoints as whatif_endpoints
 
 __all__ = ["create_app"]
 
@@ -119,6 +121,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         auth_endpoints.router,
         audit_endpoints.router,
         reconciliation_endpoints.router,
+        policy_endpoints.router,
+        whatif_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

@@ -15,6 +15,7 @@ from app.settlement.models import (
 )
 from app.ui.models import UiSession
 from app.visits.models import FeeLine, Visit
+from app.whatif.models import WhatIfJob
 
 __all__ = [
     "Accumulator",
@@ -38,4 +39,5 @@ __all__ = [
     "SettlementLayer",
     "UiSession",
     "Visit",
+    "WhatIfJob",
 ]

@@ -133,6 +133,16 @@ PROBLEMS: Final[dict[str, Message]] = {
     "catalog_not_valid": Message("无法处理的内容", "医保目录项目在该日期不在有效期内。"),
     "duplicate_feedetl_sn": Message("冲突", "费用明细流水号重复。"),
     "unknown_feedetl_sn": Message("未找到", "费用明细流水号不存在。"),
+    # -- what-if (app.whatif) and the published policies (app.policy.endpoints) ---------------
+    "invalid_policy": Message(
+        "政策草案无效", "政策草案有 {count} 处问题，未创建测算；每处问题见 errors（loc 指明字段）。"
+    ),
+    "what_if_busy": Message(
+        "已有测算在进行", "该密钥已有一个排队或进行中的测算（{job_id}）；请等待其完成或先取消。"
+    ),
+    "what_if_not_found": Message("未找到测算", "没有此测算，或已过保留期（一天）被删除。"),
+    "what_if_not_done": Message("测算尚未完成", "该测算状态为 {status}，只有已完成的测算可以导出。"),
+    "policy_not_found": Message("未找到政策", "没有此已发布的政策版本。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -244,6 +254,9 @@ ITEMS: Final[dict[str, str]] = {
     "not_before_date_from": "不得早于 date_from",
     "cursor_not_ours": "不是本接口返回的游标",
     "cursor_other_scope": "该游标是为其他 hospital_code、date_from 或 date_to 签发的",
+    # -- what-if (app.whatif) ------------------------------------------------------------------
+    "policy_field": "政策草案此处无效：{problem}",
+    "what_if_active": "测算 {job_id} 正在排队或进行中",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 
