@@ -29,7 +29,7 @@ from .draft import parse_draft
 from .models import WhatIfJob
 from .schemas import JobOut, WhatIfCreated, WhatIfIn
 
-__all__ = ["job_out", "router", "submit"]
+__all__ = ["job_out", "reap", "router", "submit", "start_after_commit"]
 
 router = APIRouter(prefix="/v1/what-if", tags=["what-if 政策测算"], route_class=JSONRoute)
 
@@ -99,6 +99,13 @@ async def submit(
     return await jobs.create(session, caller, request)
 
 
+async def reap(request: Request) -> None:
+    """:func:`app.whatif.jobs.reap` in a transaction of its own: committed even when the
+    request then answers 404 (and rolls its own back)."""
+    async with request.app.state.sessionmaker.begin() as session:
+        await jobs.reap(session)
+
+
 def start_after_commit(request: Request, tasks: BackgroundTasks, job_id: uuid.UUID) -> None:
     """Start the job's thread once the response is out (the transaction has committed)."""
     url = request.app.state.engine.url.render_as_string(hide_password=False)
@@ -124,6 +131,7 @@ async def create(
     under `["body", "policy", ...]`), stores a queued job and answers 202 with its id; the
     replay runs off the request path. One queued or running job per key (409 `what_if_busy`).
     Nothing stored is changed by the replay: it reads one read-only snapshot."""
+    await reap(request)
     job_id = await submit(session, caller, body)
     start_after_commit(request, tasks, job_id)
     return WhatIfCreated(id=job_id)
@@ -136,10 +144,12 @@ async def create(
     response_model=JobOut,
     responses=_JOB_PROBLEMS,
 )
-async def read(session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID) -> JobOut:
+async def read(
+    request: Request, session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID
+) -> JobOut:
     """`status` queued | running | done | failed | cancelled; `progress` {done, total}; when
     done, `result`. Reading also marks an orphaned job failed (docs/what-if.md "Jobs")."""
-    await jobs.reap(session)
+    await reap(request)
     return job_out(await jobs.get(session, caller, job_id))
 
 
@@ -150,9 +160,12 @@ async def read(session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID) -> 
     response_model=JobOut,
     responses=_JOB_PROBLEMS,
 )
-async def cancel(session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID) -> JobOut:
+async def cancel(
+    request: Request, session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID
+) -> JobOut:
     """A queued or running job becomes `cancelled` (its thread stops within seconds); a
     finished one is answered as it is."""
+    await reap(request)
     return job_out(await jobs.cancel(session, caller, job_id))
 
 
@@ -171,8 +184,11 @@ async def cancel(session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID) -
         **_EXPORT_PROBLEMS,
     },
 )
-async def download(session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID) -> Response:
+async def download(
+    request: Request, session: SessionDep, caller: AgencyCaller, job_id: uuid.UUID
+) -> Response:
     """The result's sheets: funds, by county and month, the 20 largest changes."""
+    await reap(request)
     job = await jobs.get(session, caller, job_id)
     if job.status != "done" or job.result is None:
         raise Conflict(

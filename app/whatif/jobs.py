@@ -85,8 +85,8 @@ async def reap(session: AsyncSession) -> None:
 
 
 async def create(session: AsyncSession, caller: Caller, request: dict[str, Any]) -> uuid.UUID:
-    """Store a queued job for ``caller``'s key; 409 ``what_if_busy`` while it has another."""
-    await reap(session)
+    """Store a queued job for ``caller``'s key; 409 ``what_if_busy`` while it has another
+    (:func:`reap` first, or an orphaned job would hold the key)."""
     job_id = uuid.uuid4()
     inserted = await session.scalar(
         insert(WhatIfJob)
@@ -142,7 +142,6 @@ async def get(session: AsyncSession, caller: Caller, job_id: uuid.UUID) -> WhatI
 async def cancel(session: AsyncSession, caller: Caller, job_id: uuid.UUID) -> WhatIfJob:
     """Cancel a queued or running job (its thread stops at its next heartbeat); a finished job
     is left as it is (idempotent: the answer is the job as it stands)."""
-    await reap(session)
     job = await get(session, caller, job_id)
     changed = await session.scalar(
         update(WhatIfJob)
