@@ -141,7 +141,9 @@ PROBLEMS: Final[dict[str, Message]] = {
         "已有测算在进行", "该密钥已有一个排队或进行中的测算（{job_id}）；请等待其完成或先取消。"
     ),
     "what_if_not_found": Message("未找到测算", "没有此测算，或已过保留期（一天）被删除。"),
-    "what_if_not_done": Message("测算尚未完成", "该测算状态为 {status}，只有已完成的测算可以导出。"),
+    "what_if_not_done": Message(
+        "测算尚未完成", "该测算状态为 {status}，只有已完成的测算可以导出。"
+    ),
     "policy_not_found": Message("未找到政策", "没有此已发布的政策版本。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""

@@ -74,9 +74,7 @@ async def _get(session: AsyncSession, policy_id: str) -> PolicyVersion:
     operation_id="getPolicy",
     summary="政策文件 A published policy document",
     response_model=PolicyDocumentOut,
-    responses=problem_responses(
-        401, 403, 404, codes={**AUTH_CODES, 404: ["policy_not_found"]}
-    ),
+    responses=problem_responses(401, 403, 404, codes={**AUTH_CODES, 404: ["policy_not_found"]}),
 )
 async def get_policy(
     session: ReadSessionDep,

@@ -29,7 +29,7 @@ from .draft import parse_draft
 from .models import WhatIfJob
 from .schemas import JobOut, WhatIfCreated, WhatIfIn
 
-__all__ = ["job_out", "reap", "router", "submit", "start_after_commit"]
+__all__ = ["job_out", "reap", "router", "start_after_commit", "submit"]
 
 router = APIRouter(prefix="/v1/what-if", tags=["what-if 政策测算"], route_class=JSONRoute)
 
@@ -177,9 +177,7 @@ async def cancel(
     responses={
         200: {
             "description": "The result as an XLSX workbook (`Content-Disposition: attachment`).",
-            "content": {
-                export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}
-            },
+            "content": {export.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
         },
         **_EXPORT_PROBLEMS,
     },

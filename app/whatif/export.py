@@ -16,7 +16,7 @@ from app.reconciliation.export import XLSX_MEDIA_TYPE
 
 from .schemas import JobOut
 
-__all__ = ["XLSX_MEDIA_TYPE", "xlsx"]
+__all__ = ["XLSX_MEDIA_TYPE", "workbook", "xlsx"]
 
 
 def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None) -> Any:
@@ -33,22 +33,30 @@ def _money(sheet: WriteOnlyWorksheet, three: dict[str, str]) -> list[Any]:
 
 
 def xlsx(job: JobOut) -> bytes:
-    result = job.result or {}
+    """A finished job's result, with what was asked on the first sheet."""
     request = job.request
+    return workbook(
+        job.result or {},
+        [
+            ("测算编号", str(job.id)),
+            ("草案政策", request.policy_id),
+            ("草案内容哈希", request.content_hash),
+            ("结算日期从", request.date_from.isoformat()),
+            ("结算日期至", request.date_to.isoformat()),
+            ("参保地（县）", request.county_code or "全部"),
+            ("医院", request.hospital_code or "全部"),
+        ],
+    )
+
+
+def workbook(result: dict[str, Any], about_rows: list[tuple[str, str]]) -> bytes:
+    """The result's sheets (the CLI's ``--xlsx`` too), ``about_rows`` first."""
     book = Workbook(write_only=True)
     about = book.create_sheet("测算")
-    for label, value in (
-        ("测算编号", str(job.id)),
-        ("草案政策", request.policy_id),
-        ("草案内容哈希", request.content_hash),
-        ("结算日期从", request.date_from.isoformat()),
-        ("结算日期至", request.date_to.isoformat()),
-        ("参保地（县）", request.county_code or "全部"),
-        ("医院", request.hospital_code or "全部"),
-        ("比较的结算笔数", result.get("settlements")),
-        ("结果有变化的笔数", result.get("bills_changed")),
-    ):
+    for label, value in about_rows:
         about.append([label, value])
+    about.append(["比较的结算笔数", result.get("settlements")])
+    about.append(["结果有变化的笔数", result.get("bills_changed")])
     funds = book.create_sheet("基金")
     funds.append(["基金编码", "基金", "实际支付", "测算支付", "差额"])
     for fund in result.get("funds", []):
@@ -92,8 +100,10 @@ def xlsx(job: JobOut) -> bytes:
         )
     top = book.create_sheet("变化最大")
     top.append(
-        ["结算流水号", "结算 ID", "医院", "单据号", "身份证号（脱敏）", "参保地", "月份"]
-        + ["个人自付（实际）", "个人自付（测算）", "差额"]
+        [
+            *("结算流水号", "结算 ID", "医院", "单据号", "身份证号（脱敏）", "参保地", "月份"),
+            *("个人自付（实际）", "个人自付（测算）", "差额"),
+        ]
     )
     for entry in result.get("top_changes", []):
         top.append(

@@ -41,7 +41,7 @@ KEEP_S = 24 * 3600  # results kept a day (issue 16)
 HEARTBEAT_S = 5.0  # a running job's heartbeat; also how soon a cancel is noticed
 STALE_AFTER_S = 60  # no heartbeat for this long: the process running it is gone
 
-_KEEP = text(f"now() + interval '{KEEP_S} seconds'")
+_KEEP = text(f"now() + interval '{KEEP_S} s'")
 _ACTIVE_SQL = "status IN ('queued', 'running')"
 
 
@@ -66,9 +66,7 @@ async def reap(session: AsyncSession) -> None:
             update(WhatIfJob)
             .where(
                 WhatIfJob.status.in_(ACTIVE),
-                text(
-                    f"coalesce(heartbeat_at, created_at) < now() - interval '{STALE_AFTER_S} seconds'"
-                ),
+                text(f"coalesce(heartbeat_at, created_at) < now() - interval '{STALE_AFTER_S} s'"),
             )
             .values(
                 status="failed",
@@ -126,7 +124,10 @@ async def create(session: AsyncSession, caller: Caller, request: dict[str, Any])
         "what_if_job",
         str(job_id),
         {k: request[k] for k in ("policy_id", "content_hash", "date_from", "date_to")}
-        | {"county_code": request.get("county_code"), "hospital_code": request.get("hospital_code")},
+        | {
+            "county_code": request.get("county_code"),
+            "hospital_code": request.get("hospital_code"),
+        },
     )
     return job_id
 

@@ -68,7 +68,7 @@ class JobOut(BaseModel):
     finished_at: dt.datetime | None
     expires_at: dt.datetime = Field(description="The job and its result are deleted after this")
     result: dict[str, Any] | None = Field(
-        description="When done: the comparison (docs/what-if.md \"Result\"): `funds`, "
+        description='When done: the comparison (docs/what-if.md "Result"): `funds`, '
         "`fund_paid`, `self_pay` (actual, what_if, delta), `target` (the registered poor's "
         "in-county bills above the tilted target), `by_county_month`, `top_changes`"
     )

@@ -149,7 +149,7 @@ async def replay(
     stream = await session.stream(_EVENTS, params, execution_options={"yield_per": CHUNK})
     async for chunk in stream.partitions(CHUNK):
         for row in chunk:
-            done += run.feed(row)  # type: ignore[arg-type]  # a Row has the EventRow attributes
+            done += run.feed(row)  # a Row has the EventRow attributes
         if not await progress(done, total):
             await stream.close()
             return None
@@ -162,9 +162,7 @@ async def _mask(session: AsyncSession, top: list[dict[str, Any]]) -> None:
     ids = {entry["person_id"] for entry in top}
     numbers: Mapping[int, str] = {}
     if ids:
-        rows = await session.execute(
-            select(Person.id, Person.id_number).where(Person.id.in_(ids))
-        )
+        rows = await session.execute(select(Person.id, Person.id_number).where(Person.id.in_(ids)))
         numbers = {person_id: number for person_id, number in rows.all()}
     for entry in top:
         entry["id_number"] = mask_id_number(numbers.get(entry.pop("person_id"), ""))

@@ -74,7 +74,9 @@ async def test_the_yaml_text_of_a_published_policy_is_a_draft(own_client: AsyncC
 async def test_an_unquoted_number_in_yaml_is_refused_naming_the_field(
     own_client: AsyncClient,
 ) -> None:
-    draft = POLICY_YAML.replace('target_ratio:\n        value: "0.10"', "target_ratio:\n        value: 0.10")
+    draft = POLICY_YAML.replace(
+        'target_ratio:\n        value: "0.10"', "target_ratio:\n        value: 0.10"
+    )
     assert draft != POLICY_YAML
     response = await _post(own_client, _body(draft))
     body = assert_problem(
@@ -131,7 +133,7 @@ async def test_days_out_of_order_and_unknown_fields_are_refused(own_client: Asyn
     assert_problem(await _post(own_client, {**_body(draft), "extra": 1}), 422, "validation_error")
 
 
-# -- roles and ownership ----------------------------------------------------------------------------
+# -- roles and ownership --------------------------------------------------------------------------
 
 
 async def test_roles(own_client: AsyncClient, no_thread: None) -> None:
@@ -247,7 +249,7 @@ async def test_a_finished_job_is_kept_a_day(own_client: AsyncClient) -> None:
     assert expires - finished == dt.timedelta(seconds=jobs.KEEP_S) == dt.timedelta(days=1)
 
 
-# -- export -----------------------------------------------------------------------------------------
+# -- export ---------------------------------------------------------------------------------------
 
 
 async def test_the_result_as_xlsx(own_client: AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -281,7 +283,7 @@ async def test_the_result_as_xlsx(own_client: AsyncClient, monkeypatch: pytest.M
     assert_problem(not_done, 409, "what_if_not_done")
 
 
-# -- the published policies -------------------------------------------------------------------------
+# -- the published policies -----------------------------------------------------------------------
 
 
 async def test_the_published_policies(own_client: AsyncClient) -> None:

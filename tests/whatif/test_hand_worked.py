@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from app.reconciliation.scope import SHANGHAI
 
-from .conftest import param, published, today, what_if
+from .conftest import param, published, what_if
 
 
 async def _settle(client: AsyncClient, bill: str, person: str) -> dict[str, Any]:
