@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .console import router as console_router
 from .console_reconciliation import router as console_reconciliation_router
+from .console_whatif import router as console_whatif_router
 from .deps import install_page_errors
 from .endpoints import router
 from .headers import UiSecurityHeaders
@@ -29,6 +30,7 @@ def install(app: FastAPI) -> None:
     app.include_router(window_router)
     app.include_router(console_router)
     app.include_router(console_reconciliation_router)
+    app.include_router(console_whatif_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 
