@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from app.bounds import PERSON_YEAR_TOTAL_KEY
-from app.engine import BillLine, Claim, Policy, settle
+from app.engine import BillLine, Claim, Policy, paid_key, settle
 from app.engine.money import BP, div_half_up, format_fen, format_ratio_bp
 
 __all__ = ["TOP_CHANGES", "EventRow", "Replay"]
@@ -65,8 +65,6 @@ class EventRow(Protocol):
     in_county: bool | None
     referral: bool | None
     categories: Sequence[str] | None
-    fund_codes: Sequence[str] | None
-    fund_paid: Sequence[int] | None
     self_pay_fen: int | None
     in_policy_self_pay_fen: int | None
     tilted_target_fen: int | None
@@ -107,7 +105,7 @@ class Replay:
     """Feed it a person-year-ordered event stream (:meth:`feed`); :meth:`result` is the answer."""
 
     draft: Policy
-    fund_names: Mapping[str, str] = field(default_factory=dict)
+    published: Mapping[str, Policy] = field(default_factory=dict)  # by id: the stored versions
     compared: int = 0
     changed: int = 0
     _key: tuple[int, int] | None = None
@@ -118,6 +116,7 @@ class Replay:
     _cells: dict[tuple[str, str], _Cell] = field(default_factory=dict)
     _versions: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _top: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    _fund_codes: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def _add(self, deltas: Mapping[str, int], sign: int) -> None:
         acc = self._acc
@@ -134,8 +133,8 @@ class Replay:
             if added is not None:
                 self._add(added, -1)
             return False
+        stored: dict[str, int] = json.loads(row.deltas or "{}")
         if not row.replay:
-            stored: dict[str, int] = json.loads(row.deltas or "{}")
             self._added[row.settlement_id] = stored
             self._add(stored, +1)
             return False
@@ -153,13 +152,33 @@ class Replay:
         self._add(deltas, +1)
         if not row.compared:
             return False
-        self._compare(row, claim, computed)
+        self._compare(row, claim, computed, stored)
         return True
 
-    def _compare(self, row: EventRow, claim: Claim, computed: Any) -> None:
+    def _funds_of(self, version: str) -> tuple[tuple[str, str], ...]:
+        """``(layer, fund code)`` of a stored version's layers, in its order."""
+        found = self._fund_codes.get(version)
+        if found is None:
+            policy = self.published.get(version)
+            layers = policy.layers if policy is not None else ()
+            found = tuple((layer.meta.name, layer.meta.fund_code) for layer in layers)
+            self._fund_codes[version] = found
+        return found
+
+    def _compare(
+        self, row: EventRow, claim: Claim, computed: Any, stored: Mapping[str, int]
+    ) -> None:
         self.compared += 1
-        actual_layers = list(zip(row.fund_codes or (), row.fund_paid or (), strict=True))
-        what_if_layers = [(line.fund_code, line.paid_fen) for line in computed.layers]
+        # What each layer paid, as stored: its accumulator delta ``<layer>:paid_fen`` (the
+        # engine writes one for every layer that paid, app.engine.layers.base.LayerMeta.line).
+        actual_layers = [
+            (code, stored[paid_key(name)])
+            for name, code in self._funds_of(str(row.policy_version))
+            if stored.get(paid_key(name))
+        ]
+        what_if_layers = [
+            (line.fund_code, line.paid_fen) for line in computed.layers if line.paid_fen
+        ]
         for code, paid in actual_layers:
             self._funds_actual[code] += paid
         for code, paid in what_if_layers:
@@ -189,11 +208,11 @@ class Replay:
             return
         # the 20 largest |delta|; among equal ones the earliest settled (smallest setl_id)
         order = -int(row.setl_id[1:]) if row.setl_id[1:].isdigit() else 0
-        entry = (abs(delta), order, self._top_entry(row, actual_self, what_if_self))
+        key = (abs(delta), order)
         if len(self._top) < TOP_CHANGES:
-            heapq.heappush(self._top, entry)
-        elif entry[:2] > self._top[0][:2]:
-            heapq.heapreplace(self._top, entry)
+            heapq.heappush(self._top, (*key, self._top_entry(row, actual_self, what_if_self)))
+        elif key > self._top[0][:2]:
+            heapq.heapreplace(self._top, (*key, self._top_entry(row, actual_self, what_if_self)))
 
     @staticmethod
     def _top_entry(row: EventRow, actual: int, what_if: int) -> dict[str, Any]:
@@ -214,12 +233,24 @@ class Replay:
     def result(self) -> dict[str, Any]:
         """Everything as 2-decimal amounts and 4-decimal shares (``top_changes`` still carries
         ``person_id``: the caller puts the masked ID number in its place)."""
-        codes = list(dict.fromkeys([*self._funds_actual, *self._funds_what_if]))
-        draft_names = {layer.meta.fund_code: layer.meta.fund_name for layer in self.draft.layers}
+        names: dict[str, str] = {}
+        for policy in (self.draft, *self.published.values()):
+            for layer in policy.layers:
+                names.setdefault(layer.meta.fund_code, layer.meta.fund_name)
+        # the draft's funds in its order, then any other a stored version paid
+        codes = list(
+            dict.fromkeys(
+                [
+                    *(layer.meta.fund_code for layer in self.draft.layers),
+                    *self._funds_actual,
+                    *self._funds_what_if,
+                ]
+            )
+        )
         funds = [
             {
                 "fund_code": code,
-                "fund_name": draft_names.get(code) or self.fund_names.get(code, ""),
+                "fund_name": names.get(code, ""),
                 **_three(self._funds_actual.get(code, 0), self._funds_what_if.get(code, 0)),
             }
             for code in codes

@@ -11,8 +11,10 @@ take is held until they commit.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,36 +81,29 @@ _COUNT = text(
     f" WHERE {_COMPARED}"
 )
 
+# A settlement's stored layers are not read: what each layer paid is in its stored deltas
+# (``<layer>:paid_fen``, app.engine.layers.base.paid_key, every layer that paid), and its fund
+# code is in the policy version it was settled under (app/whatif/replay.py ``actual_layers``).
 _EVENTS = text(
     f"""
 WITH scope AS (
   SELECT DISTINCT s.person_id, s.accumulator_year
   FROM settlements s LEFT JOIN reversals r ON r.settlement_id = s.id
   WHERE {_COMPARED}
-), settled AS (
-  SELECT 0 AS kind, s.setl_id, s.person_id, s.accumulator_year, s.id AS settlement_id,
-    ({_IN_RANGE}) AS replay, ({_COMPARED}) AS compared,
-    s.accumulator_deltas::text AS deltas, s.hospital_level, s.in_county, s.referral,
-    s.categories, s.self_pay_fen, s.in_policy_self_pay_fen, s.tilted_target_fen,
-    s.person_county_code,
-    to_char(timezone('{TIME_ZONE}', s.settled_at), 'YYYY-MM') AS month,
-    s.hospital_code, s.bill_no, s.policy_version
-  FROM settlements s JOIN scope USING (person_id, accumulator_year)
-  LEFT JOIN reversals r ON r.settlement_id = s.id
 )
-SELECT e.*,
-  CASE WHEN e.replay THEN (SELECT il.items::text FROM settlement_item_lists il
-                           WHERE il.settlement_id = e.settlement_id) END AS items,
-  CASE WHEN e.compared THEN ARRAY(SELECT l.fund_code FROM settlement_layers l
-                                  WHERE l.settlement_id = e.settlement_id ORDER BY l.position)
-  END AS fund_codes,
-  CASE WHEN e.compared THEN ARRAY(SELECT l.paid_fen FROM settlement_layers l
-                                  WHERE l.settlement_id = e.settlement_id ORDER BY l.position)
-  END AS fund_paid
-FROM settled e
+SELECT 0 AS kind, s.setl_id, s.person_id, s.accumulator_year, s.id AS settlement_id,
+  ({_IN_RANGE}) AS replay, ({_COMPARED}) AS compared,
+  s.accumulator_deltas::text AS deltas, il.items::text AS items, s.hospital_level, s.in_county,
+  s.referral, s.categories, s.self_pay_fen, s.in_policy_self_pay_fen, s.tilted_target_fen,
+  s.person_county_code,
+  to_char(timezone('{TIME_ZONE}', s.settled_at), 'YYYY-MM') AS month,
+  s.hospital_code, s.bill_no, s.policy_version
+FROM settlements s JOIN scope USING (person_id, accumulator_year)
+LEFT JOIN reversals r ON r.settlement_id = s.id
+LEFT JOIN settlement_item_lists il ON il.settlement_id = s.id AND {_IN_RANGE}
 UNION ALL
 SELECT 1, r.setl_id, s.person_id, s.accumulator_year, s.id, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM reversals r JOIN settlements s ON s.id = r.settlement_id
 JOIN scope USING (person_id, accumulator_year)
 ORDER BY person_id, accumulator_year, setl_id
@@ -124,13 +119,10 @@ async def begin_read_only(session: AsyncSession) -> None:
     await session.execute(text(f"SET LOCAL statement_timeout = {STATEMENT_TIMEOUT_MS}"))
 
 
-async def _fund_names(session: AsyncSession) -> dict[str, str]:
-    """Fund names of every published version (for a fund the draft no longer has)."""
-    names: dict[str, str] = {}
-    for row in (await session.scalars(select(PolicyVersion))).all():
-        for layer in parse_document(row.document).policy.layers:
-            names.setdefault(layer.meta.fund_code, layer.meta.fund_name)
-    return names
+async def _published(session: AsyncSession) -> dict[str, Policy]:
+    """Every published version, built (the fund codes and names of the stored settlements)."""
+    rows = (await session.scalars(select(PolicyVersion))).all()
+    return {row.id: parse_document(row.document).policy for row in rows}
 
 
 async def replay(
@@ -144,15 +136,32 @@ async def replay(
     total = int(await session.scalar(_COUNT, params) or 0)
     if not await progress(0, total):
         return None
-    run = Replay(draft, await _fund_names(session))
+    run = Replay(draft, await _published(session))
     done = 0
     stream = await session.stream(_EVENTS, params, execution_options={"yield_per": CHUNK})
-    async for chunk in stream.partitions(CHUNK):
-        for row in chunk:
-            done += run.feed(row)  # a Row has the EventRow attributes
-        if not await progress(done, total):
+    # The next chunk is fetched while this one is replayed: the fetch is sent before the
+    # replay blocks the loop, and PostgreSQL (another process) prepares it meanwhile.
+    chunks: asyncio.Queue[Sequence[Any] | None] = asyncio.Queue(maxsize=1)
+
+    async def fetch() -> None:
+        async for chunk in stream.partitions(CHUNK):
+            await chunks.put(chunk)
+        await chunks.put(None)
+
+    fetching = asyncio.create_task(fetch())
+    try:
+        while (chunk := await chunks.get()) is not None:
+            for row in chunk:
+                done += run.feed(row)  # a Row has the EventRow attributes
+            if not await progress(done, total):
+                return None
+        await fetching
+    finally:
+        if not fetching.done():
+            fetching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fetching
             await stream.close()
-            return None
     result = run.result()
     await _mask(session, result["top_changes"])
     return result
