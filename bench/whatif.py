@@ -48,7 +48,7 @@ from app.engine import BillLine, Claim, expected_amount_fen, settle  # noqa: E40
 from app.engine.money import parse_scaled  # noqa: E402
 from app.policy import load_directory  # noqa: E402
 from app.policy.loader import parse_document  # noqa: E402
-from app.whatif.source import Range, replay  # noqa: E402
+from app.whatif.source import Range, replay, replay_engine  # noqa: E402
 
 TEMPLATES = 32
 CATEGORY_SETS = [[], [], ["registered_poor"], ["dibao"], ["tekun"], ["registered_poor", "dibao"]]
@@ -144,7 +144,7 @@ ORDER BY n
 
 async def seed(url: str, count: int, persons: int, rows: list[dict[str, Any]], phash: str) -> None:
     await upgrade_to_head(url)
-    settings = Settings()
+    settings = Settings(db_statement_timeout_ms=0)  # 0: no timeout, for the big inserts
     engine = make_engine(url, settings)
     try:
         await startup(make_sessionmaker(engine), settings, demo=True)
@@ -244,7 +244,7 @@ async def seed(url: str, count: int, persons: int, rows: list[dict[str, Any]], p
 
 
 async def run_replay(url: str, draft: Any) -> tuple[float, dict[str, Any]]:
-    engine = make_engine(url, Settings())
+    engine = replay_engine(url, Settings())
     last = {"t": time.perf_counter()}
 
     async def progress(done: int, total: int) -> bool:

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.config import Settings
-from app.db.session import make_engine, make_sessionmaker
+from app.db.session import make_sessionmaker
 from app.engine import parse_date
 from app.errors import AppError, is_database_unavailable
 from app.reconciliation.scope import check_dates
 
 from . import export
 from .draft import parse_draft
-from .source import Range, replay
+from .source import Range, replay, replay_engine
 
 __all__ = ["add_parser", "run"]
 
@@ -155,7 +155,7 @@ def run(url: str, settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _replay(url: str, settings: Settings, draft: Any, scope: Range, bar: Bar) -> Any:
-    engine = make_engine(url, settings)
+    engine = replay_engine(url, settings)
     try:
         async with make_sessionmaker(engine)() as session:
             return await replay(session, draft, scope, bar)

@@ -52,6 +52,10 @@ def parse_draft(policy: object, loc: tuple[str | int, ...] = ("body", "policy"))
             raise _invalid([*loc], f"at most {MAX_YAML_CHARS} characters of YAML")
         try:
             document = yaml.load(policy, Loader=_NoAliasLoader)
+        except RecursionError as exc:  # "[[[[…": nested deeper than Python's stack
+            raise _invalid([*loc], "not valid YAML: nested too deeply") from exc
+        except (ValueError, TypeError, OverflowError) as exc:  # a bad date such as 2018-13-45
+            raise _invalid([*loc], f"not valid YAML: {exc}") from exc
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -75,5 +79,5 @@ def parse_draft(policy: object, loc: tuple[str | int, ...] = ("body", "policy"))
             errors=errors,
             params={"count": len(errors)},
         ) from exc
-    except (TypeError, ValueError) as exc:  # a value the loader's JSON conversion refuses
-        raise _invalid([*loc], str(exc)) from exc
+    except (TypeError, ValueError, RecursionError) as exc:  # what JSON cannot hold
+        raise _invalid([*loc], f"not a JSON document: {type(exc).__name__}") from exc

@@ -28,13 +28,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from app.config import Settings
-from app.db.session import make_engine, make_sessionmaker
+from app.db.session import make_sessionmaker
 from app.engine import InvariantViolation
 from app.errors import is_database_unavailable, is_statement_timeout
 
 from . import jobs
 from .draft import parse_draft
-from .source import Range, replay
+from .source import Range, replay, replay_engine
 
 __all__ = ["RUNNING", "run_job", "start"]
 
@@ -71,7 +71,7 @@ def range_of(request: dict[str, Any]) -> Range:
 
 
 async def run_job(url: str, settings: Settings, job_id: uuid.UUID) -> None:
-    engine = make_engine(url, settings)
+    engine = replay_engine(url, settings)
     try:
         await _run(engine, make_sessionmaker(engine), job_id)
     except Exception:  # the job is marked failed below when it can be; never kill silently

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.config import Settings
+from app.db.session import make_engine
 from app.engine import Policy
 from app.policy.loader import parse_document
 from app.policy.models import PolicyVersion
@@ -31,7 +33,7 @@ from app.types import mask_id_number
 
 from .replay import Replay
 
-__all__ = ["CHUNK", "STATEMENT_TIMEOUT_MS", "Range", "replay"]
+__all__ = ["CHUNK", "STATEMENT_TIMEOUT_MS", "Range", "replay", "replay_engine"]
 
 CHUNK = 2000
 # A replay's statements may take longer than a request's (ONESTOP_DB_STATEMENT_TIMEOUT_MS): a
@@ -109,6 +111,18 @@ JOIN scope USING (person_id, accumulator_year)
 ORDER BY person_id, accumulator_year, setl_id
 """
 )
+
+
+def replay_engine(url: str, settings: Settings) -> AsyncEngine:
+    """An engine for a replay (and its job's bookkeeping): the service's settings but
+    :data:`STATEMENT_TIMEOUT_MS` as the statement timeout, on the server and as asyncpg's own
+    guard (a first fetch of a year sorts a million rows), and a pool of two."""
+    return make_engine(
+        url,
+        settings.model_copy(
+            update={"db_statement_timeout_ms": STATEMENT_TIMEOUT_MS, "db_pool_size": 2}
+        ),
+    )
 
 
 async def begin_read_only(session: AsyncSession) -> None:
