@@ -55,7 +55,7 @@ def _out(row: PolicyVersion) -> dict[str, Any]:
     operation_id="listPolicies",
     summary="政策版本 Published policy versions",
     response_model=list[PolicyVersionOut],
-    responses=problem_responses(401, 403, codes=AUTH_CODES),
+    responses=problem_responses(401, 403, 422, codes={**AUTH_CODES, 422: ["validation_error"]}),
 )
 async def list_policies(session: ReadSessionDep, caller: ReaderCaller) -> list[PolicyVersionOut]:
     """Every published version, by region and effective date (without the documents)."""
@@ -74,7 +74,13 @@ async def _get(session: AsyncSession, policy_id: str) -> PolicyVersion:
     operation_id="getPolicy",
     summary="政策文件 A published policy document",
     response_model=PolicyDocumentOut,
-    responses=problem_responses(401, 403, 404, codes={**AUTH_CODES, 404: ["policy_not_found"]}),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        422,
+        codes={**AUTH_CODES, 404: ["policy_not_found"], 422: ["validation_error"]},
+    ),
 )
 async def get_policy(
     session: ReadSessionDep,

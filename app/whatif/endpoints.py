@@ -46,9 +46,25 @@ _CREATE_PROBLEMS = problem_responses(
         422: ["validation_error", "invalid_policy", "dates_out_of_order"],
     },
 )
-_JOB_PROBLEMS = problem_responses(401, 403, 404, codes={**AUTH_CODES, 404: ["what_if_not_found"]})
+_JOB_PROBLEMS = problem_responses(
+    401,
+    403,
+    404,
+    422,
+    codes={**AUTH_CODES, 404: ["what_if_not_found"], 422: ["validation_error"]},
+)
 _EXPORT_PROBLEMS = problem_responses(
-    401, 403, 404, 409, codes={**AUTH_CODES, 404: ["what_if_not_found"], 409: ["what_if_not_done"]}
+    401,
+    403,
+    404,
+    409,
+    422,
+    codes={
+        **AUTH_CODES,
+        404: ["what_if_not_found"],
+        409: ["what_if_not_done"],
+        422: ["validation_error"],
+    },
 )
 
 
