@@ -48,9 +48,9 @@ COUNTIES = ["510402", "510403"]
 HOSPITALS = ["H510402001", "H510402003", "H510403001", "H510421001"]
 CODES = ["XA01", "XA02", "XA06", "XB01", "XB02", "XB04", "XC01"]
 
-# 100.00 … 6000.00 yuan × 1 … 12: a bill of a few lines reaches the bands and caps
+# 100.00 … 6000.00 yuan × 1 … 40: a bill of a few lines reaches the bands and the caps
 lines = st.lists(
-    st.tuples(st.sampled_from(CODES), st.integers(10_000, 600_000), st.integers(1, 12)),
+    st.tuples(st.sampled_from(CODES), st.integers(10_000, 600_000), st.integers(1, 40)),
     min_size=1,
     max_size=4,
 )
