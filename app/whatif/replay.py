@@ -200,7 +200,8 @@ class Replay:
             if target is not None:  # as the ledger: no target, not above it
                 cell.above_actual += int(row.in_policy_self_pay_fen or 0) > target
                 cell.above_what_if += computed.in_policy_self_pay_fen > target
-        if actual_self == what_if_self and actual_layers == what_if_layers:
+        # unchanged: the same self-pay and the same payment per fund (in whatever layer order)
+        if actual_self == what_if_self and sorted(actual_layers) == sorted(what_if_layers):
             return
         self.changed += 1
         delta = what_if_self - actual_self
