@@ -300,3 +300,24 @@ async def test_the_published_policies(own_client: AsyncClient) -> None:
     assert one["content_hash"] == listed.json()[1]["content_hash"]
     missing = await own_client.get("/v1/policies/nope", headers=headers(AGENCY))
     assert_problem(missing, 404, "policy_not_found")
+
+
+_STORED = text(
+    "SELECT md5(coalesce((SELECT string_agg(t::text, ',' ORDER BY t::text) FROM settlements t), '')"
+    " || coalesce((SELECT string_agg(t::text, ',' ORDER BY t::text) FROM accumulators t), '')"
+    " || coalesce((SELECT string_agg(t::text, ',' ORDER BY t::text) FROM reversals t), '')"
+    " || coalesce((SELECT string_agg(t::text, ',' ORDER BY t::text) FROM settlement_layers t), ''))"
+)
+
+
+async def test_a_replay_changes_nothing_stored(own_app: FastAPI, own_client: AsyncClient) -> None:
+    person = await new_person(own_client, ["registered_poor"])
+    assert (await settle(own_client, make_bill("WA0003", person))).status_code == 201
+    async with own_app.state.engine.connect() as conn:
+        before = await conn.scalar(_STORED)
+    draft = await published(own_client)
+    param(draft, "supplementary", "ratio")["value"] = "0.60"
+    job = await what_if(own_client, draft)
+    assert job["status"] == "done" and job["result"]["bills_changed"] == 1
+    async with own_app.state.engine.connect() as conn:
+        assert await conn.scalar(_STORED) == before
