@@ -30,6 +30,7 @@ from app.db.session import make_engine, make_sessionmaker
 from app.errors import is_database_unavailable
 from app.logs import logging_config
 from app.roster import cli as roster_cli
+from app.whatif import cli as what_if_cli
 
 __all__ = ["main"]
 
@@ -67,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _admin(url, settings, args)
         if args.command == "roster":
             return _admin(url, settings, args, roster_cli.run)
+        if args.command == "what-if":  # reads only: no migration
+            return what_if_cli.run(url, settings, args)
         asyncio.run(upgrade_to_head(url))
         logger.info("database migrated to head")
         if args.command == "serve":
@@ -173,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     add_admin_commands(commands)
     settle_file.add_parser(commands)
     roster_cli.add_parser(commands)
+    what_if_cli.add_parser(commands)
     return parser
 
 

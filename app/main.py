@@ -25,6 +25,7 @@ from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.middleware import RequestMiddleware
 from app.nhsa import router as nhsa_router
+from app.policy import endpoints as policy_endpoints
 from app.policy.store import PolicyStore
 from app.reconciliation import endpoints as reconciliation_endpoints
 from app.registry import endpoints as registry_endpoints
@@ -32,6 +33,7 @@ from app.roster import endpoints as roster_endpoints
 from app.roster import ledger_endpoints
 from app.settlement import endpoints as settlement_endpoints
 from app.strict_query import reject_unknown_query_parameters
+from app.whatif import endpoints as whatif_endpoints
 from app.work_injury import endpoints as work_injury_endpoints
 
 __all__ = ["create_app"]
@@ -132,6 +134,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         roster_endpoints.router,
         coverage_endpoints.router,
         ledger_endpoints.router,
+        policy_endpoints.router,
+        whatif_endpoints.router,
     ):
         app.include_router(router, dependencies=[Depends(reject_unknown_query_parameters)])
     app.include_router(nhsa_router, dependencies=[Depends(reject_unknown_query_parameters)])

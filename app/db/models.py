@@ -25,6 +25,7 @@ from app.settlement.models import (
 )
 from app.ui.models import UiSession
 from app.visits.models import FeeLine, Visit
+from app.whatif.models import WhatIfJob
 from app.work_injury.models import (
     WiApplication,
     WiCase,
@@ -65,6 +66,7 @@ __all__ = [
     "SettlementLayer",
     "UiSession",
     "Visit",
+    "WhatIfJob",
     "WiApplication",
     "WiCase",
     "WiDecision",

@@ -222,6 +222,18 @@ PROBLEMS: Final[dict[str, Message]] = {
         "{source} 的名单日期 {as_of} 早于该来源最近一次导入的日期 {latest}；名单须按日期先后导入。",
     ),
     "roster_import_not_found": Message("未找到", "名单导入记录 {import_id} 不存在。"),
+    # -- what-if (app.whatif) and the published policies (app.policy.endpoints) ---------------
+    "invalid_policy": Message(
+        "政策草案无效", "政策草案有 {count} 处问题，未创建测算；每处问题见 errors（loc 指明字段）。"
+    ),
+    "what_if_busy": Message(
+        "已有测算在进行", "该密钥已有一个排队或进行中的测算（{job_id}）；请等待其完成或先取消。"
+    ),
+    "what_if_not_found": Message("未找到测算", "没有此测算，或已过保留期（一天）被删除。"),
+    "what_if_not_done": Message(
+        "测算尚未完成", "该测算状态为 {status}，只有已完成的测算可以导出。"
+    ),
+    "policy_not_found": Message("未找到政策", "没有此已发布的政策版本。"),
 }
 """Per problem ``code``: the Chinese ``title`` and ``detail`` template."""
 
@@ -365,6 +377,9 @@ ITEMS: Final[dict[str, str]] = {
     "as_of_after_today": "不得晚于今天（{today}）",
     # -- coverage, gaps and the roster ledger -------------------------------------------------
     "cursor_other_query": "该游标是为其他查询条件签发的",
+    # -- what-if (app.whatif) ------------------------------------------------------------------
+    "policy_field": "政策草案此处无效：{problem}",
+    "what_if_active": "测算 {job_id} 正在排队或进行中",
 }
 """Per ``AppError`` item ``key``: the Chinese ``errors[].msg`` template."""
 

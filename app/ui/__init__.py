@@ -15,6 +15,7 @@ from .console_coverage import router as console_coverage_router
 from .console_proxy import router as console_proxy_router
 from .console_reconciliation import router as console_reconciliation_router
 from .console_roster import router as console_roster_router
+from .console_whatif import router as console_whatif_router
 from .console_work_injury import router as console_work_injury_router
 from .deps import install_page_errors
 from .endpoints import router
@@ -37,6 +38,7 @@ def install(app: FastAPI) -> None:
     app.include_router(console_work_injury_router)
     app.include_router(console_roster_router)
     app.include_router(console_coverage_router)
+    app.include_router(console_whatif_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 

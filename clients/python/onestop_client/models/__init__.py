@@ -85,6 +85,11 @@ from .import_summary_file_format import ImportSummaryFileFormat
 from .import_summary_source import ImportSummarySource
 from .item_in import ItemIn
 from .item_out import ItemOut
+from .job_error import JobError
+from .job_out import JobOut
+from .job_out_result_type_0 import JobOutResultType0
+from .job_out_status import JobOutStatus
+from .job_request import JobRequest
 from .layer_out import LayerOut
 from .layer_out_params import LayerOutParams
 from .ledger_category_out import LedgerCategoryOut
@@ -110,7 +115,11 @@ from .payer_amount import PayerAmount
 from .payer_out import PayerOut
 from .person_in import PersonIn
 from .person_out import PersonOut
+from .policy_document_out import PolicyDocumentOut
+from .policy_document_out_document import PolicyDocumentOutDocument
+from .policy_version_out import PolicyVersionOut
 from .problem import Problem
+from .progress import Progress
 from .project_in import ProjectIn
 from .project_out import ProjectOut
 from .ready import Ready
@@ -144,6 +153,9 @@ from .skipped import Skipped
 from .sums import Sums
 from .top_up_in import TopUpIn
 from .totals_out import TotalsOut
+from .what_if_created import WhatIfCreated
+from .what_if_in import WhatIfIn
+from .what_if_in_policy_type_1 import WhatIfInPolicyType1
 from .work_injury_ledger_out import WorkInjuryLedgerOut
 from .work_injury_ledger_row import WorkInjuryLedgerRow
 from .write_off_in import WriteOffIn
@@ -234,6 +246,11 @@ __all__ = (
     "ImportSummarySource",
     "ItemIn",
     "ItemOut",
+    "JobError",
+    "JobOut",
+    "JobOutResultType0",
+    "JobOutStatus",
+    "JobRequest",
     "LayerOut",
     "LayerOutParams",
     "LedgerCategoryOut",
@@ -259,7 +276,11 @@ __all__ = (
     "PayerOut",
     "PersonIn",
     "PersonOut",
+    "PolicyDocumentOut",
+    "PolicyDocumentOutDocument",
+    "PolicyVersionOut",
     "Problem",
+    "Progress",
     "ProjectIn",
     "ProjectOut",
     "Ready",
@@ -293,6 +314,9 @@ __all__ = (
     "Sums",
     "TopUpIn",
     "TotalsOut",
+    "WhatIfCreated",
+    "WhatIfIn",
+    "WhatIfInPolicyType1",
     "WorkInjuryLedgerOut",
     "WorkInjuryLedgerRow",
     "WriteOffIn",
