@@ -37,6 +37,9 @@ GRANT INSERT ON audit_pending TO onestop_app;
 GRANT SELECT, INSERT, UPDATE ON accumulators, hospitals, persons, catalog_items, api_keys
     TO onestop_app;
 GRANT SELECT, INSERT, DELETE ON person_enrolments, person_categories TO onestop_app;
+-- A proxy-payment run adopts a person's own enrolment of the year (app/enrolment/proxy.py); a
+-- roster import ends or amends the categories of its source (app/roster/service.py).
+GRANT UPDATE ON person_enrolments, person_categories TO onestop_app;
 -- Web sessions (/ui/): created at sign-in, deleted at sign-out and when expired.
 GRANT SELECT, INSERT, DELETE ON ui_sessions TO onestop_app;
 
@@ -46,6 +49,26 @@ GRANT SELECT, INSERT, UPDATE ON wi_projects, wi_cases, wi_applications, wi_remin
     wi_recoveries TO onestop_app;
 GRANT SELECT, INSERT ON wi_project_workers, wi_decisions, wi_decision_items, wi_repayments
     TO onestop_app;
+
+-- Visits and their fee lines (docs/nhsa-visits.md): a visit is admitted, discharged, cancelled or
+-- reopened; a fee line is refunded by an update.
+GRANT SELECT, INSERT, UPDATE ON visits, fee_lines TO onestop_app;
+
+-- The NHSA interface (docs/nhsa.md): messages, files and sign-ins are append-only; the replay
+-- nonces are upserted and the expired ones deleted.
+GRANT SELECT, INSERT ON nhsa_messages, nhsa_files, nhsa_signins TO onestop_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON nhsa_nonces TO onestop_app;
+
+-- Rosters and enrolment (docs/roster.md, docs/enrolment.md): an import's counts are updated
+-- when it ends; a roster replaces its source's external enrolments of a year; a proxy-payment
+-- run moves through its states; its lines and shares are append-only.
+GRANT SELECT, INSERT, UPDATE ON roster_imports, pension_enrolments, proxy_payment_runs
+    TO onestop_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON external_enrolments TO onestop_app;
+GRANT SELECT, INSERT ON proxy_payment_lines, proxy_payment_shares TO onestop_app;
+
+-- What-if replays (docs/what-if.md): a job's state and result are updated; expired jobs deleted.
+GRANT SELECT, INSERT, UPDATE, DELETE ON what_if_jobs TO onestop_app;
 
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;

@@ -48,6 +48,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -63,6 +64,25 @@ from app.db.embedded import start_embedded, to_asyncpg_url
 from app.db.migrate import upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
 from app.main import create_app
+
+# ONESTOP_TEST_AS_APP_ROLE=1 (`make test-app-role`): the `app` and `own_app` fixtures connect as
+# the least-privilege `onestop_app` of deploy/postgres-roles.sql instead of the owner, so the API
+# tests prove those grants are enough. Direct database fixtures (`engine`, ...) stay the owner.
+AS_APP_ROLE = os.environ.get("ONESTOP_TEST_AS_APP_ROLE") == "1"
+ROLES_SQL = Path(__file__).resolve().parents[1] / "deploy" / "postgres-roles.sql"
+
+
+async def as_app_role(url: str) -> str:
+    """Apply deploy/postgres-roles.sql to the database at ``url`` (as its owner) and return the
+    same URL for the ``onestop_app`` role."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            raw = await conn.get_raw_connection()
+            await raw.driver_connection.execute(ROLES_SQL.read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    finally:
+        await engine.dispose()
+    return make_url(url).set(username="onestop_app").render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +189,8 @@ def asgi_client(application: FastAPI) -> AsyncClient:
 
 @pytest.fixture
 async def app(database_url: str, settings: Settings) -> AsyncIterator[FastAPI]:
-    async with running(database_url, settings) as application:
+    url = await as_app_role(database_url) if AS_APP_ROLE else database_url
+    async with running(url, settings) as application:
         yield application
 
 
@@ -184,7 +205,8 @@ async def own_app(own_database_url: str, settings: Settings) -> AsyncIterator[Fa
     """The application on a database of this test only (the demo loaded): for a test that reads
     figures over every hospital of a day or county, or the whole audit chain, which other tests'
     settlements would change, or that tampers with what other tests read."""
-    async with running(own_database_url, settings) as application:
+    url = await as_app_role(own_database_url) if AS_APP_ROLE else own_database_url
+    async with running(url, settings) as application:
         yield application
 
 

@@ -84,3 +84,62 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
                 await conn.execute(statement)
     finally:
         await conn.close()
+
+
+async def test_every_table_is_granted_to_the_app_role_and_none_beyond_what_it_needs(
+    app_role_url: str,
+) -> None:
+    """A migration that adds a table must add its grants (deploy/postgres-roles.sql) too: here
+    every table and view of the head schema can be read by `onestop_app`, except audit_pending
+    (insert only: the commit trigger moves entries into the chain), and the append-only money
+    tables cannot be updated or deleted."""
+    conn = await asyncpg.connect(_asyncpg_dsn(app_role_url))
+    try:
+        unreadable = {
+            row["name"]
+            for row in await conn.fetch(
+                # pg_class, not information_schema (which hides what the role cannot use).
+                "SELECT c.relname AS name FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'p', 'm') "
+                "AND NOT has_table_privilege('onestop_app', c.oid, 'SELECT')"
+            )
+        }
+        rewritable = {
+            row["name"]
+            for row in await conn.fetch(
+                "SELECT t AS name FROM unnest($1::text[]) t WHERE "
+                "has_table_privilege('onestop_app', t, 'UPDATE') "
+                "OR has_table_privilege('onestop_app', t, 'DELETE') "
+                "OR has_table_privilege('onestop_app', t, 'TRUNCATE')",
+                [
+                    "settlements",
+                    "settlement_layers",
+                    "settlement_item_lists",
+                    "reversals",
+                    "audit_log",
+                    "policy_versions",
+                    "nhsa_messages",
+                    "wi_decisions",
+                    "wi_decision_items",
+                    "wi_repayments",
+                    "proxy_payment_lines",
+                    "proxy_payment_shares",
+                ],
+            )
+        }
+        creates = await conn.fetchval(
+            "SELECT has_schema_privilege('onestop_app', 'public', 'CREATE')"
+        )
+    finally:
+        await conn.close()
+    assert unreadable == {"audit_pending"}
+    assert rewritable == set()
+    assert creates is False  # no DDL: migrations are the owner's
+
+
+async def test_serve_migration_step_is_a_no_op_for_the_app_role_at_head(app_role_url: str) -> None:
+    # `onestop serve` migrates before it listens; in Kubernetes it runs as onestop_app after the
+    # migration Job (as the owner) brought the schema to head, so this must succeed, changing
+    # nothing.
+    await upgrade_to_head(app_role_url)
