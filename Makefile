@@ -20,7 +20,7 @@ lint: venv
 test: lint
 	$(VENV)/bin/pytest -q --cov=app/engine --cov-branch --cov-report=term
 
-# Only the fault tests (tests/faults/: kill -9, database stop, retry storm); make test runs them too.
+# Only the fault tests (tests/faults/: kill -9, database stop, retry storm, restore drill); make test runs them too.
 faults: venv
 	$(VENV)/bin/pytest -q -m faults tests/faults
 

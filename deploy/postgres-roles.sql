@@ -24,6 +24,12 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM onestop_app;
 -- Append-only: read and insert, nothing else.
 GRANT SELECT, INSERT ON settlements, settlement_layers, settlement_item_lists, reversals,
     policy_versions TO onestop_app;
+-- The one exception: the national interface's 2601 undo of a 2305 cancellation reinstates the
+-- settlement by deleting its reversal (app/settlement/service.py `reinstate`), so reversals can
+-- be deleted, never updated. The deletion is recorded in the audit trail with the same commit
+-- (`settlement.reinstate`). Follow-up: make reinstatement an append-only row of its own and
+-- revoke this.
+GRANT DELETE ON reversals TO onestop_app;
 -- The bill lines as rows (a view over settlement_item_lists).
 GRANT SELECT ON settlement_items TO onestop_app;
 -- The audit trail: read only. Entries are staged in audit_pending; at COMMIT a trigger (running
@@ -54,9 +60,11 @@ GRANT SELECT, INSERT ON wi_project_workers, wi_decisions, wi_decision_items, wi_
 -- reopened; a fee line is refunded by an update.
 GRANT SELECT, INSERT, UPDATE ON visits, fee_lines TO onestop_app;
 
--- The NHSA interface (docs/nhsa.md): messages, files and sign-ins are append-only; the replay
--- nonces are upserted and the expired ones deleted.
-GRANT SELECT, INSERT ON nhsa_messages, nhsa_files, nhsa_signins TO onestop_app;
+-- The NHSA interface (docs/nhsa.md): files and sign-ins are append-only; a message is marked
+-- reversed by a later 2601 (reversed_by, reversed_at); the replay nonces are upserted and the
+-- expired ones deleted.
+GRANT SELECT, INSERT ON nhsa_files, nhsa_signins TO onestop_app;
+GRANT SELECT, INSERT, UPDATE ON nhsa_messages TO onestop_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON nhsa_nonces TO onestop_app;
 
 -- Rosters and enrolment (docs/roster.md, docs/enrolment.md): an import's counts are updated
