@@ -65,7 +65,7 @@ from app.db.migrate import upgrade_to_head
 from app.db.session import make_engine, make_sessionmaker
 from app.main import create_app
 
-# ONESTOP_TEST_AS_APP_ROLE=1 (`make test-app-role`): the `app` and `own_app` fixtures connect as
+# ONESTOP_TEST_AS_APP_ROLE=1 (README "Kubernetes with CloudNativePG"): `app`, `own_app` connect as
 # the least-privilege `onestop_app` of deploy/postgres-roles.sql instead of the owner, so the API
 # tests prove those grants are enough. Direct database fixtures (`engine`, ...) stay the owner.
 AS_APP_ROLE = os.environ.get("ONESTOP_TEST_AS_APP_ROLE") == "1"
