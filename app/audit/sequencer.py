@@ -117,7 +117,9 @@ async def integrate_once(
     it added (0: nothing committed to add, or another process leads and ``wait`` is false;
     with ``wait``, the batch waits for the leader's batch to end) and the tree size."""
     async with session.begin():
-        if wait:
+        if wait:  # a leader's batch may outlast the statement timeout on a loaded machine
+            await session.execute(text("SET LOCAL statement_timeout = 0"))
+            await session.execute(text("SET LOCAL lock_timeout = '120s'"))
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LEADER_KEY})
         elif not await session.scalar(
             text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _LEADER_KEY}
@@ -229,6 +231,7 @@ class Sequencer:
         interval_s: float,
     ) -> None:
         self.sessionmaker, self.key, self.interval_s = sessionmaker, key, interval_s
+        self.batch = BATCH
         self.task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -244,7 +247,7 @@ class Sequencer:
     async def _run(self) -> None:
         while True:
             try:
-                await integrate_all(self.sessionmaker, self.key, wait=False)
+                await integrate_all(self.sessionmaker, self.key, self.batch, wait=False)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database down, a failover: try again at the next tick

@@ -4,6 +4,7 @@ every stored table, a deleted tail against an anchored head included."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -201,7 +202,8 @@ async def test_an_edited_tree_node_is_reported(log: dict[str, Any]) -> None:
 async def test_an_edited_settlement_row_is_reported(log: dict[str, Any]) -> None:
     sid = log["settled"][1]["settlement_id"]
     await _superuser(
-        log["url"], "UPDATE settlements SET self_pay_fen = self_pay_fen + 1, fund_paid_fen = fund_paid_fen - 1"
+        log["url"],
+        "UPDATE settlements SET self_pay_fen = self_pay_fen + 1, fund_paid_fen = fund_paid_fen - 1"
         f" WHERE id = '{sid}'",  # conserved (the CHECK holds): only the log tells
     )
     problems = await _findings(log)
@@ -305,3 +307,93 @@ async def _leaf_order(url: str) -> list[tuple[int, int, int]]:
             return [(int(a), int(b), int(c)) for a, b, c in rows]
     finally:
         await engine.dispose()
+
+
+# -- concurrency: the sequencer cancelled mid-batch, again and again ----------------------------
+
+
+async def test_concurrent_settlements_with_the_sequencer_killed_mid_batch(
+    own_app: FastAPI,
+    own_client: AsyncClient,
+    own_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """40 settlements at once while a sequencer with batches of 3 is cancelled inside a batch
+    (after it set leaf indices and stored nodes, before it signed and committed) five times and
+    restarted; then 5 settlements one after another. Every entry is a leaf exactly once, leaves
+    are in (xact_id, id) order, the tree verifies, and the sequential ones are in the order they
+    were answered."""
+    from app.audit import sequencer as seq
+
+    await own_app.state.audit_sequencer.stop()  # this test runs its own
+    inside = asyncio.Event()
+    real_sign = seq.sign_head
+
+    async def slow_sign(*args: Any, **kwargs: Any) -> None:
+        inside.set()
+        await asyncio.sleep(0.05)  # the window in which the task is cancelled
+        await real_sign(*args, **kwargs)
+
+    monkeypatch.setattr(seq, "sign_head", slow_sign)
+
+    def started() -> seq.Sequencer:
+        running = seq.Sequencer(own_app.state.sessionmaker, KEY, 0.01)
+        running.batch = 3
+        running.start()
+        return running
+
+    async def killer() -> int:
+        kills = 0
+        running = started()
+        for _ in range(5):
+            inside.clear()
+            await asyncio.wait_for(inside.wait(), 30)
+            await running.stop()  # cancelled inside the batch: its transaction rolls back
+            kills += 1
+            running = started()
+        await asyncio.sleep(0.2)
+        await running.stop()
+        return kills
+
+    persons = [
+        await new_person(own_client, ["registered_poor"], county=OWN[1:7]) for _ in range(40)
+    ]
+    before = (await _verify(own_app)).leaves
+    results = await asyncio.gather(
+        killer(), *(settle(own_client, make_bill(bill_no(), p, hospital=OWN)) for p in persons)
+    )
+    assert results[0] == 5
+    assert all(r.status_code == 201 for r in results[1:])  # type: ignore[union-attr]
+    sequential = [await _settled(own_client) for _ in range(5)]
+    monkeypatch.setattr(seq, "sign_head", real_sign)
+    await integrate_all(own_app.state.sessionmaker, KEY)
+
+    order = await _leaf_order(own_database_url)
+    assert [leaf for leaf, _, _ in order] == list(range(len(order)))  # dense, once each
+    assert [(x, i) for _, x, i in order] == sorted((x, i) for _, x, i in order)
+    engine = create_async_engine(own_database_url, poolclass=NullPool)
+    try:
+        async with AsyncSession(engine) as session:
+            unsequenced = await session.scalar(
+                text("SELECT count(*) FROM audit_log WHERE leaf_index IS NULL")
+            )
+            created = dict(
+                (
+                    await session.execute(
+                        text(
+                            "SELECT entity_id, leaf_index FROM audit_log"
+                            " WHERE action = 'settlement.create'"
+                        )
+                    )
+                ).all()
+            )
+    finally:
+        await engine.dispose()
+    assert unsequenced == 0
+    for r in results[1:]:
+        assert r.json()["settlement_id"] in created  # type: ignore[union-attr]
+    leaves = [created[s["settlement_id"]] for s in sequential]
+    assert leaves == sorted(leaves)  # answered one after another: logged in that order
+    report = await _verify(own_app)
+    assert report.ok, report.problems
+    assert report.leaves == len(order) > before
