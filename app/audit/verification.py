@@ -131,6 +131,10 @@ async def verify_all(
     for a in anchored:
         wanted.setdefault(a.tree_size, []).append((f"anchored head {a.tree_size}", a.root_hash))
 
+    # Read committed, so the sequencer may go on meanwhile: walk the leaves the heads read
+    # above cover (a batch commits its leaves and its head together), and look at what was
+    # added since at the end.
+    covered = max([h.tree_size for h in heads] + [a.tree_size for a in anchored] + [0])
     frontier = _Frontier()
     last = -1
     while True:
@@ -140,9 +144,10 @@ async def verify_all(
                 .outerjoin(
                     TreeNode, (TreeNode.level == 0) & (TreeNode.idx == AuditEntry.leaf_index)
                 )
-                .where(AuditEntry.leaf_index > last)
+                .where(AuditEntry.leaf_index > last, AuditEntry.leaf_index < covered)
                 .order_by(AuditEntry.leaf_index)
                 .limit(batch)
+                .execution_options(populate_existing=True)  # not an entry loaded earlier
             )
         ).all()
         if not rows:
@@ -175,9 +180,16 @@ async def verify_all(
                 f"{name} covers {size} leaves but the log has {frontier.size}: "
                 "leaves were deleted from the tail"
             )
-    if heads and heads[-1].tree_size != frontier.size:
+    # Nodes, then leaves, then heads: what one query sees, the next one sees committed with it.
+    nodes_now = await session.scalar(
+        text("SELECT max(idx) + 1 FROM audit_tree_nodes WHERE level = 0")
+    )
+    leaves_now = await session.scalar(text("SELECT max(leaf_index) + 1 FROM audit_log"))
+    head_now = await session.scalar(text("SELECT max(tree_size) FROM audit_tree_heads"))
+    if leaves_now is not None and (head_now is None or leaves_now > head_now):
         problems.append(
-            f"the latest head covers {heads[-1].tree_size} leaves, the log has {frontier.size}"
+            f"the log has {leaves_now} leaves but its latest head covers {head_now or 0}: "
+            "the heads after it were deleted"
         )
     bad_nodes = await session.scalar(
         text(
@@ -190,12 +202,11 @@ async def verify_all(
     )
     if bad_nodes:
         problems.append(f"{bad_nodes} stored inner nodes of the tree do not match their children")
-    extra = await session.scalar(
-        text("SELECT count(*) FROM audit_tree_nodes WHERE level = 0 AND idx >= :n"),
-        {"n": frontier.size},
-    )
-    if extra:
-        problems.append(f"{extra} stored leaf hashes have no entry: entries were deleted")
+    if nodes_now is not None and nodes_now > (leaves_now or 0):
+        problems.append(
+            f"the tree has {nodes_now} leaf hashes but the log {leaves_now or 0} leaves: "
+            "entries were deleted"
+        )
     report.unsequenced = int(
         await session.scalar(text("SELECT count(*) FROM audit_log WHERE leaf_index IS NULL")) or 0
     )
