@@ -8,6 +8,9 @@ import asyncio
 import base64
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +268,25 @@ async def test_a_deleted_tail_is_found_against_an_anchored_head(
     # ...but not with the head the agency kept.
     with_anchor = await _verify(log["app"], anchored=[anchored_from_json(anchor)])
     assert any(f"anchored head {size}" in p for p in with_anchor.problems), with_anchor.problems
+    # The CLI, as an agency runs it with the head it kept.
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "audit",
+            "verify",
+            "--anchor",
+            str(tmp_path / "head.json"),
+        ],
+        env={**os.environ, "DATABASE_URL": log["url"]},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert cli.returncode == 1, cli.stdout + cli.stderr
+    assert "audit log BROKEN" in cli.stdout and f"anchored head {size}" in cli.stdout
     # An anchored head whose signature was altered is refused as such.
     forged = {**anchor, "signed_at_ms": anchor["signed_at_ms"] + 1}
     forged_report = await _verify(log["app"], anchored=[anchored_from_json(forged)])
