@@ -58,8 +58,9 @@ class Settings(BaseSettings):
     audit_signing_key: SecretStr | None = None
     """The Ed25519 private key that signs the audit log's tree heads: PEM (PKCS#8) or the base64
     of the 32-byte seed. Unset: a key made at start-up, for that process only (development)."""
-    audit_sequencer_interval_ms: int = Field(default=200, ge=10)
-    """How often the audit sequencer integrates newly committed entries into the Merkle tree."""
+    audit_sequencer_interval_ms: int = Field(default=200, ge=0)
+    """How often the audit sequencer integrates newly committed entries into the Merkle tree;
+    0: not in this process (another process, or ``onestop audit sequence``, does it)."""
 
 
 def get_settings() -> Settings:

@@ -86,7 +86,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             app.state.sessionmaker, audit_key, settings.audit_sequencer_interval_ms / 1000
         )
         app.state.audit_sequencer = audit_sequencer
-        audit_sequencer.start()
+        if settings.audit_sequencer_interval_ms:
+            audit_sequencer.start()
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 10, 10)

@@ -377,15 +377,22 @@ async def test_concurrent_settlements_with_the_sequencer_killed_mid_batch(
         await running.stop()
         return kills
 
+    async def settled(person: str) -> Any:
+        body = make_bill(bill_no(), person, hospital=OWN)
+        for _ in range(100):  # 503 overloaded (admission control) on a loaded machine: again
+            response = await settle(own_client, body)
+            if response.status_code != 503:
+                return response
+            await asyncio.sleep(0.05)
+        return response
+
     persons = [
         await new_person(own_client, ["registered_poor"], county=OWN[1:7]) for _ in range(40)
     ]
     before = (await _verify(own_app)).leaves
-    results = await asyncio.gather(
-        killer(), *(settle(own_client, make_bill(bill_no(), p, hospital=OWN)) for p in persons)
-    )
+    results = await asyncio.gather(killer(), *(settled(p) for p in persons))
     assert results[0] == 5
-    assert all(r.status_code == 201 for r in results[1:])  # type: ignore[union-attr]
+    assert [r.status_code for r in results[1:]] == [201] * 40  # type: ignore[union-attr]
     sequential = [await _settled(own_client) for _ in range(5)]
     monkeypatch.setattr(seq, "sign_head", real_sign)
     await integrate_all(own_app.state.sessionmaker, KEY)
