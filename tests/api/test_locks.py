@@ -3,8 +3,9 @@ migration 0010), and a settlement and a reversal take the same lock by it.
 
 Each test stops one request at its COMMIT with its locks held: it holds ``audit_log`` in SHARE
 mode, which the commit of every transaction that writes an audit entry waits for (the trigger
-of migrations 0006/0022 inserts the entry there at COMMIT). It then reads ``pg_locks``: an advisory lock on a bigint key
-shows its high 32 bits as ``classid``, its low 32 bits as ``objid`` and ``objsubid`` 1.
+of migrations 0006/0022 inserts the entry there at COMMIT). It then reads ``pg_locks``: an
+advisory lock on a bigint key shows its high 32 bits as ``classid``, its low 32 bits as
+``objid`` and ``objsubid`` 1.
 """
 
 from __future__ import annotations
