@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     ui_session_minutes: int = Field(default=480, ge=1, le=7 * 24 * 60)
     """How long a sign-in to the web pages (``/ui/``) lasts, from sign-in (absolute, not idle):
     one shift at the window. Sign-out or revoking the key ends it sooner."""
+    audit_signing_key: SecretStr | None = None
+    """The Ed25519 private key that signs the audit log's tree heads: PEM (PKCS#8) or the base64
+    of the 32-byte seed. Unset: a key made at start-up, for that process only (development)."""
+    audit_sequencer_interval_ms: int = Field(default=200, ge=0)
+    """How often the audit sequencer integrates newly committed entries into the Merkle tree;
+    0: not in this process (another process, or ``onestop audit sequence``, does it)."""
 
 
 def get_settings() -> Settings:

@@ -13,6 +13,8 @@ from fastapi import Depends, FastAPI
 from app import __version__, apidoc, health, metrics, ui
 from app.admission import AdmissionControl
 from app.audit import endpoints as audit_endpoints
+from app.audit.sequencer import Sequencer
+from app.audit.signing import load_private_key, public_bytes
 from app.auth import endpoints as auth_endpoints
 from app.auth.service import KeyCache
 from app.config import Settings, get_settings
@@ -75,6 +77,17 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         # youngest generation every 20,000 net allocations instead of 700: a 200-line bill holds
         # thousands of objects at once, which the default threshold scans and promotes several
         # times per request. Both measured in bench/README.md.
+        # The audit log's sequencer (app.audit.sequencer): one leader across processes.
+        audit_key = load_private_key(
+            settings.audit_signing_key.get_secret_value() if settings.audit_signing_key else None
+        )
+        app.state.audit_public_key = public_bytes(audit_key.public_key())
+        audit_sequencer = Sequencer(
+            app.state.sessionmaker, audit_key, settings.audit_sequencer_interval_ms / 1000
+        )
+        app.state.audit_sequencer = audit_sequencer
+        if settings.audit_sequencer_interval_ms:
+            audit_sequencer.start()
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 10, 10)
@@ -83,6 +96,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 yield
         finally:
             drain.start()
+            await audit_sequencer.stop()
             metrics.process_stopped()
             await engine.dispose()
             await read_engine.dispose()

@@ -1,6 +1,7 @@
 """HTTP benchmark of ``POST /v1/settlements`` against the machine's limit (``pgbench``).
 
     .venv/bin/python bench/http.py [--runs 3] [--seconds 10] [--persons 2000]
+        [--commit-delay-us 5000] [--baseline DIR]
 
 One command, nothing to set up: it starts an embedded PostgreSQL (pgserver) in a temp dir,
 migrates it, publishes the policies, loads the demo registry plus ``--persons`` synthetic persons
@@ -805,6 +806,8 @@ def server(
         "PROMETHEUS_MULTIPROC_DIR": str(db.pgdata / f"metrics-{port}"),
         **(extra_env or {}),
     }
+    # Made here: the server's migration step (before `serve` empties it) already writes there.
+    Path(env["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -1120,6 +1123,12 @@ async def run(args: argparse.Namespace) -> int:
             f"database ready in {time.perf_counter() - t0:.1f}s: {len(persons)} persons, "
             f"{len(items)} + 12 catalogue items, policy {policy}\n"
         )
+        if args.commit_delay_us:
+            await asyncio.to_thread(_slow_flush, db, args.commit_delay_us)
+            out.write(
+                f"slow WAL flush simulated: commit_delay = {args.commit_delay_us} us, "
+                "commit_siblings = 0 (every commit's flush waits that long first)\n"
+            )
         pids = await asyncio.to_thread(_person_ids, db)
         if max(pids) - min(pids) + 1 != len(pids):
             raise SystemExit("pgbench's persons do not have consecutive ids")
@@ -1263,6 +1272,27 @@ async def run(args: argparse.Namespace) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _slow_flush(db: Database, delay_us: int) -> None:
+    """Every WAL flush at commit waits ``delay_us`` first (PostgreSQL's ``commit_delay`` with
+    ``commit_siblings = 0``): a uniformly slow flush. Commits that overlap share one flush
+    (group commit), so a commit path that lets them overlap pays the delay once per group; one
+    that serializes commits (the pre-0022 audit chain's lock, held through the flush) pays it
+    once per commit, which caps its throughput at 1 / (delay + flush)."""
+
+    async def configure() -> None:
+        engine = make_engine(db.url, Settings(_env_file=None))  # type: ignore[call-arg]
+        try:
+            async with engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await conn.execute(text(f"ALTER SYSTEM SET commit_delay = {int(delay_us)}"))
+                await conn.execute(text("ALTER SYSTEM SET commit_siblings = 0"))
+                await conn.execute(text("SELECT pg_reload_conf()"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(configure())
+
+
 def _person_ids(db: Database) -> list[int]:
     async def query() -> list[int]:
         engine = make_engine(db.url, Settings(_env_file=None))  # type: ignore[call-arg]
@@ -1305,6 +1335,13 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         default=[],
         help="extra environment for the baseline server",
+    )
+    parser.add_argument(
+        "--commit-delay-us",
+        type=int,
+        default=0,
+        metavar="US",
+        help="simulate a slow WAL flush: commit_delay (0-100000 us), commit_siblings = 0",
     )
     parser.add_argument(
         "--profile",

@@ -37,6 +37,11 @@ GRANT SELECT ON settlement_items TO onestop_app;
 -- into the chain is through that trigger.
 GRANT SELECT ON audit_log TO onestop_app;
 GRANT INSERT ON audit_pending TO onestop_app;
+-- The Merkle log's sequencer (migration 0022) runs in the service: it sets each entry's
+-- leaf_index once (the append-only trigger refuses any other change), and appends tree nodes,
+-- signing keys and signed heads. Nothing of them is ever updated or deleted.
+GRANT UPDATE (leaf_index) ON audit_log TO onestop_app;
+GRANT SELECT, INSERT ON audit_tree_nodes, audit_signing_keys, audit_tree_heads TO onestop_app;
 
 -- Mutable state: the annual accumulators and the registries (a PUT replaces a person's
 -- enrolments and categories), API keys (revocation, last use).

@@ -172,7 +172,9 @@ def _seeded_random(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings()
+    # No audit sequencer in the background: a test that needs entries integrated says when
+    # (app.audit.sequencer.integrate_all), and statement counts and lock waits stay its own.
+    return Settings(audit_sequencer_interval_ms=0)
 
 
 @asynccontextmanager

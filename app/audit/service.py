@@ -1,18 +1,19 @@
-"""Recording and verifying the audit trail.
+"""Recording audit entries, and the pre-0022 hash chain.
 
 Services call :func:`record` during the request; the entries wait in ``session.info``. A
 ``before_commit`` hook makes each entry's canonical JSON (:func:`entry_body`) and inserts the
 entries into ``audit_pending`` (a hot path may instead stage its entry inside a statement of its
 own, with the parameters :func:`staged_params` gives: the settle path's insert,
-``app.settlement.repository``); at ``COMMIT`` a deferred trigger in the
-database (migration 0006) takes one advisory lock that serializes appends, reads the last hash
-and moves each entry into ``audit_log`` with its hash. The lock is held only from there to the
-end of the commit, so the chain is strictly ordered (ids are drawn while it is held) without
-serializing whole requests or waiting on a round trip to this process. A rolled-back
-transaction writes no audit rows, and a committed one always writes its rows.
+``app.settlement.repository``); at ``COMMIT`` a deferred trigger in the database moves each
+entry into ``audit_log``. A rolled-back transaction writes no audit rows, and a committed one
+always writes its rows. Since migration 0022 the trigger takes no lock: the sequencer
+(``app.audit.sequencer``) later makes each committed entry a leaf of the Merkle tree
+(:func:`leaf_data` is what the leaf hash covers) and signs tree heads; ``app.audit.verification``
+checks the whole log.
 
-``hash = sha256(prev_hash + canonical JSON of the entry)``: editing any column of any row, or
-deleting or inserting a row in the middle, breaks the chain at that row. ``verify`` walks it.
+Before 0022 the trigger took one advisory lock at COMMIT and chained each entry:
+``hash = sha256(prev_hash + canonical JSON of the entry)``. Those rows keep their hashes;
+:func:`verify` walks that chain (and :func:`leaf_data` of a chained row covers its hash too).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ __all__ = [
     "entry_body",
     "entry_hash",
     "latest",
+    "leaf_data",
     "record",
     "staged_params",
     "verify",
@@ -215,14 +217,37 @@ def check_chain(
     return count, None
 
 
+def leaf_data(entry: AuditEntry) -> bytes:
+    """The bytes a leaf hash covers: the canonical JSON of the entry's id and every column of
+    it (:func:`entry_body`'s members, ``id``, and ``chain_hash`` for a pre-0022 chained row)."""
+    values: dict[str, Any] = json.loads(
+        entry_body(
+            entry.at,
+            entry.key_id,
+            entry.role,
+            entry.action,
+            entry.entity_type,
+            entry.entity_id,
+            entry.request_id,
+            entry.details,
+        )
+    )
+    values["id"] = entry.id
+    if entry.hash is not None or entry.prev_hash is not None:
+        values["chain_hash"] = entry.hash
+        values["chain_prev_hash"] = entry.prev_hash
+    return _canonical(values).encode()
+
+
 async def verify(session: AsyncSession, batch: int = 5000) -> tuple[int, Broken | None]:
-    """Walk the whole chain in batches; returns (entries checked, first broken link or None)."""
+    """Walk the pre-0022 chain (the entries that have a hash) in batches; returns (entries
+    checked, first broken link or None). The whole log: ``app.audit.verification``."""
     checked, prev, last_id = 0, GENESIS, 0
     while True:
         rows: Sequence[AuditEntry] = (
             await session.scalars(
                 select(AuditEntry)
-                .where(AuditEntry.id > last_id)
+                .where(AuditEntry.id > last_id, AuditEntry.hash.is_not(None))
                 .order_by(AuditEntry.id)
                 .limit(batch)
             )
@@ -233,7 +258,7 @@ async def verify(session: AsyncSession, batch: int = 5000) -> tuple[int, Broken 
         checked += count
         if broken is not None:
             return checked, broken
-        prev, last_id = rows[-1].hash, rows[-1].id
+        prev, last_id = rows[-1].hash or GENESIS, rows[-1].id
 
 
 async def latest(session: AsyncSession, limit: int = 50) -> Sequence[AuditEntry]:

@@ -116,6 +116,11 @@ PROBLEMS: Final[dict[str, Message]] = {
     ),
     "settlement_not_found": Message("未找到", "未找到该结算（或该单据没有有效的结算）。"),
     "reversal_not_found": Message("未找到", "未找到该撤销记录。"),
+    "audit_head_not_found": Message("未找到", "没有该大小的签名树头（审计日志尚未整合到该大小）。"),
+    "audit_entry_not_found": Message("未找到", "没有此审计记录。"),
+    "audit_entry_not_integrated": Message(
+        "冲突", "该审计记录尚未整合进此树头；稍后再查询，或针对更新的树头查询。"
+    ),
     "bill_settled_again": Message("冲突", "单据 {bill_no} 在撤销后已重新结算为 {settlement}。"),
     "person_year_moved_on": Message(
         "冲突", "撤销之后，该人员 {year} 年度已有新的结算或撤销（{later}）。"
@@ -313,6 +318,7 @@ ITEMS: Final[dict[str, str]] = {
     # English ``msg``; ``{...}`` are the item's ``params``.
     # -- settlement: the bill's lines (app.settlement.service) --------------------------------
     "lines_count": "须为 1 到 {most} 条明细",
+    "first_after_second": "first 不能大于 second",
     "seq_range": "seq 须为 1 到 {most}",
     "seq_twice": "明细序号 seq {seq} 重复（第 {first} 条与第 {second} 条明细）",
     "code_length": "须为 1 到 {most} 个字符",

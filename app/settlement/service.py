@@ -320,6 +320,27 @@ def _check_body(spec: BillSpec) -> None:
         )
 
 
+def _audited_rows(computed: Computed, deltas: dict[str, int]) -> dict[str, object]:
+    """The stored money of a settlement, in its audit entry: its amounts, its accumulator deltas
+    and each layer line ``[layer, fund_code, base_fen, paid_fen, left_fen]`` in position order,
+    so that ``onestop audit verify`` (app.audit.crosscheck) finds any later edit of the rows."""
+    t = computed.totals
+    return {
+        "amounts": {
+            "hospital_borne_fen": t.hospital_borne_fen,
+            "full_self_pay_fen": t.full_self_pay_fen,
+            "over_limit_fen": t.over_limit_fen,
+            "pre_self_pay_fen": t.pre_self_pay_fen,
+            "in_policy_fen": t.in_policy_fen,
+            "in_policy_self_pay_fen": computed.in_policy_self_pay_fen,
+        },
+        "accumulator_deltas": dict(sorted(deltas.items())),
+        "layers": [
+            [x.layer, x.fund_code, x.base_fen, x.paid_fen, x.left_fen] for x in computed.layers
+        ],
+    }
+
+
 def _deltas(computed: Computed, accumulators: dict[str, int], year: int) -> dict[str, int]:
     """What the settlement adds to the person-year's accumulators: the engine's deltas and the
     bill total (app.bounds.PERSON_YEAR_TOTAL_KEY), refused past the person-year bound."""
@@ -602,6 +623,8 @@ async def settle_spec(
     }
     if spec.mdtrt_id is not None:  # /v1's entries stay as they were
         audited["mdtrt_id"] = spec.mdtrt_id
+    # What `onestop audit verify` cross-checks the stored rows against (migration 0022).
+    audited.update(_audited_rows(computed, deltas))
     audit = staged_params(caller, "settlement.create", "settlement", str(settlement_id), audited)
     settled_at, setl_id = await repo.insert_settlement(
         session,

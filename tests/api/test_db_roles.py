@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -63,6 +64,14 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
             assert ready.status_code == 200
             verified = await c.get("/v1/audit/verify", headers=headers("demo-admin"))
             assert verified.json()["ok"] is True
+            # The sequencer, running as this role, integrates and signs (migration 0022).
+            for _ in range(100):
+                head = await c.get("/v1/audit/head", headers=headers("demo-admin"))
+                if head.status_code == 200:
+                    break
+                await asyncio.sleep(0.1)
+            assert head.status_code == 200, head.text
+            assert head.json()["tree_size"] > 0
 
     conn = await asyncpg.connect(_asyncpg_dsn(app_role_url))
     try:
@@ -79,6 +88,13 @@ async def test_service_runs_as_app_role_which_cannot_update_or_delete_history(
             "INSERT INTO audit_log (at, role, action, entity_type, entity_id, details, prev_hash,"
             " hash) VALUES (now(), 'x', 'x', 'x', 'x', '{}', 'x', 'x')",
             "SELECT * FROM audit_pending",
+            # It may set a leaf index (the sequencer), no other column; the tree is append-only.
+            "UPDATE audit_log SET details = '{}'",
+            "UPDATE audit_tree_heads SET signature = ''",
+            "DELETE FROM audit_tree_heads",
+            "UPDATE audit_tree_nodes SET hash = ''",
+            "DELETE FROM audit_tree_nodes",
+            "DELETE FROM audit_signing_keys",
             "UPDATE policy_versions SET content_hash = 'x'",
         ]:
             with pytest.raises(asyncpg.InsufficientPrivilegeError):

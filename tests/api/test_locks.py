@@ -1,10 +1,11 @@
 """The person-year lock has one key, ``person_year_lock_key(person, year)`` (the SQL function of
 migration 0010), and a settlement and a reversal take the same lock by it.
 
-Each test stops one request at its COMMIT with its locks held: it holds the audit chain's lock
-(``app.audit.service``), which the commit of every transaction that writes an audit entry waits
-for (migration 0006's trigger). It then reads ``pg_locks``: an advisory lock on a bigint key
-shows its high 32 bits as ``classid``, its low 32 bits as ``objid`` and ``objsubid`` 1.
+Each test stops one request at its COMMIT with its locks held: it holds ``audit_log`` in SHARE
+mode, which the commit of every transaction that writes an audit entry waits for (the trigger
+of migrations 0006/0022 inserts the entry there at COMMIT). It then reads ``pg_locks``: an
+advisory lock on a bigint key shows its high 32 bits as ``classid``, its low 32 bits as
+``objid`` and ``objsubid`` 1.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.audit.service import _LOCK_KEY as AUDIT_CHAIN_KEY
 from app.config import Settings
 from app.settlement.repository import bill_key
 
@@ -91,6 +91,30 @@ async def person_year(engine: AsyncEngine, id_number: str, year: int) -> tuple[i
     return int(row[0]), int(row[1])
 
 
+# A transaction frozen at its COMMIT: there the audit trigger inserts its entry into audit_log
+# (migration 0022), which waits while another transaction holds the table in SHARE mode.
+_FREEZE_COMMITS = "LOCK TABLE audit_log IN SHARE MODE"
+
+
+async def waiting_at_commit(engine: AsyncEngine) -> int:
+    """The pid of the one backend whose COMMIT waits for audit_log; fail after 10 s."""
+    for _ in range(200):
+        async with engine.connect() as conn:
+            waiting = list(
+                await conn.scalars(
+                    text(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'relation' AND NOT granted"
+                        " AND relation = 'audit_log'::regclass"
+                    )
+                )
+            )
+        if waiting:
+            (pid,) = waiting
+            return int(pid)
+        await asyncio.sleep(0.05)
+    raise AssertionError("no COMMIT waited for audit_log")
+
+
 def held_by(locks: list[AdvisoryLock], pid: int) -> dict[int, AdvisoryLock]:
     return {lock.key: lock for lock in locks if lock.pid == pid and lock.granted}
 
@@ -106,9 +130,9 @@ async def test_a_settlement_holds_the_person_year_lock_and_a_reversal_waits_for_
     assert key == person_id * 4096 + 118 > 0
     second = make_bill(bill_no(), person)
     async with engine.connect() as holder:
-        await holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_CHAIN_KEY})
+        await holder.execute(text(_FREEZE_COMMITS))
         settling = asyncio.create_task(settle(client, second))
-        settler = await waiting_for(engine, AUDIT_CHAIN_KEY)  # at its COMMIT
+        settler = await waiting_at_commit(engine)
         held = held_by(await advisory_locks(engine), settler)
         # Its bill's lock and its person-year's, by the one key function.
         assert set(held) == {bill_key(HOSPITAL, second["bill_no"]), key}
@@ -119,7 +143,7 @@ async def test_a_settlement_holds_the_person_year_lock_and_a_reversal_waits_for_
         reversing = asyncio.create_task(reverse(client, first.json()))
         reverser = await waiting_for(engine, key)
         assert reverser != settler
-        await holder.rollback()  # releases the audit chain's lock
+        await holder.rollback()  # lets commits through
     settled, reversed_ = await asyncio.gather(settling, reversing)
     assert settled.status_code == 201, settled.text
     assert reversed_.status_code == 200, reversed_.text
@@ -134,9 +158,9 @@ async def test_a_reversal_holds_the_person_year_lock_and_a_settlement_waits_for_
     assert first.status_code == 201, first.text
     _, key = await person_year(engine, person, 2018)
     async with engine.connect() as holder:
-        await holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_CHAIN_KEY})
+        await holder.execute(text(_FREEZE_COMMITS))
         reversing = asyncio.create_task(reverse(client, first.json()))
-        reverser = await waiting_for(engine, AUDIT_CHAIN_KEY)  # at its COMMIT
+        reverser = await waiting_at_commit(engine)
         held = held_by(await advisory_locks(engine), reverser)
         assert set(held) == {bill_key(HOSPITAL, first.json()["bill_no"]), key}
 

@@ -480,6 +480,8 @@ async def test_tampering_with_an_audit_row_is_reported_at_that_entry(
     await client.post(
         f"/v1/settlements/{settled['settlement_id']}/reversal", headers=headers(f"demo-{OWN}")
     )
+    # Every committed entry made a leaf now (the service's sequencer does it within moments).
+    assert _cli(url, "audit", "sequence").returncode == 0
     verified = (await client.get("/v1/audit/verify", headers=headers(ADMIN))).json()
     assert verified["ok"] is True and verified["broken_entry_id"] is None
     assert _cli(url, "audit", "verify").returncode == 0
@@ -516,6 +518,7 @@ async def test_deleting_an_audit_row_is_reported_at_the_next_entry(
 ) -> None:
     url, client = own_database
     await _settled(client)
+    assert _cli(url, "audit", "sequence").returncode == 0
     entries = (await client.get("/v1/audit", headers=headers(ADMIN))).json()["entries"]
     victim, following = entries[1]["id"], entries[2]["id"]
     await _superuser(

@@ -225,7 +225,7 @@ async def test_point_in_time_restore_into_a_new_data_directory(
                 check=False,
             )
             assert verify.returncode == 0, verify.stdout + verify.stderr
-            assert "audit chain intact" in verify.stdout, verify.stdout
+            assert "audit log intact" in verify.stdout, verify.stdout
             restored_server.stop()
         finally:
             with contextlib.suppress(RuntimeError, subprocess.TimeoutExpired):

@@ -18,11 +18,13 @@ from urllib.parse import urlencode
 
 import pytest
 from api.conftest import hospital_key, make_bill, new_person, reverse, settle
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.audit.sequencer import integrate_all
 from app.reconciliation import console
 from app.reconciliation.ledger import above_target, ledger
 from app.reconciliation.scope import SHANGHAI
@@ -372,7 +374,9 @@ async def test_audit_page_verifies_the_chain_and_policies_page(june: dict[str, A
     assert "审计链完整" in page.text and "settlement.create" in page.text
     ids = [int(i) for i in re.findall(r'data-entry="(\d+)"', page.text)]
     assert ids == sorted(ids, reverse=True) and len(ids) <= 50
-    # Someone with the rights to switch the trigger off edits an entry: the page says where.
+    # Someone with the rights to switch the trigger off edits an entry (one the sequencer has
+    # integrated: all of them, now): the page says where.
+    await integrate_all(june["app"].state.sessionmaker, Ed25519PrivateKey.generate())
     victim = ids[-1]
     async with engine.begin() as conn:
         await conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
