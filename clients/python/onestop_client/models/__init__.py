@@ -37,6 +37,7 @@ from .check_in import CheckIn
 from .check_out import CheckOut
 from .check_out_result import CheckOutResult
 from .claim_in import ClaimIn
+from .consistency_proof_out import ConsistencyProofOut
 from .coverage_all import CoverageAll
 from .coverage_cell import CoverageCell
 from .coverage_cell_category import CoverageCellCategory
@@ -83,6 +84,7 @@ from .import_out_source import ImportOutSource
 from .import_summary import ImportSummary
 from .import_summary_file_format import ImportSummaryFileFormat
 from .import_summary_source import ImportSummarySource
+from .inclusion_proof_out import InclusionProofOut
 from .item_in import ItemIn
 from .item_out import ItemOut
 from .job_error import JobError
@@ -122,6 +124,7 @@ from .problem import Problem
 from .progress import Progress
 from .project_in import ProjectIn
 from .project_out import ProjectOut
+from .public_key_out import PublicKeyOut
 from .ready import Ready
 from .reconciliation_totals import ReconciliationTotals
 from .recovery_in import RecoveryIn
@@ -153,6 +156,7 @@ from .skipped import Skipped
 from .sums import Sums
 from .top_up_in import TopUpIn
 from .totals_out import TotalsOut
+from .tree_head_out import TreeHeadOut
 from .what_if_created import WhatIfCreated
 from .what_if_in import WhatIfIn
 from .what_if_in_policy_type_1 import WhatIfInPolicyType1
@@ -198,6 +202,7 @@ __all__ = (
     "CheckOut",
     "CheckOutResult",
     "ClaimIn",
+    "ConsistencyProofOut",
     "CoverageAll",
     "CoverageCell",
     "CoverageCellCategory",
@@ -244,6 +249,7 @@ __all__ = (
     "ImportSummary",
     "ImportSummaryFileFormat",
     "ImportSummarySource",
+    "InclusionProofOut",
     "ItemIn",
     "ItemOut",
     "JobError",
@@ -283,6 +289,7 @@ __all__ = (
     "Progress",
     "ProjectIn",
     "ProjectOut",
+    "PublicKeyOut",
     "Ready",
     "ReconciliationTotals",
     "RecoveryIn",
@@ -314,6 +321,7 @@ __all__ = (
     "Sums",
     "TopUpIn",
     "TotalsOut",
+    "TreeHeadOut",
     "WhatIfCreated",
     "WhatIfIn",
     "WhatIfInPolicyType1",

@@ -28,8 +28,9 @@ class AuditEntryOut:
         entity_id (str):
         request_id (None | str):
         details (AuditEntryOutDetails):
-        prev_hash (str):
-        hash_ (str):
+        prev_hash (None | str): The pre-0022 chain; null for later entries
+        hash_ (None | str):
+        leaf_index (int | None): Its leaf in the Merkle log; null until integrated
     """
 
     id: int
@@ -41,8 +42,9 @@ class AuditEntryOut:
     entity_id: str
     request_id: None | str
     details: AuditEntryOutDetails
-    prev_hash: str
-    hash_: str
+    prev_hash: None | str
+    hash_: None | str
+    leaf_index: int | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,9 +71,14 @@ class AuditEntryOut:
 
         details = self.details.to_dict()
 
+        prev_hash: None | str
         prev_hash = self.prev_hash
 
+        hash_: None | str
         hash_ = self.hash_
+
+        leaf_index: int | None
+        leaf_index = self.leaf_index
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -88,6 +95,7 @@ class AuditEntryOut:
                 "details": details,
                 "prev_hash": prev_hash,
                 "hash": hash_,
+                "leaf_index": leaf_index,
             }
         )
 
@@ -134,9 +142,26 @@ class AuditEntryOut:
 
         details = AuditEntryOutDetails.from_dict(d.pop("details"))
 
-        prev_hash = d.pop("prev_hash")
+        def _parse_prev_hash(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
 
-        hash_ = d.pop("hash")
+        prev_hash = _parse_prev_hash(d.pop("prev_hash"))
+
+        def _parse_hash_(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        hash_ = _parse_hash_(d.pop("hash"))
+
+        def _parse_leaf_index(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        leaf_index = _parse_leaf_index(d.pop("leaf_index"))
 
         audit_entry_out = cls(
             id=id,
@@ -150,6 +175,7 @@ class AuditEntryOut:
             details=details,
             prev_hash=prev_hash,
             hash_=hash_,
+            leaf_index=leaf_index,
         )
 
         audit_entry_out.additional_properties = d

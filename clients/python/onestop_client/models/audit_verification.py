@@ -14,15 +14,21 @@ class AuditVerification:
     """
     Attributes:
         ok (bool):
-        checked (int): Entries checked, up to and including the first broken one
-        broken_entry_id (int | None):
-        problem (None | str):
+        checked (int): Leaves of the Merkle log checked
+        broken_entry_id (int | None): The first entry a finding names, if any
+        problem (None | str): The first finding
+        problems (list[str]): Every finding (the same as `onestop audit verify`)
+        heads (int): Signed tree heads checked
+        unsequenced (int): Entries committed but not yet integrated
     """
 
     ok: bool
     checked: int
     broken_entry_id: int | None
     problem: None | str
+    problems: list[str]
+    heads: int
+    unsequenced: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +42,12 @@ class AuditVerification:
         problem: None | str
         problem = self.problem
 
+        problems = self.problems
+
+        heads = self.heads
+
+        unsequenced = self.unsequenced
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -44,6 +56,9 @@ class AuditVerification:
                 "checked": checked,
                 "broken_entry_id": broken_entry_id,
                 "problem": problem,
+                "problems": problems,
+                "heads": heads,
+                "unsequenced": unsequenced,
             }
         )
 
@@ -70,11 +85,20 @@ class AuditVerification:
 
         problem = _parse_problem(d.pop("problem"))
 
+        problems = cast(list[str], d.pop("problems"))
+
+        heads = d.pop("heads")
+
+        unsequenced = d.pop("unsequenced")
+
         audit_verification = cls(
             ok=ok,
             checked=checked,
             broken_entry_id=broken_entry_id,
             problem=problem,
+            problems=problems,
+            heads=heads,
+            unsequenced=unsequenced,
         )
 
         audit_verification.additional_properties = d

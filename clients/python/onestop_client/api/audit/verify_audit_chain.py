@@ -66,7 +66,9 @@ def sync_detailed(
 ) -> Response[AuditVerification | Problem]:
     """校验审计链 Verify the audit chain
 
-     Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
+     Recompute the Merkle tree from the entries, check every signed head, the pre-0022 chain,
+    and every settlement, layer line and reversal against its entry (``onestop audit
+    verify``: docs/audit.md).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,7 +93,9 @@ def sync(
 ) -> AuditVerification | Problem | None:
     """校验审计链 Verify the audit chain
 
-     Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
+     Recompute the Merkle tree from the entries, check every signed head, the pre-0022 chain,
+    and every settlement, layer line and reversal against its entry (``onestop audit
+    verify``: docs/audit.md).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +116,9 @@ async def asyncio_detailed(
 ) -> Response[AuditVerification | Problem]:
     """校验审计链 Verify the audit chain
 
-     Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
+     Recompute the Merkle tree from the entries, check every signed head, the pre-0022 chain,
+    and every settlement, layer line and reversal against its entry (``onestop audit
+    verify``: docs/audit.md).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +141,9 @@ async def asyncio(
 ) -> AuditVerification | Problem | None:
     """校验审计链 Verify the audit chain
 
-     Recompute every entry's hash; report the first broken link (edited, deleted or inserted).
+     Recompute the Merkle tree from the entries, check every signed head, the pre-0022 chain,
+    and every settlement, layer line and reversal against its entry (``onestop audit
+    verify``: docs/audit.md).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
