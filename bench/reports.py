@@ -70,8 +70,139 @@ def main() -> None:
         measure(args.dir, args.upgrade)
 
 
+MONTH = ("2018-06-01", "2018-06-30")
+YEAR = ("2018-01-01", "2018-12-31")
+RUNS = 3
+SETTLE = 200
+
+
+async def _keys(url: str) -> tuple[str, str, str]:
+    """An agency key, and a hospital key of the first designated hospital, and its code."""
+    from app.auth.service import create_key
+    from app.config import Settings
+    from app.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(url, Settings())
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            _, agency = await create_key(session, "agency", None, "bench")
+            hospital = whatif.DESIGNATED[0][0]
+            _, own = await create_key(session, "hospital", hospital, "bench")
+    finally:
+        await engine.dispose()
+    return agency, own, hospital
+
+
+async def _measure(url: str) -> None:
+    import httpx
+
+    from app.config import Settings
+    from app.demo import DEMO_PERSONS
+    from app.main import create_app
+
+    agency, own, hospital = await _keys(url)
+    app = create_app(Settings(), database_url=url)
+    bill = json.loads((ROOT / "examples" / "demo-bill.json").read_text())
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=120
+        ) as client,
+    ):
+
+        async def timed(method: str, path: str, key: str, **kw: Any) -> tuple[float, int, Any]:
+            started = time.perf_counter()
+            response = await client.request(
+                method, path, headers={"Authorization": f"Bearer {key}"}, **kw
+            )
+            elapsed = time.perf_counter() - started
+            return elapsed, response.status_code, response
+
+        def days(span: tuple[str, str], **extra: str) -> dict[str, str]:
+            return {"date_from": span[0], "date_to": span[1], **extra}
+
+        base = "/v1/reconciliation"
+
+        async def check_one() -> tuple[float, int, Any]:
+            a = await timed("GET", f"{base}/totals", own, params=days(MONTH))
+            if a[1] != 200:
+                return a
+            funds = [
+                {"fund_code": f["fund_code"], "count": f["count"], "paid": f["paid"]}
+                for f in a[2].json()["funds"]
+            ]
+            body = {"hospital_code": hospital, "date_from": MONTH[0], "date_to": MONTH[1]}
+            b = await timed("POST", f"{base}/check", own, json={**body, "funds": funds})
+            if b[1] == 200:
+                assert b[2].json()["result"] == "match", b[2].text
+            return a[0] + b[0], b[1], b[2]
+
+        first_page = await timed(
+            "GET", f"{base}/settlements", agency, params=days(MONTH, limit="1000")
+        )
+        cursor = first_page[2].json()["next_cursor"] if first_page[1] == 200 else ""
+        pulls: list[tuple[str, Any]] = [
+            (
+                "totals, one month, all hospitals",
+                lambda: timed("GET", f"{base}/totals", agency, params=days(MONTH)),
+            ),
+            ("totals + check, one month, one hospital", check_one),
+            ("totals, one year", lambda: timed("GET", f"{base}/totals", agency, params=days(YEAR))),
+            (
+                "poverty ledger, one year",
+                lambda: timed("GET", f"{base}/poverty-ledger", agency, params=days(YEAR)),
+            ),
+            (
+                "details, a page of 1,000 (first)",
+                lambda: timed(
+                    "GET", f"{base}/settlements", agency, params=days(MONTH, limit="1000")
+                ),
+            ),
+            (
+                "details, a page of 1,000 (second)",
+                lambda: timed(
+                    "GET",
+                    f"{base}/settlements",
+                    agency,
+                    params=days(MONTH, limit="1000", cursor=cursor),
+                ),
+            ),
+        ]
+        for name, pull in pulls:
+            runs = [await pull() for _ in range(RUNS)]
+            ms = statistics.median(r[0] for r in runs) * 1000
+            statuses = sorted({r[1] for r in runs})
+            note = "" if statuses == [200] else f" (status {statuses})"
+            print(f"| {name} | {ms:,.0f} ms{note} |", flush=True)
+        persons = list(DEMO_PERSONS)
+        latencies = []
+        stamp = int(time.time())
+        for n in range(SETTLE):
+            body = {
+                **bill,
+                "bill_no": f"RB{stamp}{n:04d}",
+                "patient": {**bill["patient"], "id_number": persons[n % len(persons)]},
+            }
+            body["patient"]["name"] = DEMO_PERSONS[persons[n % len(persons)]][0]
+            elapsed, status, response = await timed("POST", "/v1/settlements", own, json=body)
+            if status not in (200, 201):
+                raise SystemExit(f"settlement {status}: {response.text}")
+            latencies.append(elapsed)
+        print(f"| settlement p50 | {statistics.median(latencies) * 1000:.1f} ms |", flush=True)
+
+
 def measure(directory: Path, upgrade: bool) -> None:
-    raise NotImplementedError
+    handle = start_embedded(directory / "pg")
+    try:
+        if upgrade:
+            from app.db.migrate import upgrade_to_head
+
+            started = time.perf_counter()
+            asyncio.run(upgrade_to_head(handle.url))
+            print(f"migrated to head in {time.perf_counter() - started:.0f} s", flush=True)
+        asyncio.run(_measure(handle.url))
+    finally:
+        handle.stop()
 
 
 if __name__ == "__main__":
