@@ -6,7 +6,7 @@ from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPayment
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
-from app.reconciliation.models import EventRollup, FundRollup
+from app.reconciliation.models import EventRollup, FundRollup, LedgerFundRollup, LedgerRollup
 from app.registry.models import (
     CatalogItem,
     ExternalEnrolment,
@@ -50,6 +50,8 @@ __all__ = [
     "FeeLine",
     "FundRollup",
     "Hospital",
+    "LedgerFundRollup",
+    "LedgerRollup",
     "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
 
-__all__ = ["SLOTS", "EventRollup", "FundRollup"]
+__all__ = ["SLOTS", "EventRollup", "FundRollup", "LedgerFundRollup", "LedgerRollup"]
 
 SLOTS = 8  # rows per cell; the triggers of migration 0023 say the same
 
@@ -63,5 +63,43 @@ class FundRollup(Base):
     position: Mapped[int] = mapped_column(SmallInteger)
     event_count: Mapped[int] = mapped_column(BigInteger)
     paid_count: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerRollup(Base):
+    """The poverty ledger's figures (app/reconciliation/ledger.py) of the registered-poor
+    settlements that stand (no reversal), by day of settlement and the person's county, in one
+    slot: a reversal takes its settlement out of the day it was *settled*, a reinstate puts it
+    back."""
+
+    __tablename__ = "report_ledger_rollups"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    settlement_count: Mapped[int] = mapped_column(BigInteger)
+    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_count: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    above_target_count: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerFundRollup(Base):
+    """What each fund paid in those settlements: the layer rows and their amount."""
+
+    __tablename__ = "report_ledger_fund_rollups"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    fund_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    fund_name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    layer_count: Mapped[int] = mapped_column(BigInteger)
     paid_fen: Mapped[int] = mapped_column(BigInteger)
     max_xact_id: Mapped[int] = mapped_column(BigInteger)

@@ -53,8 +53,65 @@ CREATE TABLE report_fund_rollups (
     paid_fen BIGINT NOT NULL,
     max_xact_id BIGINT NOT NULL,
     CONSTRAINT pk_report_fund_rollups PRIMARY KEY (day, hospital_code, kind, fund_code, slot)
+);
+CREATE TABLE report_ledger_rollups (
+    day DATE NOT NULL,
+    county_code VARCHAR(6) NOT NULL,
+    slot SMALLINT NOT NULL,
+    settlement_count BIGINT NOT NULL,
+    in_policy_fen BIGINT NOT NULL,
+    self_pay_fen BIGINT NOT NULL,
+    in_policy_self_pay_fen BIGINT NOT NULL,
+    in_county_count BIGINT NOT NULL,
+    in_county_in_policy_fen BIGINT NOT NULL,
+    in_county_in_policy_self_pay_fen BIGINT NOT NULL,
+    above_target_count BIGINT NOT NULL,
+    max_xact_id BIGINT NOT NULL,
+    CONSTRAINT pk_report_ledger_rollups PRIMARY KEY (day, county_code, slot)
+);
+CREATE TABLE report_ledger_fund_rollups (
+    day DATE NOT NULL,
+    county_code VARCHAR(6) NOT NULL,
+    fund_code VARCHAR(16) NOT NULL,
+    slot SMALLINT NOT NULL,
+    fund_name VARCHAR(100) NOT NULL,
+    position SMALLINT NOT NULL,
+    layer_count BIGINT NOT NULL,
+    paid_fen BIGINT NOT NULL,
+    max_xact_id BIGINT NOT NULL,
+    CONSTRAINT pk_report_ledger_fund_rollups PRIMARY KEY (day, county_code, fund_code, slot)
 )
 """
+
+_LEDGER_COLUMNS = (
+    "settlement_count",
+    "in_policy_fen",
+    "self_pay_fen",
+    "in_policy_self_pay_fen",
+    "in_county_count",
+    "in_county_in_policy_fen",
+    "in_county_in_policy_self_pay_fen",
+    "above_target_count",
+)
+_ADD_LEDGER = (
+    "INSERT INTO report_ledger_rollups AS r (day, county_code, slot, "
+    + ", ".join(_LEDGER_COLUMNS)
+    + ", max_xact_id) {select} ON CONFLICT (day, county_code, slot) DO UPDATE SET "
+    + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in _LEDGER_COLUMNS)
+    + ", max_xact_id = GREATEST(r.max_xact_id, EXCLUDED.max_xact_id)"
+)
+_ADD_LEDGER_FUNDS = """
+  INSERT INTO report_ledger_fund_rollups AS r (day, county_code, fund_code, slot, fund_name,
+    position, layer_count, paid_fen, max_xact_id)
+  {select}
+  ON CONFLICT (day, county_code, fund_code, slot) DO UPDATE SET
+    fund_name = LEAST(r.fund_name, EXCLUDED.fund_name),
+    position = LEAST(r.position, EXCLUDED.position),
+    layer_count = r.layer_count + EXCLUDED.layer_count,
+    paid_fen = r.paid_fen + EXCLUDED.paid_fen,
+    max_xact_id = GREATEST(r.max_xact_id, EXCLUDED.max_xact_id)"""
+# literally the predicate of app.settlement.models.REGISTERED_POOR
+_POOR = "s.categories @> '{registered_poor}'::varchar[]"
 
 # $1 of each upsert's SELECT: the rows to add, one per cell (their sign already applied).
 _ADD_EVENTS = """
@@ -155,6 +212,51 @@ def _reversed_funds(
     return _ADD_FUNDS.format(select=select)
 
 
+def _standing(settlements: str) -> str:
+    """The rows of ``settlements`` no reversal points at (the poverty ledger counts those)."""
+    return (
+        f"(SELECT x.* FROM {settlements} x"
+        " WHERE NOT EXISTS (SELECT 1 FROM reversals v WHERE v.settlement_id = x.id))"
+    )
+
+
+def _ledger(settlements: str, sign: int, slot: str = _SLOT, xid: str = _XID) -> str:
+    """Add ``sign`` times the registered-poor settlements ``settlements`` to the ledger's
+    rollups (by the day of settlement and the person's county)."""
+    above = "s.in_county AND s.in_policy_self_pay_fen > s.tilted_target_fen"
+    select = (
+        f"SELECT {_DAY.format(col='s.settled_at')}, s.person_county_code, {slot},"
+        f" {sign} * count(*), {sign} * sum(s.in_policy_fen)::bigint,"
+        f" {sign} * sum(s.self_pay_fen)::bigint, {sign} * sum(s.in_policy_self_pay_fen)::bigint,"
+        f" {sign} * count(*) FILTER (WHERE s.in_county),"
+        f" {sign} * coalesce(sum(s.in_policy_fen) FILTER (WHERE s.in_county), 0)::bigint,"
+        f" {sign} * coalesce(sum(s.in_policy_self_pay_fen) FILTER (WHERE s.in_county), 0)::bigint,"
+        f" {sign} * count(*) FILTER (WHERE {above}), {xid}"
+        f" FROM {settlements} s WHERE {_POOR} GROUP BY 1, 2, 3"
+    )
+    return _ADD_LEDGER.format(select=select)
+
+
+def _ledger_funds(
+    settlements: str, layers: str, sign: int, slot: str = _SLOT, xid: str = _XID
+) -> str:
+    """The same for what the funds paid in them (their layers ``layers``)."""
+    select = (
+        f"SELECT {_DAY.format(col='s.settled_at')}, s.person_county_code, l.fund_code, {slot},"
+        f" min(l.fund_name), min(l.position), {sign} * count(*),"
+        f" {sign} * sum(l.paid_fen)::bigint, {xid}"
+        f" FROM {settlements} s JOIN {layers} l ON l.settlement_id = s.id WHERE {_POOR}"
+        " GROUP BY 1, 2, 3, 4"
+    )
+    return _ADD_LEDGER_FUNDS.format(select=select)
+
+
+_REVERSED_OF = "(SELECT x.* FROM settlements x WHERE x.id IN (SELECT settlement_id FROM {}))"
+_LAYERS_OF = (
+    "(SELECT l.* FROM settlement_layers l WHERE l.settlement_id IN (SELECT {id} FROM {rows}))"
+)
+
+
 # The layers of the updated settlements as they were before a statement updating some of them.
 _OLD_LAYERS = (
     "(SELECT l.* FROM settlement_layers l"
@@ -175,7 +277,9 @@ def _function(name: str, statements: Sequence[str]) -> str:
 
 
 FUNCTIONS = [
-    _function("report_rollup_settlements_insert", [_settled("new_rows", 1)]),
+    _function(
+        "report_rollup_settlements_insert", [_settled("new_rows", 1), _ledger("new_rows", 1)]
+    ),
     # A settlement is never updated by the service; tests move them in time, and the rollups
     # follow whatever changes: take the old rows back, add the new.
     _function(
@@ -193,6 +297,10 @@ FUNCTIONS = [
             _reversed_funds(
                 "reversals", "new_rows", "settlement_layers", "SELECT id FROM new_rows", 1
             ),
+            _ledger(_standing("old_rows"), -1),
+            _ledger(_standing("new_rows"), 1),
+            _ledger_funds(_standing("old_rows"), _LAYERS_OF.format(id="id", rows="old_rows"), -1),
+            _ledger_funds(_standing("new_rows"), _LAYERS_OF.format(id="id", rows="new_rows"), 1),
         ],
     ),
     _function(
@@ -200,6 +308,7 @@ FUNCTIONS = [
         [
             _settled_funds("settlements", "new_rows", None, 1),
             _reversed_funds("reversals", "settlements", "new_rows", None, 1),
+            _ledger_funds(_standing("settlements"), "new_rows", 1),
         ],
     ),
     _function(
@@ -209,6 +318,8 @@ FUNCTIONS = [
             _settled_funds("settlements", "settlement_layers", _NEW_IDS, 1),
             _reversed_funds("reversals", "settlements", _OLD_LAYERS, None, -1),
             _reversed_funds("reversals", "settlements", "settlement_layers", _NEW_IDS, 1),
+            _ledger_funds(_standing("settlements"), "old_rows", -1),
+            _ledger_funds(_standing("settlements"), "new_rows", 1),
         ],
     ),
     _function(
@@ -216,6 +327,12 @@ FUNCTIONS = [
         [
             _reversed("new_rows", "settlements", 1),
             _reversed_funds("new_rows", "settlements", "settlement_layers", _NEW_IDS, 1),
+            _ledger(_REVERSED_OF.format("new_rows"), -1),
+            _ledger_funds(
+                _REVERSED_OF.format("new_rows"),
+                _LAYERS_OF.format(id="settlement_id", rows="new_rows"),
+                -1,
+            ),
         ],
     ),
     # A reinstate (app.settlement.service.reinstate) deletes the reversal: take it back.
@@ -224,6 +341,12 @@ FUNCTIONS = [
         [
             _reversed("old_rows", "settlements", -1),
             _reversed_funds("old_rows", "settlements", "settlement_layers", _OLD_IDS, -1),
+            _ledger(_REVERSED_OF.format("old_rows"), 1),
+            _ledger_funds(
+                _REVERSED_OF.format("old_rows"),
+                _LAYERS_OF.format(id="settlement_id", rows="old_rows"),
+                1,
+            ),
         ],
     ),
     _function(
@@ -266,6 +389,10 @@ BACKFILL = [
     _reversed_funds(
         "reversals", "settlements", "settlement_layers", None, 1, "0::smallint", "max(v.xact_id)"
     ),
+    _ledger(_standing("settlements"), 1, "0::smallint", "max(s.xact_id)"),
+    _ledger_funds(
+        _standing("settlements"), "settlement_layers", 1, "0::smallint", "max(s.xact_id)"
+    ),
 ]
 
 
@@ -293,5 +420,7 @@ def downgrade() -> None:
     for short, table, op_ in TRIGGERS:
         op.execute(f"DROP TRIGGER {_trigger_name(short, op_)} ON {table}")
         op.execute(f"DROP FUNCTION {_trigger_name(short, op_)}()")
+    op.execute("DROP TABLE report_ledger_fund_rollups")
+    op.execute("DROP TABLE report_ledger_rollups")
     op.execute("DROP TABLE report_fund_rollups")
     op.execute("DROP TABLE report_event_rollups")

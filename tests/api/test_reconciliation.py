@@ -531,7 +531,8 @@ async def settlements_locked(engine: AsyncEngine) -> AsyncIterator[None]:
         transaction = await conn.begin()
         await conn.execute(
             text(
-                "LOCK TABLE settlements, report_event_rollups, report_fund_rollups"
+                "LOCK TABLE settlements, report_event_rollups, report_fund_rollups,"
+                " report_ledger_rollups, report_ledger_fund_rollups"
                 " IN ACCESS EXCLUSIVE MODE"
             )
         )

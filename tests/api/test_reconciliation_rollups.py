@@ -25,10 +25,12 @@ from app.auth.service import Caller
 from app.config import Settings
 from app.errors import Conflict
 from app.main import create_app
+from app.reconciliation import ledger as ledger_module
 from app.settlement import service as settlement_service
 
 from .conftest import AGENCY, bill_no, headers, make_bill, new_person, settle
 from .test_reconciliation import (
+    POOR,
     comparable,
     get_totals,
     local,
@@ -71,6 +73,15 @@ steps = st.lists(
 )
 
 
+async def get_ledger(client: AsyncClient, params: dict[str, Any]) -> dict[str, Any]:
+    response = await client.get(
+        "/v1/reconciliation/poverty-ledger", params=params, headers=headers(AGENCY)
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 async def _reinstate(app: FastAPI, code: str, reversal_setl_id: str) -> bool:
     """The service's reinstate (the national interface's 冲正 of a 2305) in its own committed
     transaction; False when it is refused (the person-year moved on)."""
@@ -95,7 +106,8 @@ async def test_totals_equal_the_details_for_any_history(
     app: FastAPI, client: AsyncClient, engine: AsyncEngine, history: list[Any], hold: bool
 ) -> None:
     code, key = await new_hospital(client)
-    persons = [await new_person(client) for _ in range(3)]
+    persons = [await new_person(client, POOR), await new_person(client, POOR, county="510421")]
+    persons.append(await new_person(client))
     days = [dt.date(2005, 3, 1) + dt.timedelta(days=d) for d in range(3)]
     settled: list[dict[str, Any]] = []
     reversal_of: dict[str, str] = {}  # settlement id -> its reversal's setl_id
@@ -135,6 +147,14 @@ async def test_totals_equal_the_details_for_any_history(
                 items, _ = await walk(client, who, params, limit=1000)
                 totals = await get_totals(client, who, params)
                 assert comparable(totals) == totals_from_details(items), (date_from, date_to)
+            # The poverty ledger from the rollups is what it is from the rows alone (the code
+            # before migration 0023, used past MAX_OPEN_CELLS open cells).
+            ledger_params = scope_params(date_from, date_to)
+            rolled_up = await get_ledger(client, ledger_params)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(ledger_module, "MAX_OPEN_CELLS", -1)
+                from_rows = await get_ledger(client, ledger_params)
+            assert rolled_up == from_rows
 
     if not hold:
         await compare()
@@ -168,26 +188,39 @@ async def _live_and_backfilled(engine: AsyncEngine) -> tuple[list[Any], list[Any
         " sum(event_count), sum(paid_count), sum(paid_fen) FROM {t} GROUP BY 1, 2, 3, 4"
         " HAVING sum(event_count) <> 0 ORDER BY 1, 2, 3, 4"
     )
+    ledger = (
+        "SELECT day, county_code, sum(settlement_count), sum(in_policy_fen), sum(self_pay_fen),"
+        " sum(in_policy_self_pay_fen), sum(in_county_count), sum(in_county_in_policy_fen),"
+        " sum(in_county_in_policy_self_pay_fen), sum(above_target_count) FROM {t}"
+        " GROUP BY 1, 2 HAVING sum(settlement_count) <> 0 ORDER BY 1, 2"
+    )
+    ledger_funds = (
+        "SELECT day, county_code, fund_code, min(fund_name), min(position), sum(layer_count),"
+        " sum(paid_fen) FROM {t} GROUP BY 1, 2, 3 HAVING sum(layer_count) <> 0 ORDER BY 1, 2, 3"
+    )
+    queries = {
+        "report_event_rollups": events,
+        "report_fund_rollups": funds,
+        "report_ledger_rollups": ledger,
+        "report_ledger_fund_rollups": ledger_funds,
+    }
     async with engine.connect() as conn:
         transaction = await conn.begin()
         try:
             await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-            live = [
-                (await conn.execute(text(events.format(t="report_event_rollups")))).all(),
-                (await conn.execute(text(funds.format(t="report_fund_rollups")))).all(),
-            ]
-            for table in ("report_event_rollups", "report_fund_rollups"):
+            live = [(await conn.execute(text(q.format(t=t)))).all() for t, q in queries.items()]
+            for table in queries:
                 await conn.execute(
                     text(f"CREATE TEMP TABLE b_{table} (LIKE {table} INCLUDING ALL)")
                 )
             for statement in migration.BACKFILL:
-                statement = statement.replace(
-                    "INSERT INTO report_event_rollups", "INSERT INTO b_report_event_rollups"
-                ).replace("INSERT INTO report_fund_rollups", "INSERT INTO b_report_fund_rollups")
+                for table in queries:
+                    statement = statement.replace(
+                        f"INSERT INTO {table} ", f"INSERT INTO b_{table} "
+                    )
                 await conn.execute(text(statement))
             backfilled = [
-                (await conn.execute(text(events.format(t="b_report_event_rollups")))).all(),
-                (await conn.execute(text(funds.format(t="b_report_fund_rollups")))).all(),
+                (await conn.execute(text(q.format(t=f"b_{t}")))).all() for t, q in queries.items()
             ]
         finally:
             await transaction.rollback()
@@ -199,7 +232,7 @@ async def test_the_rollups_kept_live_are_what_the_backfill_computes(
 ) -> None:
     client = own_client
     code, key = await new_hospital(client)
-    persons = [await new_person(client) for _ in range(3)]
+    persons = [await new_person(client, POOR) for _ in range(3)]
     rng = random.Random(23)
     made = []
     for n in range(9):
@@ -221,6 +254,7 @@ async def test_the_rollups_kept_live_are_what_the_backfill_computes(
     mine = [row for row in live[0] if row.hospital_code == code]
     assert sum(row[3] for row in mine if row.kind == 0) == 9
     assert sum(row[3] for row in mine if row.kind == 1) == 2
+    assert live[2], "registered-poor settlements stand in the ledger's rollups"
     assert live == backfilled
 
 
