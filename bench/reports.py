@@ -59,13 +59,15 @@ def seed(directory: Path, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("stage", choices=["seed", "measure"])
+    parser.add_argument("stage", choices=["seed", "measure", "settle-ab"])
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--settlements", type=int, default=1_000_000)
     parser.add_argument("--upgrade", action="store_true")
     args = parser.parse_args()
     if args.stage == "seed":
         seed(args.dir, args.settlements)
+    elif args.stage == "settle-ab":
+        settle_ab(args.dir)
     else:
         measure(args.dir, args.upgrade)
 
@@ -91,6 +93,82 @@ async def _keys(url: str) -> tuple[str, str, str]:
     finally:
         await engine.dispose()
     return agency, own, hospital
+
+
+_TRIGGERS = (
+    ("settlements", "report_rollup_settlements_insert"),
+    ("settlement_layers", "report_rollup_layers_insert"),
+)
+
+
+async def _settle_ab(url: str, rounds: int = 5, per_round: int = 100) -> None:
+    """Settlement latency with the rollup triggers on and off, interleaved round by round on
+    the same database (migrated to 0023): what the rollups cost the settle path."""
+    import httpx
+    from sqlalchemy import text
+
+    from app.config import Settings
+    from app.db.session import make_engine
+    from app.demo import DEMO_PERSONS
+    from app.main import create_app
+
+    _, own, _ = await _keys(url)
+    admin = make_engine(url, Settings())
+    app = create_app(Settings(), database_url=url)
+    bill = json.loads((ROOT / "examples" / "demo-bill.json").read_text())
+    persons = list(DEMO_PERSONS)
+    latencies: dict[str, list[float]] = {"on": [], "off": []}
+    stamp, n = int(time.time()), 0
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60
+            ) as client,
+        ):
+            for _ in range(rounds):
+                for state in ("on", "off"):
+                    async with admin.begin() as conn:
+                        for table, trigger in _TRIGGERS:
+                            verb = "ENABLE" if state == "on" else "DISABLE"
+                            await conn.execute(
+                                text(f"ALTER TABLE {table} {verb} TRIGGER {trigger}")
+                            )
+                    for _ in range(per_round):
+                        n += 1
+                        person = persons[n % len(persons)]
+                        body = {
+                            **bill,
+                            "bill_no": f"RA{stamp}{n:05d}",
+                            "patient": {"id_number": person, "name": DEMO_PERSONS[person][0]},
+                        }
+                        started = time.perf_counter()
+                        response = await client.post(
+                            "/v1/settlements", json=body, headers={"Authorization": f"Bearer {own}"}
+                        )
+                        latencies[state].append(time.perf_counter() - started)
+                        if response.status_code not in (200, 201):
+                            raise SystemExit(f"settlement {response.status_code}: {response.text}")
+    finally:
+        async with admin.begin() as conn:
+            for table, trigger in _TRIGGERS:
+                await conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+        await admin.dispose()
+    for state, values in latencies.items():
+        values.sort()
+        print(
+            f"rollup triggers {state}: p50 {statistics.median(values) * 1000:.2f} ms,"
+            f" p90 {values[int(len(values) * 0.9)] * 1000:.2f} ms ({len(values)} settlements)",
+            flush=True,
+        )
+
+
+def settle_ab(directory: Path) -> None:
+    handle = start_embedded(directory / "pg")
+    try:
+        asyncio.run(_settle_ab(handle.url))
+    finally:
+        handle.stop()
 
 
 async def _measure(url: str) -> None:

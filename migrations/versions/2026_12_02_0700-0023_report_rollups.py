@@ -265,6 +265,9 @@ _OLD_LAYERS = (
     " UNION ALL SELECT * FROM old_rows)"
 )
 _NEW_IDS = "SELECT settlement_id FROM new_rows"
+# The settlements of the layers in ``new_rows``, looked up by key (not a join the planner could
+# make a scan of the whole table).
+_LAYERED = "(SELECT x.* FROM settlements x WHERE x.id IN (SELECT settlement_id FROM new_rows))"
 _OLD_IDS = "SELECT settlement_id FROM old_rows"
 
 
@@ -306,20 +309,20 @@ FUNCTIONS = [
     _function(
         "report_rollup_layers_insert",
         [
-            _settled_funds("settlements", "new_rows", None, 1),
-            _reversed_funds("reversals", "settlements", "new_rows", None, 1),
-            _ledger_funds(_standing("settlements"), "new_rows", 1),
+            # Layers come with their settlement, never after its reversal: no reversal cells.
+            _settled_funds(_LAYERED, "new_rows", None, 1),
+            _ledger_funds(_standing(_LAYERED), "new_rows", 1),
         ],
     ),
     _function(
         "report_rollup_layers_update",
         [
-            _settled_funds("settlements", _OLD_LAYERS, None, -1),
-            _settled_funds("settlements", "settlement_layers", _NEW_IDS, 1),
-            _reversed_funds("reversals", "settlements", _OLD_LAYERS, None, -1),
-            _reversed_funds("reversals", "settlements", "settlement_layers", _NEW_IDS, 1),
-            _ledger_funds(_standing("settlements"), "old_rows", -1),
-            _ledger_funds(_standing("settlements"), "new_rows", 1),
+            _settled_funds(_LAYERED, _OLD_LAYERS, None, -1),
+            _settled_funds(_LAYERED, "settlement_layers", _NEW_IDS, 1),
+            _reversed_funds("reversals", _LAYERED, _OLD_LAYERS, None, -1),
+            _reversed_funds("reversals", _LAYERED, "settlement_layers", _NEW_IDS, 1),
+            _ledger_funds(_standing(_LAYERED), "old_rows", -1),
+            _ledger_funds(_standing(_LAYERED), "new_rows", 1),
         ],
     ),
     _function(
