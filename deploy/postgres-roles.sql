@@ -47,6 +47,10 @@ GRANT SELECT, INSERT, UPDATE ON wi_projects, wi_cases, wi_applications, wi_remin
 GRANT SELECT, INSERT ON wi_project_workers, wi_decisions, wi_decision_items, wi_repayments
     TO onestop_app;
 
+-- Report rollups (migration 0023): read only; the triggers that keep them run as their owner.
+GRANT SELECT ON report_event_rollups, report_fund_rollups, report_ledger_rollups,
+    report_ledger_fund_rollups TO onestop_app;
+
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;
 

@@ -274,7 +274,10 @@ _OLD_IDS = "SELECT settlement_id FROM old_rows"
 def _function(name: str, statements: Sequence[str]) -> str:
     body = ";\n".join(statements)
     return (
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n{body};\n"
+        # SECURITY DEFINER (as the owner, like the audit chain's trigger): the service's role
+        # (deploy/postgres-roles.sql) may read the rollups but never write them itself.
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER"
+        f" SET search_path = public AS $$\nBEGIN\n{body};\n"
         "  RETURN NULL;\nEND $$"
     )
 
