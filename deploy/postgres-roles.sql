@@ -83,6 +83,10 @@ GRANT SELECT, INSERT ON proxy_payment_lines, proxy_payment_shares TO onestop_app
 -- What-if replays (docs/what-if.md): a job's state and result are updated; expired jobs deleted.
 GRANT SELECT, INSERT, UPDATE, DELETE ON what_if_jobs TO onestop_app;
 
+-- Report rollups (migration 0023): read only; the triggers that keep them run as their owner.
+GRANT SELECT ON report_event_rollups, report_fund_rollups, report_ledger_rollups,
+    report_ledger_fund_rollups TO onestop_app;
+
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;
 

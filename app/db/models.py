@@ -6,6 +6,7 @@ from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPayment
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.policy.models import PolicyVersion
+from app.reconciliation.models import EventRollup, FundRollup, LedgerFundRollup, LedgerRollup
 from app.registry.models import (
     CatalogItem,
     ExternalEnrolment,
@@ -44,9 +45,13 @@ __all__ = [
     "AuditEntry",
     "AuditPending",
     "CatalogItem",
+    "EventRollup",
     "ExternalEnrolment",
     "FeeLine",
+    "FundRollup",
     "Hospital",
+    "LedgerFundRollup",
+    "LedgerRollup",
     "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",

@@ -144,6 +144,7 @@ class FundRow:
     settled_paid_fen: int
     reversed_count: int
     reversed_paid_fen: int
+    position: int = 0  # the smallest layer position of the fund: the order of the funds
 
     @property
     def count(self) -> int:
@@ -163,6 +164,7 @@ async def fund_rows(session: AsyncSession, ev: Subquery) -> list[FundRow]:
         select(
             funds.c.fund_code,
             func.min(funds.c.fund_name).label("fund_name"),
+            func.min(funds.c.position).label("position"),
             func.count().filter(settled & paid).label("settled_count"),
             fen_sum(funds.c.paid_fen, settled).label("settled_paid_fen"),
             func.count().filter(reversed_ & paid).label("reversed_count"),
@@ -181,6 +183,7 @@ async def fund_rows(session: AsyncSession, ev: Subquery) -> list[FundRow]:
             settled_paid_fen=row.settled_paid_fen,
             reversed_count=row.reversed_count,
             reversed_paid_fen=row.reversed_paid_fen,
+            position=row.position,
         )
         for row in rows
     ]

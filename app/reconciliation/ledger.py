@@ -13,15 +13,28 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    func,
+    literal_column,
+    not_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.engine.money import BP, div_half_up, format_fen, format_ratio_bp
 from app.settlement.models import REGISTERED_POOR, Reversal, Settlement, SettlementLayer
 
 from .cursor import begin_snapshot
+from .models import LedgerFundRollup, LedgerRollup
+from .rollup import MAX_OPEN_CELLS
 from .schemas import TIME_ZONE, LedgerFund, LedgerInCounty, LedgerOut, LedgerRow
 from .scope import Scope, check_dates
 from .sums import fen_sum
@@ -111,14 +124,118 @@ async def ledger_below(
 ) -> LedgerOut:
     """:func:`ledger` in a snapshot already begun (:func:`.cursor.begin_snapshot`), below its
     ``horizon``: for a page that reads several reports in one snapshot."""
-    standing = _standing(
-        horizon, county_code, date_from, date_to, registered_poor_only=registered_poor_only
+    figures: dict[tuple[str, str], dict[str, int]] = {}
+    funds: dict[tuple[str, str], dict[str, _LedgerFund]] = {}
+    check_dates(date_from, date_to, "query")
+    cells = (
+        await _open_cells(session, horizon, county_code, date_from, date_to)
+        if registered_poor_only
+        else None
     )
+    if cells is None or len(cells) > MAX_OPEN_CELLS:  # every settlement from the rows
+        await _add_rows(
+            session,
+            _standing(
+                horizon, county_code, date_from, date_to, registered_poor_only=registered_poor_only
+            ),
+            figures,
+            funds,
+        )
+    else:
+        await _add_rollups(session, county_code, date_from, date_to, cells, figures, funds)
+        for day, county in cells:
+            await _add_rows(session, _standing(horizon, county, day, day), figures, funds)
+    rows = []
+    for key in sorted(figures):
+        row = _Figures(key[0], key[1], **figures[key])
+        if row.settlement_count == 0:  # all of them reversed (or reinstated and reversed)
+            continue
+        listed = sorted(
+            (f for f in funds.get(key, {}).values() if f.layers),
+            key=lambda f: (f.position, f.fund_code),
+        )
+        rows.append(
+            _ledger_row(
+                row,
+                [
+                    LedgerFund(
+                        fund_code=f.fund_code, fund_name=f.fund_name, paid=format_fen(f.paid_fen)
+                    )
+                    for f in listed
+                ],
+            )
+        )
+    return LedgerOut(county_code=county_code, date_from=date_from, date_to=date_to, rows=rows)
+
+
+_FIGURES = (
+    "settlement_count",
+    "in_policy_fen",
+    "self_pay_fen",
+    "in_policy_self_pay_fen",
+    "in_county_count",
+    "in_county_in_policy_fen",
+    "in_county_in_policy_self_pay_fen",
+    "above_target_count",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    county_code: str
+    month: str
+    settlement_count: int
+    in_policy_fen: int
+    self_pay_fen: int
+    in_policy_self_pay_fen: int
+    in_county_count: int
+    in_county_in_policy_fen: int
+    in_county_in_policy_self_pay_fen: int
+    above_target_count: int
+
+
+@dataclass(slots=True)
+class _LedgerFund:
+    fund_code: str
+    fund_name: str
+    position: int
+    layers: int = 0
+    paid_fen: int = 0
+
+
+def _add(
+    figures: dict[tuple[str, str], dict[str, int]],
+    funds: dict[tuple[str, str], dict[str, _LedgerFund]],
+    figure_rows: Iterable[Any],
+    fund_rows: Iterable[Any],
+) -> None:
+    for row in figure_rows:
+        into = figures.setdefault((row.county_code, row.month), dict.fromkeys(_FIGURES, 0))
+        for name in _FIGURES:
+            into[name] += row._mapping[name]
+    for row in fund_rows:
+        of_month = funds.setdefault((row.county_code, row.month), {})
+        fund = of_month.setdefault(
+            row.fund_code, _LedgerFund(row.fund_code, row.fund_name, row.position)
+        )
+        fund.fund_name = min(fund.fund_name, row.fund_name)
+        fund.position = min(fund.position, row.position)
+        fund.layers += row.layer_count
+        fund.paid_fen += row.paid_fen
+
+
+async def _add_rows(
+    session: AsyncSession,
+    standing: ColumnElement[bool],
+    figures: dict[tuple[str, str], dict[str, int]],
+    funds: dict[tuple[str, str], dict[str, _LedgerFund]],
+) -> None:
+    """Add the figures of the settlements ``standing`` selects, read from the rows."""
     s = Settlement
     month = _month()
     in_county = s.in_county.is_(True)
     above_target = _above_target()
-    figures = await session.execute(
+    figure_rows = await session.execute(
         select(
             s.person_county_code.label("county_code"),
             month.label("month"),
@@ -133,57 +250,131 @@ async def ledger_below(
         )
         .where(standing)
         .group_by(s.person_county_code, month)
-        .order_by(s.person_county_code, month)
     )
     layer = SettlementLayer
-    per_fund = await session.execute(
+    fund_rows = await session.execute(
         select(
             s.person_county_code.label("county_code"),
             month.label("month"),
             layer.fund_code,
             func.min(layer.fund_name).label("fund_name"),
+            func.min(layer.position).label("position"),
+            func.count().label("layer_count"),
             fen_sum(layer.paid_fen).label("paid_fen"),
         )
         .join_from(s, layer, layer.settlement_id == s.id)
         .where(standing)
         .group_by(s.person_county_code, month, layer.fund_code)
-        .order_by(s.person_county_code, month, func.min(layer.position), layer.fund_code)
     )
-    funds: dict[tuple[str, str], list[LedgerFund]] = {}
-    for fund in per_fund:
-        funds.setdefault((fund.county_code, fund.month), []).append(
-            LedgerFund(
-                fund_code=fund.fund_code, fund_name=fund.fund_name, paid=format_fen(fund.paid_fen)
-            )
+    _add(figures, funds, figure_rows, fund_rows)
+
+
+def _cells_where(
+    model: type[LedgerRollup] | type[LedgerFundRollup],
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> ColumnElement[bool]:
+    where = and_(model.day >= date_from, model.day <= date_to)
+    if county_code is not None:
+        where = and_(where, model.county_code == county_code)
+    return where
+
+
+async def _open_cells(
+    session: AsyncSession,
+    horizon: int,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+) -> list[tuple[dt.date, str]]:
+    """The (day, county) cells some transaction at or above the horizon changed (as
+    :mod:`.rollup` for totals)."""
+    queries = [
+        select(m.day, m.county_code).where(
+            _cells_where(m, county_code, date_from, date_to), m.max_xact_id >= horizon
         )
-    rows = []
-    for row in figures:
-        in_county_in_policy_fen: int = row.in_county_in_policy_fen
-        in_county_in_policy_self_pay_fen: int = row.in_county_in_policy_self_pay_fen
-        in_county_ratio_bp = (
-            div_half_up(in_county_in_policy_self_pay_fen * BP, in_county_in_policy_fen)
-            if in_county_in_policy_fen
-            else 0
+        for m in (LedgerRollup, LedgerFundRollup)
+    ]
+    cells = union_all(*queries).subquery("open_cells")
+    rows = await session.execute(
+        select(cells.c.day, cells.c.county_code)
+        .distinct()
+        .order_by(cells.c.day, cells.c.county_code)
+    )
+    return [(row.day, row.county_code) for row in rows]
+
+
+async def _add_rollups(
+    session: AsyncSession,
+    county_code: str | None,
+    date_from: dt.date,
+    date_to: dt.date,
+    cells: list[tuple[dt.date, str]],
+    figures: dict[tuple[str, str], dict[str, int]],
+    funds: dict[tuple[str, str], dict[str, _LedgerFund]],
+) -> None:
+    """Add the closed cells' figures from the rollups."""
+
+    def closed(model: type[LedgerRollup] | type[LedgerFundRollup]) -> ColumnElement[bool]:
+        where = _cells_where(model, county_code, date_from, date_to)
+        if cells:
+            where = and_(where, not_(tuple_(model.day, model.county_code).in_(cells)))
+        return where
+
+    r = LedgerRollup
+    month = func.to_char(r.day, literal_column("'YYYY-MM'"))
+    figure_rows = await session.execute(
+        select(
+            r.county_code,
+            month.label("month"),
+            *(fen_sum(getattr(r, name)).label(name) for name in _FIGURES),
         )
-        rows.append(
-            LedgerRow(
-                county_code=row.county_code,
-                month=row.month,
-                count=row.settlement_count,
-                in_policy=format_fen(row.in_policy_fen),
-                self_pay=format_fen(row.self_pay_fen),
-                in_policy_self_pay=format_fen(row.in_policy_self_pay_fen),
-                in_county=LedgerInCounty(
-                    count=row.in_county_count,
-                    in_policy=format_fen(in_county_in_policy_fen),
-                    in_policy_self_pay=format_fen(in_county_in_policy_self_pay_fen),
-                    in_policy_self_pay_ratio=format_ratio_bp(in_county_ratio_bp),
-                    above_target_count=row.above_target_count,
-                ),
-                funds=funds.get((row.county_code, row.month), []),
-            )
+        .where(closed(r))
+        .group_by(r.county_code, month)
+    )
+    f = LedgerFundRollup
+    fund_month = func.to_char(f.day, literal_column("'YYYY-MM'"))
+    fund_rows = await session.execute(
+        select(
+            f.county_code,
+            fund_month.label("month"),
+            f.fund_code,
+            func.min(f.fund_name).label("fund_name"),
+            func.min(f.position).label("position"),
+            fen_sum(f.layer_count).label("layer_count"),
+            fen_sum(f.paid_fen).label("paid_fen"),
         )
-    return LedgerOut(county_code=county_code, date_from=date_from, date_to=date_to, rows=rows)
+        .where(closed(f))
+        .group_by(f.county_code, fund_month, f.fund_code)
+    )
+    _add(figures, funds, figure_rows, fund_rows)
+
+
+def _ledger_row(row: _Figures, funds: list[LedgerFund]) -> LedgerRow:
+    in_county_in_policy_fen = row.in_county_in_policy_fen
+    in_county_in_policy_self_pay_fen = row.in_county_in_policy_self_pay_fen
+    in_county_ratio_bp = (
+        div_half_up(in_county_in_policy_self_pay_fen * BP, in_county_in_policy_fen)
+        if in_county_in_policy_fen
+        else 0
+    )
+    return LedgerRow(
+        county_code=row.county_code,
+        month=row.month,
+        count=row.settlement_count,
+        in_policy=format_fen(row.in_policy_fen),
+        self_pay=format_fen(row.self_pay_fen),
+        in_policy_self_pay=format_fen(row.in_policy_self_pay_fen),
+        in_county=LedgerInCounty(
+            count=row.in_county_count,
+            in_policy=format_fen(in_county_in_policy_fen),
+            in_policy_self_pay=format_fen(in_county_in_policy_self_pay_fen),
+            in_policy_self_pay_ratio=format_ratio_bp(in_county_ratio_bp),
+            above_target_count=row.above_target_count,
+        ),
+        funds=funds,
+    )
 
 
 @dataclass(frozen=True, slots=True)

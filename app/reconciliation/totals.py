@@ -1,6 +1,7 @@
-"""对总账 totals and 对账 check: aggregates of a scope's events (:func:`.events.events`), in SQL,
-in the request's one snapshot, below its horizon (:mod:`.cursor`). They add up exactly what the
-details pages list, so totals equal the sum of the details to the fen."""
+"""对总账 totals and 对账 check: aggregates of a scope's events (:func:`.events.events`), in the
+request's one snapshot, below its horizon (:mod:`.cursor`): the closed days from the rollups,
+the open ones from the events (:mod:`.rollup`). They add up exactly what the details pages list,
+so totals equal the sum of the details to the fen."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Row, Subquery, cast, func, select
+from sqlalchemy import Subquery, cast, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,8 @@ from app.auth.service import Caller
 from app.engine.money import format_fen
 
 from .cursor import REVERSAL, SETTLEMENT, begin_snapshot
-from .events import AMOUNTS, FundRow, events, fund_rows
+from .events import FundRow, events
+from .rollup import Figures, rolled
 from .schemas import (
     CheckIn,
     CheckOut,
@@ -30,7 +31,6 @@ from .schemas import (
     Sums,
 )
 from .scope import resolve_scope
-from .sums import fen_sum
 
 __all__ = ["MAX_IDS_LISTED", "check", "totals"]
 
@@ -52,17 +52,16 @@ class _Figures:
     self_pay_fen: int = 0
 
     @classmethod
-    def of(cls, row: Row[Any] | None) -> _Figures:
-        """From a row of :func:`totals`' query; none (no such event): zeros."""
-        if row is None:
-            return cls()
+    def of(cls, figures: Figures) -> _Figures:
+        """From what :func:`.rollup.rolled` added up for one kind."""
+        a = figures.amounts
         return cls(
-            count=row.event_count,
-            total_fen=row.total_fen,
-            hospital_borne_fen=row.hospital_borne_fen,
-            in_policy_fen=row.in_policy_fen,
-            fund_paid_fen=row.fund_paid_fen,
-            self_pay_fen=row.self_pay_fen,
+            count=figures.count,
+            total_fen=a["total"],
+            hospital_borne_fen=a["hospital_borne"],
+            in_policy_fen=a["in_policy"],
+            fund_paid_fen=a["fund_paid"],
+            self_pay_fen=a["self_pay"],
         )
 
     def __add__(self, other: _Figures) -> _Figures:
@@ -110,17 +109,9 @@ async def totals(
     per fund what it paid."""
     horizon = await begin_snapshot(session)
     scope = await resolve_scope(session, caller, hospital_code, date_from, date_to, "query")
-    ev = events(scope, horizon)
-    rows = await session.execute(
-        select(
-            ev.c.kind,
-            func.count().label("event_count"),  # not "count": a Row is a tuple
-            *(fen_sum(ev.c[f"{name}_fen"]).label(f"{name}_fen") for name in AMOUNTS),
-        ).group_by(ev.c.kind)
-    )
-    by_kind = {row.kind: row for row in rows}
-    settled = _Figures.of(by_kind.get(SETTLEMENT))
-    reversed_ = _Figures.of(by_kind.get(REVERSAL))
+    added = await rolled(session, scope, horizon)
+    settled = _Figures.of(added.by_kind[SETTLEMENT])
+    reversed_ = _Figures.of(added.by_kind[REVERSAL])
     net = settled + reversed_
     return ReconciliationTotals(
         hospital_code=scope.hospital_code,
@@ -132,7 +123,7 @@ async def totals(
         in_policy=format_fen(net.in_policy_fen),
         fund_paid=format_fen(net.fund_paid_fen),
         self_pay=format_fen(net.self_pay_fen),
-        funds=[_fund_total(fund) for fund in await fund_rows(session, ev)],
+        funds=[_fund_total(fund) for fund in added.funds],
         settlements=settled.sums(),
         reversals=reversed_.sums(),
     )
@@ -147,8 +138,7 @@ async def check(session: AsyncSession, caller: Caller, body: CheckIn) -> CheckOu
     scope = await resolve_scope(
         session, caller, body.hospital_code, body.date_from, body.date_to, "body"
     )
-    ev = events(scope, horizon)
-    recorded = {fund.fund_code: fund for fund in await fund_rows(session, ev)}
+    recorded = {fund.fund_code: fund for fund in (await rolled(session, scope, horizon)).funds}
     submitted = {fund.fund_code: (fund.count, fund.paid) for fund in body.funds}
     # Ours in layer order, then the codes only the hospital sent.
     order = list(recorded) + sorted(set(submitted) - set(recorded))
@@ -166,6 +156,7 @@ async def check(session: AsyncSession, caller: Caller, body: CheckIn) -> CheckOu
                     recorded=_fund_figures(*recorded_figures),
                 )
             )
+    ev = events(scope, horizon)  # the ids are compared row by row
     settlements = (
         None
         if body.settlement_ids is None

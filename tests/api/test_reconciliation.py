@@ -524,11 +524,18 @@ async def impatient(database_url: str) -> AsyncIterator[AsyncClient]:
 
 @asynccontextmanager
 async def settlements_locked(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Hold an ACCESS EXCLUSIVE lock on ``settlements``: every statement that reads or writes it
-    waits, until the statement timeout cancels it (SQLSTATE 57014): a query that takes too long."""
+    """Hold an ACCESS EXCLUSIVE lock on ``settlements`` and the report rollups (totals of closed
+    days read only those, migration 0023): every statement that reads or writes them waits,
+    until the statement timeout cancels it (SQLSTATE 57014): a query that takes too long."""
     async with engine.connect() as conn:
         transaction = await conn.begin()
-        await conn.execute(text("LOCK TABLE settlements IN ACCESS EXCLUSIVE MODE"))
+        await conn.execute(
+            text(
+                "LOCK TABLE settlements, report_event_rollups, report_fund_rollups,"
+                " report_ledger_rollups, report_ledger_fund_rollups"
+                " IN ACCESS EXCLUSIVE MODE"
+            )
+        )
         try:
             yield
         finally:
