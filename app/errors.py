@@ -139,6 +139,19 @@ class AppError(Exception):
         ]
         super().__init__(self.detail)
 
+    def in_chinese(self) -> tuple[str, str, list[dict[str, Any]]]:
+        """``(title, detail, errors)`` from the message catalogue, as a person reads the problem
+        on a page or in a terminal (``code`` and every ``loc`` unchanged)."""
+        return zh_problem(
+            status=self.status,
+            code=self.code,
+            title=self.title,
+            detail=self.detail,
+            params=self.params,
+            errors=self.errors,
+            keys=self.error_keys,
+        )
+
 
 class NotFound(AppError):
     status, code, title = 404, "not_found", "Not Found"

@@ -21,7 +21,6 @@ from app.config import Settings
 from app.db.session import make_engine, make_sessionmaker
 from app.engine import parse_date
 from app.errors import AppError
-from app.i18n import zh_problem
 
 from .models import ROSTER_SOURCES
 from .parse import MAX_FILE_BYTES
@@ -93,15 +92,7 @@ class ProgressBar:
 
 
 def _refused(exc: AppError, stream: TextIO) -> None:
-    title, detail, errors = zh_problem(
-        status=exc.status,
-        code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
-        params=exc.params,
-        errors=exc.errors,
-        keys=exc.error_keys,
-    )
+    title, detail, errors = exc.in_chinese()
     print(f"{exc.code}: {title}：{detail}", file=stream)
     for error in errors:
         print(f"  {'.'.join(map(str, error['loc']))}: {error['msg']}", file=stream)

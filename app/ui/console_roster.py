@@ -25,7 +25,6 @@ from app.clock import local_time
 from app.db.session import ReadSessionDep, SessionDep
 from app.engine import parse_date
 from app.errors import AppError
-from app.i18n import zh_problem
 from app.roster import service as roster_service
 from app.roster.endpoints import read_upload
 from app.roster.models import ROSTER_SOURCES
@@ -131,15 +130,7 @@ async def upload(request: Request, session: SessionDep, caller: AdminForm) -> Re
         )
     except AppError as exc:
         await session.rollback()  # nothing was written; the page commits nothing either
-        title, detail, items = zh_problem(
-            status=exc.status,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            params=exc.params,
-            errors=exc.errors,
-            keys=exc.error_keys,
-        )
+        title, detail, items = exc.in_chinese()
         problem = {"title": title, "detail": detail, "errors": items, "code": exc.code}
         return await _page(
             request, session, caller, fields=fields, problem=problem, status_code=exc.status

@@ -67,16 +67,7 @@ class _Refused(Exception):
 
     @classmethod
     def of(cls, exc: AppError) -> _Refused:
-        title, detail, errors = zh_problem(
-            status=exc.status,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            params=exc.params,
-            errors=exc.errors,
-            keys=exc.error_keys,
-        )
-        return cls(exc.status, title, detail, errors)
+        return cls(exc.status, *exc.in_chinese())
 
     def context(self) -> dict[str, Any]:
         return {"title": self.title, "detail": self.detail, "errors": self.errors}
