@@ -14,7 +14,9 @@ up to ``--entries`` in all. None of them is integrated yet: the seed then runs t
 sequencer (``app.audit.sequencer.integrate_all``, batches of 2,000, one signed head each) and
 prints entries/s and batches.
 
-``measure`` starts the same data directory and prints:
+``measure`` starts the same data directory and prints (``--baseline DIR --rounds N``: also
+another source tree's verify, e.g. ``git archive`` of main, alternating with this tree's on the
+same database; ``--runs 0``: no proofs):
 
 - ``onestop audit verify`` run as a user runs it (a child process of the installed CLI): wall
   time, exit status, its summary line and its peak RSS (``os.wait4``'s ``ru_maxrss``);
@@ -179,9 +181,12 @@ def seed(directory: Path, settlements: int, entries: int) -> None:
         handle.stop()
 
 
-def verify_cli(url: str) -> None:
-    """``onestop audit verify`` as a child process: wall time, status, peak RSS."""
+def verify_cli(url: str, tree: Path | None = None) -> None:
+    """``onestop audit verify`` as a child process: wall time, status, peak RSS (``tree``: the
+    CLI of another source tree, ``app`` imported from there: a before/after on one database)."""
     env = {**os.environ, "DATABASE_URL": url, "ONESTOP_DB_STATEMENT_TIMEOUT_MS": "0"}
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree.resolve())
     cli = Path(sys.executable).parent / "onestop"
     started = time.perf_counter()
     child = subprocess.Popen(
@@ -194,7 +199,8 @@ def verify_cli(url: str) -> None:
     err = child.stderr.read().decode()
     child.returncode = os.waitstatus_to_exitcode(status)
     print(
-        f"onestop audit verify: {seconds:.1f} s wall, peak RSS {usage.ru_maxrss / 1024:,.0f} MiB,"
+        f"onestop audit verify{f' ({tree})' if tree else ''}: {seconds:.1f} s wall,"
+        f" peak RSS {usage.ru_maxrss / 1024:,.0f} MiB,"
         f" exit {child.returncode}, user {usage.ru_utime:.1f} s + sys {usage.ru_stime:.1f} s",
         flush=True,
     )
@@ -300,12 +306,18 @@ async def _proofs(url: str, runs: int) -> None:
             )
 
 
-def measure(directory: Path, runs: int, skip_verify: bool) -> None:
+def measure(
+    directory: Path, runs: int, skip_verify: bool, baseline: Path | None, rounds: int
+) -> None:
     handle = start_embedded(directory / "pg")
     try:
         if not skip_verify:
-            verify_cli(handle.url)
-        asyncio.run(_proofs(handle.url, runs))
+            for round_no in range(rounds):  # A/B alternating, which goes first alternating
+                order = [baseline, None] if round_no % 2 == 0 else [None, baseline]
+                for tree in order if baseline is not None else [None]:
+                    verify_cli(handle.url, tree)
+        if runs:
+            asyncio.run(_proofs(handle.url, runs))
     finally:
         handle.stop()
 
@@ -318,12 +330,18 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also run another source tree's onestop audit verify, alternating with this one's",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="verify runs (of each tree)")
     args = parser.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     if args.stage == "seed":
         seed(args.dir, args.settlements, args.entries)
     else:
-        measure(args.dir, args.runs, args.skip_verify)
+        measure(args.dir, args.runs, args.skip_verify, args.baseline, args.rounds)
 
 
 if __name__ == "__main__":
