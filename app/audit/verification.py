@@ -14,8 +14,9 @@
 
 The leaves are streamed in ``leaf_index`` order and folded into the stack of complete subtrees
 (at most one per bit of the size); the signed heads are read with the leaves they cover, batch
-by batch, and the cross-check's rows through a server-side cursor: memory stays bounded
-whatever the size of the log and the number of heads (bench/audit.py measures it).
+by batch, and the cross-check is counted in the database, only its findings (at most 20 of
+each kind) coming back: memory stays bounded whatever the size of the log and the number of
+heads (bench/audit.py measures it).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import merkle, signing
@@ -335,26 +336,39 @@ FULL JOIN (
 )
 
 
+def _summarized(rows: str) -> TextClause:
+    """One row from a query listing ``(id, problem)`` per checked row: how many rows, how many
+    with a problem, and the first 20 of those. The rows stay in the database (a materialized
+    CTE spills to disk past ``work_mem``): the client never holds one row per settlement, and no
+    cursor makes a round trip per page of them."""
+    return text(
+        f"WITH x AS MATERIALIZED ({rows})"
+        " SELECT count(*) AS n, count(x.problem) AS bad,"
+        " (SELECT coalesce(array_agg(f.id), '{}') FROM (SELECT id FROM x"
+        "   WHERE problem IS NOT NULL ORDER BY id LIMIT 20) f) AS ids,"
+        " (SELECT coalesce(array_agg(f.problem), '{}') FROM (SELECT id, problem FROM x"
+        "   WHERE problem IS NOT NULL ORDER BY id LIMIT 20) f) AS shown"
+        " FROM x"
+    )
+
+
+_SETTLEMENTS_SUMMARY = _summarized(_SETTLEMENTS.text)
+_REVERSALS_SUMMARY = _summarized(_REVERSALS.text)
+
+
 async def _crosscheck(session: AsyncSession, report: Report) -> None:
-    # Streamed (a server-side cursor): one row per settlement, never all of them in memory.
-    found = 0
-    async for sid, problem in await session.stream(_SETTLEMENTS):
-        report.settlements += 1
-        if problem is not None:
-            found += 1
-            if found <= 20:
-                report.problems.append(f"settlement {sid}: {problem}")
+    n, found, ids, shown = (await session.execute(_SETTLEMENTS_SUMMARY)).one()
+    report.settlements = int(n)
+    for sid, problem in zip(ids, shown, strict=True):
+        report.problems.append(f"settlement {sid}: {problem}")
     for (sid,) in (await session.execute(_ORPHANS)).all():
         report.problems.append(f"settlement {sid}: logged as created but its row is missing")
-    shown = 0
-    async for sid, problem in await session.stream(_REVERSALS):
-        report.reversals += 1
-        if problem is not None:
-            shown += 1
-            if shown <= 20:
-                report.problems.append(f"settlement {sid}: {problem}")
-    if found > 20 or shown > 20:
-        report.problems.append(f"({found} settlements and {shown} reversals differ in all)")
+    n, bad, ids, listed = (await session.execute(_REVERSALS_SUMMARY)).one()
+    report.reversals = int(n)
+    for sid, problem in zip(ids, listed, strict=True):
+        report.problems.append(f"settlement {sid}: {problem}")
+    if found > 20 or bad > 20:
+        report.problems.append(f"({found} settlements and {bad} reversals differ in all)")
 
 
 def head_json(head: TreeHead, public_key: bytes) -> dict[str, object]:

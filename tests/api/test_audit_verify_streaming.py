@@ -82,3 +82,30 @@ async def test_every_head_checked_whatever_the_page(
     ) in report.problems
     async with own_app.state.engine.connect() as conn:
         assert await conn.scalar(text("SELECT count(*) FROM audit_tree_heads")) == len(sizes)
+
+
+async def test_many_differing_settlements_are_counted_and_twenty_listed(
+    own_app: FastAPI, own_client: AsyncClient, own_database_url: str
+) -> None:
+    """The cross-check is counted in the database: 22 edited settlements give 20 findings by
+    settlement id (the 20 smallest ids as text) and one line with the count, 22."""
+    settled = [await _settled(own_client) for _ in range(22)]
+    await integrate_once_all(own_app)
+    await _superuser(
+        own_database_url,
+        "UPDATE settlement_layers SET paid_fen = paid_fen - 100, left_fen = left_fen + 100"
+        " WHERE position = 0 AND paid_fen >= 100",  # within its CHECK
+    )
+    edited = sorted(s["settlement_id"] for s in settled)  # every one paid at layer 0
+    report = await _verify(own_app)
+    assert report.settlements == 22
+    assert report.problems == [
+        f"settlement {sid}: its layer lines differ from its entry" for sid in edited[:20]
+    ] + ["(22 settlements and 0 reversals differ in all)"]
+
+
+async def integrate_once_all(app: FastAPI) -> None:
+    while True:
+        async with app.state.sessionmaker() as session:
+            if (await integrate_once(session, KEY, wait=True)).leaves == 0:
+                return
