@@ -1,4 +1,5 @@
-"""审计日志 in the agency console (docs/audit.md "Console"): agency and admin read, in Chinese.
+"""审计日志 in the agency console (docs/audit.md "The console page"): agency and admin read,
+in Chinese.
 
 - ``GET /ui/console/audit``: the latest signed tree head (size, root, time, key, signature), a
   look-up of an entry's or a settlement's inclusion proof, a consistency check between two
