@@ -8,9 +8,11 @@ migrates it, publishes the policies, loads the demo registry plus ``--persons`` 
 (registered_poor / dibao / tekun / none, spread over the demo counties), a catalogue of about
 200 items and 20,000 past settlements (a database in service is not empty, and plans made for
 empty tables mislead), then starts ``onestop serve --workers 2`` on 127.0.0.1 as a subprocess
-(with ``--baseline DIR`` a second one from another source tree, for before/after) and drives it
-with realistic 200-line bills (mixed grades, 4-decimal prices, 3-decimal quantities, some price
-caps exceeded, a few hospital-borne lines; a unique bill number each):
+(with ``--baseline DIR`` a second one from another source tree, for before/after: on the same
+database when the two trees have the same migrations, else on a database of its own that the
+other tree migrates and seeds, bench/README.md) and drives it with realistic 200-line bills
+(mixed grades, 4-decimal prices, 3-decimal quantities, some price caps exceeded, a few
+hospital-borne lines; a unique bill number each):
 
 - ``closed c8`` / ``closed c32``: N clients, each sending its next request when the last answer
   arrived (after waiting ``Retry-After`` when the answer was 503 ``overloaded``); random persons.
@@ -59,8 +61,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # This file is named http.py: its folder must not stay on sys.path, where it would shadow the
-# standard library's http package for everything imported below.
-sys.path[0] = str(ROOT)
+# standard library's http package for everything imported below. ONESTOP_BENCH_APP_TREE: import
+# `app` from another source tree instead (how --baseline seeds that tree's own database).
+sys.path[0] = os.environ.get("ONESTOP_BENCH_APP_TREE") or str(ROOT)
 
 from sqlalchemy import Table, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -603,11 +606,13 @@ def _process_tree_cpu(root: int) -> float:
 
 
 class CpuMeter:
-    def __init__(self, server_pid: int, postmaster_pid: int) -> None:
+    def __init__(self, server_pid: int, postmaster_pid: int, *more_postmasters: int) -> None:
         self.pids = {"app": server_pid, "pg": postmaster_pid}
+        self.more_pg = more_postmasters  # the baseline's own PostgreSQL, if it has one
 
     def sample(self) -> dict[str, float]:
         out = {name: _process_tree_cpu(pid) for name, pid in self.pids.items()}
+        out["pg"] += sum(_process_tree_cpu(pid) for pid in self.more_pg)
         out["client"] = time.process_time()
         return out
 
@@ -1090,29 +1095,66 @@ def report_ratios(
         out.write(f"ratio hot c8 / closed c8: {hot_ratio:.0%}\n")
 
 
-def check_baseline(baseline: str) -> None:
-    """Both servers share one database, which this tree migrates: refuse a baseline tree whose
-    migrations differ (its server would not start, or would write to tables that are gone)."""
+def _revisions(tree: Path) -> list[str]:
+    return sorted(p.name for p in (tree / "migrations" / "versions").glob("*.py"))
 
-    def revisions(tree: Path) -> list[str]:
-        return sorted(p.name for p in (tree / "migrations" / "versions").glob("*.py"))
 
-    theirs = revisions(Path(baseline))
-    if theirs != revisions(ROOT):
-        raise SystemExit(
-            f"--baseline {baseline}: its migrations differ from this tree's ({len(theirs)} "
-            "files); both servers share one database migrated by this tree, so compare trees "
-            "with the same schema, or run each tree's bench on its own"
-        )
+def check_baseline(baseline: str) -> bool:
+    """Whether the baseline tree has this tree's migrations (then both servers share one
+    database, which this tree migrates). If not, the baseline gets a database of its own,
+    migrated and seeded by its own tree (:func:`seed_with_tree`)."""
+    tree = Path(baseline)
+    if not (tree / "app").is_dir() or not (tree / "migrations" / "versions").is_dir():
+        raise SystemExit(f"--baseline {baseline}: not a source tree (no app/ and migrations/)")
+    return _revisions(tree) == _revisions(ROOT)
+
+
+def seed_with_tree(tree: str, db: Database, args: argparse.Namespace) -> str:
+    """Migrate and seed ``db`` with another source tree's code: this script again, in a child
+    whose ``app`` is that tree's (ONESTOP_BENCH_APP_TREE), with the same random seed, so the
+    same persons, catalogue and history as this tree's database. Returns the policy version."""
+    env = {**os.environ, "ONESTOP_BENCH_APP_TREE": str(Path(tree).resolve())}
+    env.pop("PYTHONPATH", None)
+    child = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--seed-only",
+            db.url,
+            "--seed",
+            str(args.seed),
+            "--persons",
+            str(args.persons),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"seeding the baseline's database with {tree} failed:\n{child.stderr}")
+    return child.stdout.strip().splitlines()[-1]
+
+
+async def seed_only(url: str, args: argparse.Namespace) -> int:
+    """``--seed-only URL``: what :func:`run` seeds, into the database at URL; prints the policy."""
+    rng = random.Random(args.seed)
+    everyone = id_numbers(rng, args.persons + PGBENCH_PERSONS)
+    items = catalogue(rng)
+    socket_dir = make_url(url).query.get("host")
+    db = Database(None, url, str(socket_dir), "", "", Path())  # type: ignore[arg-type]
+    print(await seed(db, everyone[: args.persons], everyone[args.persons :], items))
+    return 0
 
 
 async def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     rng = random.Random(args.seed)
-    if args.baseline:
-        check_baseline(args.baseline)
+    same_schema = check_baseline(args.baseline) if args.baseline else True
     workdir = Path(tempfile.mkdtemp(prefix="onestop-bench-"))
     db = start_database(workdir)
+    # A baseline tree with other migrations: a PostgreSQL of its own (same server binary and
+    # settings), migrated and seeded by that tree; each server writes only to its own database.
+    before_db = None if same_schema else start_database(workdir / "before")
     try:
         t0 = time.perf_counter()
         everyone = id_numbers(rng, args.persons + PGBENCH_PERSONS)
@@ -1123,8 +1165,18 @@ async def run(args: argparse.Namespace) -> int:
             f"database ready in {time.perf_counter() - t0:.1f}s: {len(persons)} persons, "
             f"{len(items)} + 12 catalogue items, policy {policy}\n"
         )
+        if before_db is not None:
+            t0 = time.perf_counter()
+            theirs = await asyncio.to_thread(seed_with_tree, args.baseline, before_db, args)
+            out.write(
+                f"baseline database ready in {time.perf_counter() - t0:.1f}s: its own, migrated "
+                f"and seeded by {args.baseline} ({len(_revisions(Path(args.baseline)))} "
+                f"migrations against this tree's {len(_revisions(ROOT))}), policy {theirs}\n"
+            )
         if args.commit_delay_us:
             await asyncio.to_thread(_slow_flush, db, args.commit_delay_us)
+            if before_db is not None:
+                await asyncio.to_thread(_slow_flush, before_db, args.commit_delay_us)
             out.write(
                 f"slow WAL flush simulated: commit_delay = {args.commit_delay_us} us, "
                 "commit_siblings = 0 (every commit's flush waits that long first)\n"
@@ -1154,13 +1206,22 @@ async def run(args: argparse.Namespace) -> int:
         postmaster = int((db.handle.pgdata / "postmaster.pid").read_text().split()[0])
         labels = ["now"]
         envs: dict[str, dict[str, str]] = {"now": {}}
+        dbs = {"now": db}
+        postmasters = {"now": postmaster}
         if args.baseline:
             labels.insert(0, "before")
             envs["before"] = {
                 "PYTHONPATH": str(Path(args.baseline).resolve()),
                 **dict(kv.split("=", 1) for kv in args.baseline_env),
             }
-        pg_meter = CpuMeter(os.getpid(), postmaster)
+            dbs["before"] = before_db or db
+            postmasters["before"] = (
+                postmaster
+                if before_db is None
+                else int((before_db.handle.pgdata / "postmaster.pid").read_text().split()[0])
+            )
+        extra_pg = () if before_db is None else (postmasters["before"],)
+        pg_meter = CpuMeter(os.getpid(), postmaster, *extra_pg)
         everything = pg_meter  # this process and its children (the servers), and PostgreSQL
         results: dict[str, dict[str, list[Result]]] = {label: {} for label in labels}
         with contextlib.ExitStack() as stack:
@@ -1168,7 +1229,9 @@ async def run(args: argparse.Namespace) -> int:
             for label in labels:
                 port = free_port()
                 proc = stack.enter_context(
-                    server(db, port, args.workers, workdir / f"server-{label}.log", envs[label])
+                    server(
+                        dbs[label], port, args.workers, workdir / f"server-{label}.log", envs[label]
+                    )
                 )
                 await wait_ready(port, proc)
                 client: Client = (
@@ -1179,7 +1242,9 @@ async def run(args: argparse.Namespace) -> int:
                 driver = Driver(client, bills, ids, rng, args.max_requests)
                 # Warm-up: connection pools, the policy cache, code paths.
                 await driver.closed(Result("warm-up"), 8, args.warmup)
-                targets.append((label, port, CpuMeter(proc.pid, postmaster), client, driver))
+                targets.append(
+                    (label, port, CpuMeter(proc.pid, postmasters[label]), client, driver)
+                )
                 out.write(
                     f"server {label}: onestop serve --workers {args.workers} on 127.0.0.1:{port}"
                     f"{' with ' + repr(envs[label]) if envs[label] else ''}\n"
@@ -1248,6 +1313,9 @@ async def run(args: argparse.Namespace) -> int:
             for _, _, _, client, _ in targets:
                 await client.close()
         checked, wrong = await check_accumulators(db)
+        if before_db is not None:
+            theirs_checked, theirs_wrong = await check_accumulators(before_db)
+            checked, wrong = checked + theirs_checked, wrong + theirs_wrong
         pg_runs = results[labels[-1]].get("pgbench c8")
         pg_row = summarize("pgbench c8", pg_runs) if pg_runs else None
         for label in labels:
@@ -1266,6 +1334,8 @@ async def run(args: argparse.Namespace) -> int:
         return 1 if wrong else 0
     finally:
         db.handle.stop()
+        if before_db is not None:
+            before_db.handle.stop()
         if args.keep:
             out.write(f"kept {workdir}\n")
         else:
@@ -1327,8 +1397,10 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline",
         metavar="DIR",
         help="also run a server from the source tree in DIR (e.g. `git archive` of an older "
-        "commit) and interleave its runs with this tree's, scenario by scenario",
+        "commit) and interleave its runs with this tree's, scenario by scenario; a tree with "
+        "other migrations gets a database of its own, migrated and seeded by that tree",
     )
+    parser.add_argument("--seed-only", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument(
         "--baseline-env",
         metavar="KEY=VALUE",
@@ -1351,6 +1423,8 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: profile N settlements in process with pyinstrument",
     )
     args = parser.parse_args(argv)
+    if args.seed_only:
+        return asyncio.run(seed_only(args.seed_only, args))
     return asyncio.run(run(args))
 
 

@@ -13,7 +13,10 @@
    the reversal's id and reason): an ``UPDATE settlement_layers SET paid_fen = …`` is reported.
 
 The leaves are streamed in ``leaf_index`` order and folded into the stack of complete subtrees
-(at most one per bit of the size), so memory stays O(log n) whatever the size of the log.
+(at most one per bit of the size); the signed heads are read with the leaves they cover, batch
+by batch, and the cross-check is counted in the database, only its findings (at most 20 of
+each kind) coming back: memory stays bounded whatever the size of the log and the number of
+heads (bench/audit.py measures it).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import merkle, signing
@@ -106,10 +109,9 @@ async def verify_all(
         report.entry_problem(broken.entry_id, f"pre-0022 chain: {broken.problem}")
 
     keys = {k.key_id: bytes(k.public_key) for k in (await session.scalars(select(SigningKey)))}
-    heads = list(await session.scalars(select(TreeHead).order_by(TreeHead.tree_size)))
-    report.heads = len(heads)
     trusted = {signing.key_id(k) for k in trusted_keys}
-    for h in heads:
+
+    def check_head(h: TreeHead) -> None:
         public = keys.get(h.key_id)
         if public is None or signing.key_id(public) != h.key_id:
             problems.append(f"head {h.tree_size}: its signing key {h.key_id} is not stored")
@@ -119,22 +121,28 @@ async def verify_all(
             problems.append(f"head {h.tree_size}: the signature does not verify")
         elif trusted and h.key_id not in trusted:
             problems.append(f"head {h.tree_size}: signed by key {h.key_id}, not a trusted key")
+
     for a in anchored:
         if not signing.verify_head(
             a.public_key, a.tree_size, a.root_hash, a.signed_at, a.signature
         ):
             problems.append(f"anchored head {a.tree_size}: its signature does not verify")
-    # Roots wanted at these sizes: the stored heads', and the anchored ones'.
-    wanted: dict[int, list[tuple[str, bytes]]] = {}
-    for h in heads:
-        wanted.setdefault(h.tree_size, []).append((f"head {h.tree_size}", bytes(h.root_hash)))
+    # The heads are not held all at once (a busy log signs one per sequencer round: millions):
+    # those this walk covers are read batch by batch, the leaves' range each time, and checked
+    # when the recomputed tree reaches their size. Only the anchored heads wait in memory.
+    count, largest = (
+        await session.execute(text("SELECT count(*), max(tree_size) FROM audit_tree_heads"))
+    ).one()
+    report.heads = int(count)
+    anchored_at: dict[int, list[AnchoredHead]] = {}
     for a in anchored:
-        wanted.setdefault(a.tree_size, []).append((f"anchored head {a.tree_size}", a.root_hash))
+        anchored_at.setdefault(a.tree_size, []).append(a)
 
-    # Read committed, so the sequencer may go on meanwhile: walk the leaves the heads read
+    # Read committed, so the sequencer may go on meanwhile: walk the leaves the heads counted
     # above cover (a batch commits its leaves and its head together), and look at what was
     # added since at the end.
-    covered = max([h.tree_size for h in heads] + [a.tree_size for a in anchored] + [0])
+    covered = max([int(largest or 0)] + [a.tree_size for a in anchored])
+    stored_covered = int(largest or 0)
     frontier = _Frontier()
     last = -1
     while True:
@@ -152,6 +160,20 @@ async def verify_all(
         ).all()
         if not rows:
             break
+        heads = {
+            h.tree_size: h
+            for h in await session.scalars(
+                select(TreeHead)
+                .where(
+                    TreeHead.tree_size > frontier.size,
+                    TreeHead.tree_size <= frontier.size + len(rows),
+                    TreeHead.tree_size <= stored_covered,
+                )
+                .order_by(TreeHead.tree_size)
+            )
+        }
+        for h in heads.values():
+            check_head(h)
         for entry, stored in rows:
             assert entry.leaf_index is not None
             if entry.leaf_index != frontier.size:
@@ -169,13 +191,35 @@ async def verify_all(
                     "tree) was edited",
                 )
             frontier.push(leaf)
-            for name, root in wanted.pop(frontier.size, []):
-                if root != frontier.root():
-                    problems.append(f"{name}: the root does not match the leaves")
+            head = heads.get(frontier.size)
+            reached = anchored_at.pop(frontier.size, [])
+            if head is not None or reached:
+                root = frontier.root()
+                if head is not None and bytes(head.root_hash) != root:
+                    problems.append(f"head {head.tree_size}: the root does not match the leaves")
+                for a in reached:
+                    if a.root_hash != root:
+                        problems.append(
+                            f"anchored head {a.tree_size}: the root does not match the leaves"
+                        )
             last = entry.leaf_index
+    # Heads beyond the leaves that are left: the tail was deleted (their signatures too).
+    beyond = list(
+        await session.scalars(
+            select(TreeHead)
+            .where(TreeHead.tree_size > frontier.size, TreeHead.tree_size <= stored_covered)
+            .order_by(TreeHead.tree_size)
+        )
+    )
+    wanted: dict[int, list[str]] = {}
+    for h in beyond:
+        check_head(h)
+        wanted.setdefault(h.tree_size, []).append(f"head {h.tree_size}")
+    for size, left in anchored_at.items():
+        wanted.setdefault(size, []).extend(f"anchored head {size}" for _ in left)
     report.leaves = frontier.size
     for size, names in sorted(wanted.items()):
-        for name, _ in names:
+        for name in names:
             problems.append(
                 f"{name} covers {size} leaves but the log has {frontier.size}: "
                 "leaves were deleted from the tail"
@@ -292,25 +336,39 @@ FULL JOIN (
 )
 
 
+def _summarized(rows: str) -> TextClause:
+    """One row from a query listing ``(id, problem)`` per checked row: how many rows, how many
+    with a problem, and the first 20 of those. The rows stay in the database (a materialized
+    CTE spills to disk past ``work_mem``): the client never holds one row per settlement, and no
+    cursor makes a round trip per page of them."""
+    return text(
+        f"WITH x AS MATERIALIZED ({rows})"
+        " SELECT count(*) AS n, count(x.problem) AS bad,"
+        " (SELECT coalesce(array_agg(f.id), '{}') FROM (SELECT id FROM x"
+        "   WHERE problem IS NOT NULL ORDER BY id LIMIT 20) f) AS ids,"
+        " (SELECT coalesce(array_agg(f.problem), '{}') FROM (SELECT id, problem FROM x"
+        "   WHERE problem IS NOT NULL ORDER BY id LIMIT 20) f) AS shown"
+        " FROM x"
+    )
+
+
+_SETTLEMENTS_SUMMARY = _summarized(_SETTLEMENTS.text)
+_REVERSALS_SUMMARY = _summarized(_REVERSALS.text)
+
+
 async def _crosscheck(session: AsyncSession, report: Report) -> None:
-    found = 0
-    for sid, problem in (await session.execute(_SETTLEMENTS)).all():
-        report.settlements += 1
-        if problem is not None:
-            found += 1
-            if found <= 20:
-                report.problems.append(f"settlement {sid}: {problem}")
+    n, found, ids, shown = (await session.execute(_SETTLEMENTS_SUMMARY)).one()
+    report.settlements = int(n)
+    for sid, problem in zip(ids, shown, strict=True):
+        report.problems.append(f"settlement {sid}: {problem}")
     for (sid,) in (await session.execute(_ORPHANS)).all():
         report.problems.append(f"settlement {sid}: logged as created but its row is missing")
-    shown = 0
-    for sid, problem in (await session.execute(_REVERSALS)).all():
-        report.reversals += 1
-        if problem is not None:
-            shown += 1
-            if shown <= 20:
-                report.problems.append(f"settlement {sid}: {problem}")
-    if found > 20 or shown > 20:
-        report.problems.append(f"({found} settlements and {shown} reversals differ in all)")
+    n, bad, ids, listed = (await session.execute(_REVERSALS_SUMMARY)).one()
+    report.reversals = int(n)
+    for sid, problem in zip(ids, listed, strict=True):
+        report.problems.append(f"settlement {sid}: {problem}")
+    if found > 20 or bad > 20:
+        report.problems.append(f"({found} settlements and {bad} reversals differ in all)")
 
 
 def head_json(head: TreeHead, public_key: bytes) -> dict[str, object]:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from .console import router as console_router
+from .console_audit import router as console_audit_router
 from .console_coverage import router as console_coverage_router
 from .console_proxy import router as console_proxy_router
 from .console_reconciliation import router as console_reconciliation_router
@@ -39,6 +40,7 @@ def install(app: FastAPI) -> None:
     app.include_router(console_roster_router)
     app.include_router(console_coverage_router)
     app.include_router(console_whatif_router)
+    app.include_router(console_audit_router)
     app.mount("/ui/static", StaticFiles(packages=[("app.ui", "static")]), name="ui-static")
 
 

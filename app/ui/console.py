@@ -3,7 +3,7 @@
 - ``GET /ui/console/``: the dashboard of a county and month;
 - ``GET /ui/console/settlements``: settlement search, each row linking to its slip;
 - ``GET /ui/console/reconciliation`` (and ``/export``, the API's file for a session);
-- ``GET /ui/console/audit``: the latest audit entries and the audit log's verification;
+- ``GET /ui/console/audit``: the audit log (its own module, :mod:`app.ui.console_audit`);
 - ``GET /ui/console/policies``: the policy versions, their parameters and sources.
 
 Every figure comes from :mod:`app.reconciliation.console` (the ledger's queries) and the policy
@@ -23,8 +23,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.audit import service as audit_service
-from app.audit.verification import verify_all
 from app.auth.service import Caller
 from app.clock import local_time
 from app.db.session import ReadSessionDep
@@ -228,7 +226,7 @@ async def settlements(request: Request, session: ReadSessionDep, caller: Console
     )
 
 
-# -- reconciliation, audit, policies --------------------------------------------------------------
+# -- reconciliation, policies --------------------------------------------------------------------
 
 
 def _days(
@@ -309,18 +307,6 @@ async def reconciliation_export(
         "csv" if file_format == "csv" else "xlsx",
         fields["hospital_code"] or None,
         None,
-    )
-
-
-@router.get("/audit")
-async def audit(request: Request, session: ReadSessionDep, caller: ConsolePage) -> Response:
-    """The latest entries and the whole log's verification (:mod:`app.audit.verification`)."""
-    entries = await audit_service.latest(session, 50)
-    report = await verify_all(session)
-    return render(
-        request,
-        "console_audit.html",
-        {"entries": entries, "checked": report.leaves, "report": report},
     )
 
 

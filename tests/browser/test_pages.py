@@ -5,7 +5,9 @@ this; ``make test`` does not collect ``tests/browser`` (``norecursedirs`` in pyp
 A window cashier signs in, 预结算 and 结算 the demo bill pasted as JSON, sees the slip (its
 个人自付 is the ``/v1`` settlement's), prints it to PDF and signs out; the agency signs in, finds
 the settlement in the dashboard of its county and month, downloads the reconciliation XLSX and
-signs out. No request leaves the service's origin; no console error, no page error.
+signs out, after looking up the settlement's inclusion proof on the audit log page and
+downloading the signed tree head. No request leaves the service's origin; no console error,
+no page error.
 Screenshots and the PDF go to ``artifacts/screenshots/`` (CI keeps them as artifacts).
 """
 
@@ -156,6 +158,26 @@ async def test_window_slip_and_console_in_chromium(fresh_database_url: str, tmp_
             for value in row
         }
         assert bill_no in cells and stored["setl_id"] in cells
+
+        # The audit log page: the settlement's inclusion proof against the latest signed head,
+        # verified on the server (the service's sequencer integrates within a moment: retry).
+        await page.goto("/ui/console/audit")
+        for _ in range(50):
+            await page.fill("#settlement_id", stored["settlement_id"])
+            async with page.expect_navigation():
+                await page.click("form.console-filter:has(#settlement_id) button[type=submit]")
+            if await page.locator("#inclusion-result").count():
+                break
+            await page.wait_for_timeout(200)
+        result = (await page.text_content("#inclusion-result") or "").strip()
+        assert result.startswith("验证通过"), await page.content()
+        assert await page.locator("#latest-head").is_visible()
+        await page.screenshot(path=ARTIFACTS / "audit.png", full_page=True)
+        async with page.expect_download() as downloading:
+            await page.click("a:text-is('下载树头 JSON')")
+        head = json.loads(Path(await (await downloading.value).path()).read_text())
+        async with httpx.AsyncClient(base_url=server.url, headers=KEY) as api:
+            assert head["tree_size"] <= (await api.get("/v1/audit/head")).json()["tree_size"]
         await sign_out(page)
         await context.close()
         await browser.close()
