@@ -15,7 +15,9 @@ timeout is then 1 + 5 = 6 s):
    replay a WAL record and a commit to wait for) and answers 200 with the same settlement id
    only once released;
 3. a GET on the read-write session answers at once (no barrier, nothing to wait for);
-4. the ledger holds: one settlement per bill, accumulators = their sum, the audit log verifies.
+4. the same for a national-interface 2304 and its replay under the same msgid (the stored
+   answer, byte for byte, only once released);
+5. the ledger holds: one settlement per bill, accumulators = their sum, the audit log verifies.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 import asyncpg
 import pytest
 from api.conftest import headers
+from nhsa.fsi import HOSPITAL, call, envelope, msgid
+from nhsa.his import psn_no_of, register, settle_input, visit_with_lines
 
 from .conftest import (
     OwnPostgres,
@@ -42,15 +46,19 @@ from .conftest import (
 pytestmark = pytest.mark.faults
 
 STATEMENT_TIMEOUT_MS = 1000
+# XA06 甲 1280.00 × 2 + XC01 丙 100.00 × 1 = 2660.00 (as tests/faults/test_kill_fsi.py)
+LINES = [("1", "XA06", "1280.00", "2"), ("2", "XC01", "100.00", "1")]
+TOTAL = "2660.00"
 DEADLINE_S = 30.0  # generous: the machine is shared; each poll is quick
 POLL_S = 0.05
 
 # The backend of a request on the settle path, waiting in COMMIT for the standby: it touched the
-# settlements table (the sequencer, also waiting, does not).
-WAITING_SETTLE = """
+# settlements table (/v1) or the national interface's messages (the sequencer, also waiting,
+# touches neither).
+WAITING = """
 SELECT a.pid FROM pg_stat_activity a
 WHERE a.wait_event = 'SyncRep' AND a.application_name = 'onestop'
-  AND EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.relation = 'settlements'::regclass)
+  AND EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.relation = $1::regclass)
 """
 
 
@@ -101,10 +109,10 @@ async def require_standby(url: str, names: str | None) -> None:
         await asyncio.sleep(POLL_S)
 
 
-async def waiting_settle(url: str, pending: asyncio.Task[Any]) -> int:
+async def waiting_settle(url: str, pending: asyncio.Task[Any], table: str = "settlements") -> int:
     """The pid of the one settle-path backend waiting for the standby (the request unanswered)."""
     deadline = time.monotonic() + DEADLINE_S
-    while not (rows := await sql(url, WAITING_SETTLE)):
+    while not (rows := await sql(url, WAITING, table)):
         assert not pending.done(), f"answered without waiting: {pending.result().text}"
         assert time.monotonic() < deadline, "no settle-path COMMIT ever waited for the standby"
         await asyncio.sleep(POLL_S)
@@ -198,5 +206,36 @@ async def test_no_acknowledgement_before_a_standby_has_the_settlement(
         told[bill_key(second)] = local_id
         assert await stored(pg.url, second) == [local_id]
 
-        # 4. One settlement per bill, accumulators once, the audit log intact.
+        # 4. The same for the national interface: a 2304 whose wait is cancelled is 503; its
+        # retry (same msgid: the stored answer replayed) waits for the standby as well.
+        psn_no = await psn_no_of(http, await register(http))
+        mdtrt_id = await visit_with_lines(http, psn_no, LINES)
+        body = envelope("2304", settle_input(psn_no, mdtrt_id, TOTAL), msg=msgid())
+        await require_standby(pg.url, "nosuchstandby")
+        pending = asyncio.create_task(call(http, body))
+        pid = await waiting_settle(pg.url, pending, "nhsa_messages")
+        [[cancelled]] = await sql(pg.url, "SELECT pg_cancel_backend($1)", pid)
+        assert cancelled is True
+        response = await pending
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "commit_unconfirmed"
+        [[answer]] = await sql(
+            pg.url,
+            "SELECT answer FROM nhsa_messages WHERE hospital_code = $1 AND msgid = $2",
+            HOSPITAL,
+            body["msgid"],
+        )  # committed on the primary, with the answer the HIS did not get
+        retry = asyncio.create_task(call(http, body))
+        await waiting_settle(pg.url, retry, "nhsa_messages")
+        await require_standby(pg.url, None)
+        response = await retry
+        assert response.status_code == 200, response.text
+        assert response.content == answer  # the stored answer, byte for byte
+        assert response.json()["infcode"] == 0
+        [[nhsa_id]] = await sql(
+            pg.url, "SELECT id::text FROM settlements WHERE mdtrt_id = $1", mdtrt_id
+        )  # one settlement
+        told[(HOSPITAL, mdtrt_id)] = nhsa_id
+
+        # 5. One settlement per bill, accumulators once, the audit log intact.
         await check_ledger(pg.url, http, told)
