@@ -12,6 +12,10 @@ of four kinds, interleaved round by round, and prints the median per transaction
   (now) — what a settlement's commit pays;
 - ``replay``: one SELECT, then the same two — what an idempotent replay pays.
 
+Twice: as configured (``synchronous_commit = on``: a commit that wrote WAL waits for its flush,
+which on a shared disk is most of a write's time and noisy), then with ``synchronous_commit =
+off`` (no flush wait), which leaves the barrier's own price, its round trip.
+
 Not part of the test suite; figures in bench/README.md.
 """
 
@@ -43,50 +47,67 @@ async def run(rounds: int, transactions: int) -> None:
         handle = await asyncio.to_thread(
             start_embedded, Path(tmp) / "pg", database="onestop", cleanup_mode="delete"
         )
-        engine = make_engine(handle.url, Settings())
-        sessions = make_sessionmaker(engine)
         try:
-            async with engine.begin() as conn:
-                await conn.execute(text("CREATE TABLE bench_rows (id bigserial, v int)"))
-
-            async def write_plain(s: AsyncSession) -> None:
-                await s.execute(text("INSERT INTO bench_rows (v) VALUES (1)"))
-                await s.commit()
-
-            async def write_barrier(s: AsyncSession) -> None:
-                await s.execute(text("INSERT INTO bench_rows (v) VALUES (1)"))
-                await commit(s, barrier=True)
-
-            async def replay_plain(s: AsyncSession) -> None:
-                await s.execute(text("SELECT v FROM bench_rows WHERE id = 1"))
-                await s.commit()
-
-            async def replay_barrier(s: AsyncSession) -> None:
-                await s.execute(text("SELECT v FROM bench_rows WHERE id = 1"))
-                await commit(s, barrier=True)
-
-            kinds: dict[str, Callable[[AsyncSession], Awaitable[None]]] = {
-                "write, commit (before)": write_plain,
-                "write, barrier + commit (now)": write_barrier,
-                "replay, commit (before)": replay_plain,
-                "replay, barrier + commit (now)": replay_barrier,
-            }
-            timings: dict[str, list[float]] = {name: [] for name in kinds}
-            async with sessions() as session:
-                for step in kinds.values():  # warm-up
-                    for _ in range(20):
-                        await step(session)
-                for _ in range(rounds):
-                    for name, step in kinds.items():
-                        start = time.perf_counter()
-                        for _ in range(transactions):
-                            await step(session)
-                        timings[name].append((time.perf_counter() - start) / transactions)
+            for synchronous_commit in ("on", "off"):
+                await measure(handle.url, synchronous_commit, rounds, transactions)
         finally:
-            await engine.dispose()
             await asyncio.to_thread(handle.stop)
+
+
+async def measure(url: str, synchronous_commit: str, rounds: int, transactions: int) -> None:
+    setup = make_engine(url, Settings())
+    try:
+        async with setup.begin() as conn:
+            await conn.execute(
+                text(f"ALTER DATABASE onestop SET synchronous_commit = {synchronous_commit}")
+            )
+            await conn.execute(text("CREATE TABLE IF NOT EXISTS bench_rows (id bigserial, v int)"))
+    finally:
+        await setup.dispose()  # the setting applies to the connections opened after it
+    engine = make_engine(url, Settings())
+    sessions = make_sessionmaker(engine)
+    try:
+
+        async def write_plain(s: AsyncSession) -> None:
+            await s.execute(text("INSERT INTO bench_rows (v) VALUES (1)"))
+            await s.commit()
+
+        async def write_barrier(s: AsyncSession) -> None:
+            await s.execute(text("INSERT INTO bench_rows (v) VALUES (1)"))
+            await commit(s, barrier=True)
+
+        async def replay_plain(s: AsyncSession) -> None:
+            await s.execute(text("SELECT v FROM bench_rows WHERE id = 1"))
+            await s.commit()
+
+        async def replay_barrier(s: AsyncSession) -> None:
+            await s.execute(text("SELECT v FROM bench_rows WHERE id = 1"))
+            await commit(s, barrier=True)
+
+        kinds: dict[str, Callable[[AsyncSession], Awaitable[None]]] = {
+            "write, commit (before)": write_plain,
+            "write, barrier + commit (now)": write_barrier,
+            "replay, commit (before)": replay_plain,
+            "replay, barrier + commit (now)": replay_barrier,
+        }
+        timings: dict[str, list[float]] = {name: [] for name in kinds}
+        async with sessions() as session:
+            for step in kinds.values():  # warm-up
+                for _ in range(20):
+                    await step(session)
+            for _ in range(rounds):
+                for name, step in kinds.items():
+                    start = time.perf_counter()
+                    for _ in range(transactions):
+                        await step(session)
+                    timings[name].append((time.perf_counter() - start) / transactions)
+    finally:
+        await engine.dispose()
     medians = {name: statistics.median(values) * 1e6 for name, values in timings.items()}
-    print(f"{rounds} interleaved rounds of {transactions} transactions; median per transaction")
+    print(
+        f"synchronous_commit = {synchronous_commit}: {rounds} interleaved rounds of "
+        f"{transactions} transactions; median per transaction"
+    )
     for name, us in medians.items():
         print(f"  {name:34} {us:8.0f} µs")
     for kind in ("write", "replay"):

@@ -45,8 +45,9 @@ Ordering: asyncpg hands a notice to a synchronous log listener with ``loop.call_
 parses the server's messages; the notice precedes CommandComplete/ReadyForQuery in the stream,
 and the COMMIT's result wakes the awaiting task through its future, also by ``call_soon``, later.
 The event loop runs callbacks first in, first out, so the listener has run before
-:func:`commit` resumes: deterministic, no sleep (tests/test_session.py raises a warning at COMMIT
-and expects the 503).
+:func:`commit` resumes: deterministic, no sleep. Checked on both loops: asyncio
+(tests/test_commit_durability.py raises a warning at COMMIT in process and expects the 503) and
+uvloop, which ``onestop serve`` runs on (tests/faults/test_sync_commit.py).
 """
 
 from __future__ import annotations
