@@ -5,15 +5,17 @@ required``): ``COMMIT`` flushes locally, then waits until a standby has flushed 
 record too. Three holes this module closes (docs/design.md §13, "The commit path"):
 
 1. **A wait that is cancelled still commits.** A query cancel during the wait
-   (``pg_cancel_backend``, the client-side ``command_timeout`` of asyncpg, which sends a cancel
-   request) ends the *wait*, not the transaction: PostgreSQL keeps it committed locally, sends a
-   ``WARNING`` ("canceling wait for synchronous replication due to user request", DETAIL "The
-   transaction has already committed locally, but might not have been replicated to the
-   standby.") and ``COMMIT`` returns success. :class:`CommitWatch` listens for it on every
-   pooled connection; :func:`commit` raises :class:`CommitUnconfirmed` (503
-   ``commit_unconfirmed``) instead of letting a 201 go out. A termination
-   (``pg_terminate_backend``, shutdown) closes the connection during the wait: COMMIT raises,
-   503 ``commit_failed`` as before.
+   (``pg_cancel_backend``) ends the *wait*, not the transaction: PostgreSQL keeps it committed
+   locally, sends a ``WARNING`` ("canceling wait for synchronous replication due to user
+   request", DETAIL "The transaction has already committed locally, but might not have been
+   replicated to the standby.") and ``COMMIT`` returns success. :class:`CommitWatch` listens for
+   it on every pooled connection; :func:`commit` raises :class:`CommitUnconfirmed` (503
+   ``commit_unconfirmed``) instead of letting a 201 go out. asyncpg's client-side
+   ``command_timeout`` (statement timeout + 5 s) gives up on COMMIT first and sends a cancel
+   request: COMMIT raises, 503 ``commit_failed`` (the warning arrives later, on an idle
+   connection, and is ignored). A termination (``pg_terminate_backend``, shutdown) closes the
+   connection during the wait: COMMIT raises, 503 ``commit_failed``. In both the transaction is
+   committed on the primary; the retry is a replay, and item 2 makes it wait.
 
 2. **A replay's commit does not wait.** A retry of such a request is an idempotent replay that
    writes nothing; a transaction that wrote no WAL (or only has an xid, ``pg_current_xact_id()``
