@@ -10,7 +10,12 @@ scope would run our exit code after the response went out. So:
 - the endpoint returns -> we commit -> the response is sent;
 - the commit fails -> :class:`CommitFailed` (503 ``commit_failed`` problem+json) replaces the
   response, so the client never sees a 201 for rows that were not stored;
-- the endpoint raises -> the exception passes through ``yield`` and the session rolls back.
+- the endpoint raises -> the exception passes through ``yield`` and the session rolls back;
+- the commit is not confirmed replicated (under synchronous replication, a cancelled wait for the
+  standby): :class:`~app.db.durability.CommitUnconfirmed` (503 ``commit_unconfirmed``). A write
+  request's commit (POST, PUT, PATCH, DELETE) is preceded by the durability barrier, so even a
+  replay that wrote nothing answers only once a standby has the row it returns
+  (:mod:`app.db.durability`).
 
 Services and repositories only ``flush()``; nothing but this dependency commits.
 """
@@ -32,6 +37,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.config import Settings
+from app.db.durability import WRITE_METHODS, commit, watch_commits
 from app.errors import (
     DATABASE_RETRY_AFTER_S,
     ServiceUnavailable,
@@ -78,6 +84,7 @@ def make_engine(url: str, settings: Settings) -> AsyncEngine:
         },
     )
     event.listen(engine.sync_engine, "checkout", _drop_closed)
+    watch_commits(engine)  # a warning at COMMIT (a cancelled sync-rep wait) is not a success
     return engine
 
 
@@ -101,7 +108,7 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         yield session
         try:
-            await session.commit()
+            await commit(session, barrier=request.method in WRITE_METHODS)
         except (SQLAlchemyError, OSError) as exc:  # OSError: the connection died mid-commit
             if is_invalid_character(exc):  # refused for sure, and the request's fault: 422
                 raise

@@ -47,7 +47,11 @@ _WRITE_ERRORS = problem_responses(
     403,
     422,
     503,
-    codes={**_AUTH, 422: ["validation_error"], 503: ["commit_failed", "shutting_down"]},
+    codes={
+        **_AUTH,
+        422: ["validation_error"],
+        503: ["commit_failed", "commit_unconfirmed", "shutting_down"],
+    },
 )
 
 

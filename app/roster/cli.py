@@ -5,7 +5,10 @@ transaction, audited with no key: ``via: cli``), with a progress bar on stderr f
 (reading the rows, loading them into the database, applying the diff). Prints the counts and
 the first ``--errors`` rejected rows. Exit status: 0 imported (rejected rows included, or the
 same file already imported), 1 refused by the database's state (``as_of`` before the source's
-latest import), 2 the file or the arguments refused (nothing imported).
+latest import), 2 the file or the arguments refused (nothing imported), 3 committed on the
+database primary but not confirmed replicated to a standby (a cancelled synchronous-replication
+wait, app/db/durability.py): run the same import again, it answers "already imported" once a
+standby has it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.config import Settings
+from app.db.durability import CommitUnconfirmed, commit
 from app.db.session import make_engine, make_sessionmaker
 from app.engine import parse_date
 from app.errors import AppError
@@ -26,10 +30,11 @@ from .models import ROSTER_SOURCES
 from .parse import MAX_FILE_BYTES
 from .service import import_roster
 
-__all__ = ["EXIT_CONFLICT", "EXIT_REFUSED", "ProgressBar", "add_parser", "run"]
+__all__ = ["EXIT_CONFLICT", "EXIT_REFUSED", "EXIT_UNCONFIRMED", "ProgressBar", "add_parser", "run"]
 
 EXIT_CONFLICT = 1
 EXIT_REFUSED = 2
+EXIT_UNCONFIRMED = 3
 _PHASES = {"parse": "读取行", "load": "写入数据库", "apply": "比对与更新"}
 
 
@@ -131,7 +136,12 @@ async def run(url: str, settings: Settings, args: argparse.Namespace) -> int:
                     as_of=as_of,
                     progress=bar,
                 )
-                await session.commit()
+                # The barrier: a same-file replay waits for the standby like a first import.
+                await commit(session, barrier=True)
+            except CommitUnconfirmed as exc:
+                bar.close()
+                _refused(exc, sys.stderr)
+                return EXIT_UNCONFIRMED
             except AppError as exc:
                 await session.rollback()
                 bar.close()

@@ -82,7 +82,7 @@ async def read_upload(upload: StarletteUpload) -> bytes:
                 409: ["roster_as_of_before_latest"],
                 413: ["payload_too_large"],
                 422: _FILE_CODES,
-                503: ["commit_failed"],
+                503: ["commit_failed", "commit_unconfirmed"],
             },
         ),
     },

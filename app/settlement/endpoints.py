@@ -131,7 +131,13 @@ async def preview(
                 **_AUTH,
                 409: ["bill_conflict", "bill_reversed", "replaces_mismatch"],
                 422: _BILL_PROBLEMS,
-                503: ["commit_failed", "database_unavailable", "overloaded", "shutting_down"],
+                503: [
+                    "commit_failed",
+                    "commit_unconfirmed",
+                    "database_unavailable",
+                    "overloaded",
+                    "shutting_down",
+                ],
             },
         ),
     },
@@ -159,7 +165,9 @@ async def create(
     year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
 
     503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
-    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    can drop during the commit); send the same body again, which is safe. 503
+    ``commit_unconfirmed``: committed on the database primary but not confirmed replicated to a
+    standby; the same body again answers (200, the same settlement) once it is. 503 ``overloaded``
     (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
     after the delay."""
     check_hospital(caller, body.hospital_code)
@@ -247,7 +255,7 @@ async def get(
             **_AUTH,
             404: ["settlement_not_found"],
             422: ["validation_error"],
-            503: ["commit_failed", "overloaded", "shutting_down"],
+            503: ["commit_failed", "commit_unconfirmed", "overloaded", "shutting_down"],
         },
     ),
 )

@@ -6,7 +6,8 @@ number + message lock, its message lookup; the visit's lock with its person; the
 standing settlement, its latest reversed one and its netted lines; ``settle_spec``'s bill lock +
 registries + person-year lock + state, and its insert; the message insert. Before this guard it
 was 13. The visit's lock must come first (it serialises against 2301 of the visit), before the
-lines are read, and both before the bill lock.
+lines are read, and both before the bill lock. The commit's durability barrier
+(app/db/durability.py, one round trip right before COMMIT) is counted with COMMIT.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import event
+
+from app.db.durability import BARRIER
 
 from .fsi import ok
 from .test_settle import LINES, send, settle_node, visit
@@ -46,6 +49,9 @@ async def test_one_2304_runs_at_most_seven_statements_in_lock_order(
     finally:
         event.remove(engine, "before_cursor_execute", listen)
     assert out["setlinfo"]["medfee_sumamt"] == 1000000.0
+    # The durability barrier (app/db/durability.py) belongs to COMMIT: sent once, just before it.
+    assert seen.pop() == " ".join(str(BARRIER).split()), "\n".join(seen)
+    assert str(BARRIER) not in seen
     assert len(seen) <= MAX_STATEMENTS, "\n".join(seen)
 
     def first(fragment: str) -> int:

@@ -115,3 +115,51 @@ async def test_roster_import_from_the_shell(own_database_url: str, tmp_path: Pat
     )
     assert missing.returncode == 2
     assert await _imports(own_database_url) == 1
+
+
+async def test_an_unconfirmed_commit_exits_3_and_the_same_import_again_confirms_it(
+    own_database_url: str, tmp_path: Path
+) -> None:
+    """A WARNING at COMMIT (what PostgreSQL sends when a wait for the synchronous standby is
+    cancelled; here raised by a deferred trigger of this test) is not "imported": exit 3,
+    ``commit_unconfirmed`` on stderr, although the import is stored. The same file again is a
+    replay through the barrier (app/db/durability.py): exit 0, "already imported"."""
+    engine = create_async_engine(own_database_url, poolclass=NullPool)
+    warn = (
+        "CREATE FUNCTION warn_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE WARNING 'test: a warning at commit'; RETURN NULL; END $$",
+        "CREATE CONSTRAINT TRIGGER warn_at_commit AFTER INSERT ON roster_imports "
+        "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION warn_at_commit()",
+    )
+    try:
+        async with engine.begin() as conn:
+            for statement in warn:
+                await conn.exec_driver_sql(statement)
+        roster = tmp_path / "roster.csv"
+        roster.write_bytes(
+            csv_bytes(
+                ZH, [[id_number("510402"), "张三", "510402", "建档立卡", "2018-01-01", "", "0", ""]]
+            )
+        )
+        args = (
+            "roster",
+            "import",
+            str(roster),
+            "--source",
+            "poverty_office",
+            "--as-of",
+            "2018-06-01",
+        )
+        unconfirmed = onestop(own_database_url, *args)
+        assert unconfirmed.returncode == 3, unconfirmed.stdout + unconfirmed.stderr
+        assert "commit_unconfirmed: 提交未确认" in unconfirmed.stderr
+        assert unconfirmed.stdout == ""
+        assert await _imports(own_database_url) == 1  # committed all the same
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("DROP TRIGGER warn_at_commit ON roster_imports")
+        again = onestop(own_database_url, *args)
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.startswith("already imported ")
+        assert await _imports(own_database_url) == 1
+    finally:
+        await engine.dispose()
