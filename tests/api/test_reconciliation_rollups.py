@@ -298,7 +298,20 @@ async def test_concurrent_settlements_of_one_hospital_day_add_up(
         make_bill(bill_no("RC"), person, hospital=code, items=varied_items(rng))
         for person in persons
     ]
-    answers = await asyncio.gather(*(settle(client, body, key=key) for body in bodies))
+
+    async def settle_admitted(body: dict[str, Any]) -> Any:
+        # 24 at once against the default 8 settlement slots and 100 ms admission queue: on a
+        # loaded test machine admission control may shed one (503 ``overloaded``, nothing
+        # written; tests/api/test_admission.py covers it). A HIS retries that, and so does this
+        # test: it is about the rollups' slots, not load shedding. Any other answer fails.
+        for _ in range(20):
+            answer = await settle(client, body, key=key)
+            if answer.status_code != 503 or answer.json().get("code") != "overloaded":
+                return answer
+            await asyncio.sleep(0.2)
+        return answer
+
+    answers = await asyncio.gather(*(settle_admitted(body) for body in bodies))
     assert [a.status_code for a in answers] == [201] * 24, [a.text for a in answers]
     made = [a.json() for a in answers]
     await asyncio.gather(*(reverse_ok(client, key, s) for s in made[:8]))
