@@ -97,20 +97,27 @@ _FREEZE_COMMITS = "LOCK TABLE audit_log IN SHARE MODE"
 
 
 async def waiting_at_commit(engine: AsyncEngine) -> int:
-    """The pid of the one backend whose COMMIT waits for audit_log; fail after 10 s."""
+    """The pid of the one backend whose COMMIT waits for audit_log; fail after 10 s.
+
+    Only a backend whose statement is ``COMMIT`` counts: under load another backend may queue
+    on the table for a moment (full runs on a loaded machine saw a second waiter), and it is
+    not the request this test froze; two COMMITs waiting fails, naming both."""
     for _ in range(200):
         async with engine.connect() as conn:
-            waiting = list(
-                await conn.scalars(
+            waiting = (
+                await conn.execute(
                     text(
-                        "SELECT pid FROM pg_locks WHERE locktype = 'relation' AND NOT granted"
-                        " AND relation = 'audit_log'::regclass"
+                        "SELECT l.pid, a.backend_type, left(a.query, 60) AS query"
+                        " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        " WHERE l.locktype = 'relation' AND NOT l.granted"
+                        " AND l.relation = 'audit_log'::regclass"
                     )
                 )
-            )
-        if waiting:
-            (pid,) = waiting
-            return int(pid)
+            ).all()
+        commits = [row for row in waiting if row.query.strip().upper().startswith("COMMIT")]
+        if commits:
+            assert len(commits) == 1, f"more than one COMMIT waits for audit_log: {waiting}"
+            return int(commits[0].pid)
         await asyncio.sleep(0.05)
     raise AssertionError("no COMMIT waited for audit_log")
 
