@@ -5,6 +5,7 @@ from app.auth.models import ApiKey
 from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPaymentShare
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
+from app.nhsa.rollup import NhsaRollup
 from app.policy.models import PolicyVersion
 from app.reconciliation.models import EventRollup, FundRollup, LedgerFundRollup, LedgerRollup
 from app.registry.models import (
@@ -55,6 +56,7 @@ __all__ = [
     "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",
+    "NhsaRollup",
     "NhsaSignin",
     "PensionEnrolment",
     "Person",
