@@ -7,7 +7,14 @@ from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
 from app.nhsa.rollup import NhsaRollup
 from app.policy.models import PolicyVersion
-from app.reconciliation.models import EventRollup, FundRollup, LedgerFundRollup, LedgerRollup
+from app.reconciliation.models import (
+    EventRollup,
+    FundRollup,
+    LedgerAllFundRollup,
+    LedgerAllRollup,
+    LedgerFundRollup,
+    LedgerRollup,
+)
 from app.registry.models import (
     CatalogItem,
     ExternalEnrolment,
@@ -51,6 +58,8 @@ __all__ = [
     "FeeLine",
     "FundRollup",
     "Hospital",
+    "LedgerAllFundRollup",
+    "LedgerAllRollup",
     "LedgerFundRollup",
     "LedgerRollup",
     "NhsaFile",

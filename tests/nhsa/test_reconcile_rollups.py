@@ -1,9 +1,12 @@
-"""3201 对总账 from the rollups of migration 0025 (app/nhsa/rollup.py) against the row query it
-replaced (``reconcile.our_figures_from_rows``): equal for any history of settlements, reversals
-(撤销), corrections (冲正), reinstates and moves in time across midnight, of persons of two
-counties, with and without ``setl_optins`` and refund records, with a writer holding the horizon
-back or not; a correction on a later day than its settlement takes the settlement out of its
-own day; and the rollups kept live equal what the migration's backfill computes from the rows.
+"""The rollups of migration 0025 against the row queries they replaced: 3201 对总账
+(app/nhsa/rollup.py against ``reconcile.our_figures_from_rows``) and the console's ledger over
+every category (``ledger(registered_poor_only=False)`` against the same past
+``MAX_OPEN_CELLS``, which reads the rows): equal for any history of settlements, reversals
+(撤销), corrections (冲正), reinstates and moves in time across midnight, of registered-poor and
+other persons of two counties, with and without ``setl_optins`` and refund records, with a
+writer holding the horizon back or not; a correction on a later day than its settlement takes
+the settlement out of its own day; and the rollups kept live equal what the migration's
+backfill computes from the rows.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from app.config import Settings
 from app.errors import Conflict
 from app.nhsa import reconcile
 from app.nhsa.rollup import rolled
+from app.reconciliation import ledger as ledger_module
 from app.reconciliation.cursor import current_horizon
 from app.settlement import service as settlement_service
 from app.settlement.schemas import ReversalIn
@@ -45,7 +49,10 @@ from app.settlement.schemas import ReversalIn
 pytestmark = pytest.mark.usefixtures("demo")
 
 MIGRATION = next(
-    Path(__file__).resolve().parents[2].glob("migrations/versions/*-0025_nhsa_rollups.py")
+    Path(__file__)
+    .resolve()
+    .parents[2]
+    .glob("migrations/versions/*-0025_nhsa_and_ledger_rollups.py")
 )
 ADMIN_CALLER = Caller(uuid.uuid4(), "admin", None)
 COUNTIES = ("510402", "510421")
@@ -104,6 +111,22 @@ async def both(
         horizon = await current_horizon(session)
         found = await rolled(session, code, optins, begin, end, refunds, horizon)
     return ours, rows, found.open_cells
+
+
+async def ledgers(app: FastAPI, county: str | None, begin: dt.date, end: dt.date) -> Any:
+    """The ledger over every category from the rollups and from the rows, each in its own
+    snapshot (as a page reads it)."""
+    async with app.state.sessionmaker() as session:
+        rolled_up = await ledger_module.ledger(
+            session, county, begin, end, registered_poor_only=False
+        )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ledger_module, "MAX_OPEN_CELLS", -1)
+        async with app.state.sessionmaker() as session:
+            from_rows = await ledger_module.ledger(
+                session, county, begin, end, registered_poor_only=False
+            )
+    return rolled_up, from_rows
 
 
 # One step of a history: settle a bill of person i at an instant, reverse / correct /
@@ -176,6 +199,9 @@ async def test_3201_from_the_rollups_is_the_row_query_for_any_history(
                     ours, rows, cells = await both(app, code, optins, begin, end, refunds)
                     assert ours == rows, (begin, end, optins, refunds)
                     opened += cells
+            for county in (None, *COUNTIES):
+                rolled_up, from_rows = await ledgers(app, county, begin, end)
+                assert rolled_up == from_rows, (begin, end, county)
         return opened
 
     if not hold:
@@ -268,7 +294,8 @@ async def test_the_rollups_kept_live_are_what_the_backfill_computes(
     own_app: FastAPI, own_client: AsyncClient, own_database_url: str
 ) -> None:
     """Nine settlements, three reversed, two corrected, one reversal reinstated, some moved:
-    per cell (summed over slots) the live rollups equal the backfill over the rows."""
+    per cell (summed over slots) the live rollups (3201's and the all-category ledger's) equal
+    the backfill over the rows."""
     client, app = own_client, own_app
     code, key = await new_hospital(client)
     persons = [await new_person(client, county=COUNTIES[n % 2]) for n in range(3)]
@@ -289,34 +316,55 @@ async def test_the_rollups_kept_live_are_what_the_backfill_computes(
         await move(engine, made[1]["settlement_id"], reversed_at=_at(1, 2))
         await reverse_ok(client, key, made[8])
         assert await reinstate(app, await reversal_setl_id(engine, made[8]["settlement_id"]))
-        cells = (
-            "SELECT hospital_code, day, county_code, kind, sum(record_count), sum(total_fen),"
-            " sum(fund_paid_fen), sum(self_pay_fen) FROM {t} GROUP BY 1, 2, 3, 4"
-            " HAVING sum(record_count) <> 0 OR sum(total_fen) <> 0 ORDER BY 1, 2, 3, 4"
-        )
+        queries = {
+            "report_nhsa_rollups": (
+                "SELECT hospital_code, day, county_code, kind, sum(record_count), sum(total_fen),"
+                " sum(fund_paid_fen), sum(self_pay_fen) FROM {t} GROUP BY 1, 2, 3, 4"
+                " HAVING sum(record_count) <> 0 OR sum(total_fen) <> 0 ORDER BY 1, 2, 3, 4"
+            ),
+            "report_ledger_all_rollups": (
+                "SELECT day, county_code, sum(settlement_count), sum(in_policy_fen),"
+                " sum(self_pay_fen), sum(in_policy_self_pay_fen), sum(in_county_count),"
+                " sum(in_county_in_policy_fen), sum(in_county_in_policy_self_pay_fen),"
+                " sum(above_target_count) FROM {t} GROUP BY 1, 2"
+                " HAVING sum(settlement_count) <> 0 ORDER BY 1, 2"
+            ),
+            "report_ledger_all_fund_rollups": (
+                "SELECT day, county_code, fund_code, min(fund_name), min(position),"
+                " sum(layer_count), sum(paid_fen) FROM {t} GROUP BY 1, 2, 3"
+                " HAVING sum(layer_count) <> 0 ORDER BY 1, 2, 3"
+            ),
+        }
+        migration = _migration()
         async with engine.connect() as conn:
             transaction = await conn.begin()
             try:
                 await conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
-                live = (await conn.execute(text(cells.format(t="report_nhsa_rollups")))).all()
-                await conn.execute(
-                    text("CREATE TEMP TABLE b (LIKE report_nhsa_rollups INCLUDING ALL)")
-                )
-                for statement in _migration().BACKFILL:
+                live = [(await conn.execute(text(q.format(t=t)))).all() for t, q in queries.items()]
+                for table in queries:
                     await conn.execute(
-                        text(
-                            statement.replace("INSERT INTO report_nhsa_rollups ", "INSERT INTO b ")
-                        )
+                        text(f"CREATE TEMP TABLE b_{table} (LIKE {table} INCLUDING ALL)")
                     )
-                backfilled = (await conn.execute(text(cells.format(t="b")))).all()
+                for statement in migration.BACKFILL + migration.LEDGER_BACKFILL:
+                    for table in queries:
+                        statement = statement.replace(
+                            f"INSERT INTO {table} ", f"INSERT INTO b_{table} "
+                        )
+                    await conn.execute(text(statement))
+                backfilled = [
+                    (await conn.execute(text(q.format(t=f"b_{t}")))).all()
+                    for t, q in queries.items()
+                ]
             finally:
                 await transaction.rollback()
     finally:
         await engine.dispose()
-    mine = [row for row in live if row.hospital_code == code]
+    mine = [row for row in live[0] if row.hospital_code == code]
     # 9 settlement events, 3 reversal records (made[8]'s reversed, then reinstated: taken
     # back), 2 corrections taking out 2 settlement events.
     assert sum(row[4] for row in mine if row.kind == 0) == 9
     assert sum(row[4] for row in mine if row.kind == 1) == 3
     assert sum(row[4] for row in mine if row.kind == 2) == -2
+    # In the ledger: the 9 − 3 − 2 = 4 standing settlements (the database's only ones).
+    assert sum(row[2] for row in live[1]) == 4
     assert live == backfilled
