@@ -17,6 +17,10 @@ requests through its ASGI interface, the default 5 s statement timeout):
   without a month; the per-person 管理台帐 page (``/ui/console/ledger``); the console's 对总账
   of a month (``/ui/console/reconciliation``) and a settlement search by days.
 
+``--settle-ab``: instead, what migration 0025's triggers cost the settle path: bench/reports.py's
+``settle-ab`` (100 settlements with the triggers on, 100 off, five rounds interleaved) with
+0025's insert triggers toggled (0023's stay on).
+
 The seed (bench/whatif.py's templates): 11 designated hospitals, the first (H510402001) has
 3/32 of the settlements, 2/3 of them of persons of county 510402, 1/3 of 510411.
 """
@@ -35,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
+import bench.reports as reports  # noqa: E402
 from app.db.embedded import start_embedded  # noqa: E402
 from bench.reports import _keys  # noqa: E402
 
@@ -157,10 +162,19 @@ async def _measure(url: str) -> None:
             print(f"| {name} | {ms:,.0f} ms{note} |{shown}", flush=True)
 
 
+# Migration 0025's triggers a settlement fires (its reversal fires others).
+_TRIGGERS = (
+    ("settlements", "report_nhsa_settlements_insert"),
+    ("settlements", "report_ledger_all_settlements_insert"),
+    ("settlement_layers", "report_ledger_all_layers_insert"),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--upgrade", action="store_true")
+    parser.add_argument("--settle-ab", action="store_true")
     args = parser.parse_args()
     handle = start_embedded(args.dir / "pg")
     try:
@@ -170,7 +184,11 @@ def main() -> None:
             started = time.perf_counter()
             asyncio.run(upgrade_to_head(handle.url))
             print(f"migrated to head in {time.perf_counter() - started:.0f} s", flush=True)
-        asyncio.run(_measure(handle.url))
+        if args.settle_ab:
+            reports._TRIGGERS = _TRIGGERS
+            asyncio.run(reports._settle_ab(handle.url))
+        else:
+            asyncio.run(_measure(handle.url))
     finally:
         handle.stop()
 

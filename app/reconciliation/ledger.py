@@ -101,7 +101,8 @@ async def ledger(
     target applies) with how many settlements exceed it, and what each fund paid.
 
     ``registered_poor_only=False`` (the agency console's dashboard): the same figures over every
-    standing settlement of the county's persons, whatever their categories."""
+    standing settlement of the county's persons, whatever their categories (from the rollups of
+    migration 0025, as the registered poor's are from 0023's)."""
     horizon = await begin_snapshot(session)
     return await ledger_below(
         session,
