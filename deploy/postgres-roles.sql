@@ -86,6 +86,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON what_if_jobs TO onestop_app;
 -- Report rollups (migration 0023): read only; the triggers that keep them run as their owner.
 GRANT SELECT ON report_event_rollups, report_fund_rollups, report_ledger_rollups,
     report_ledger_fund_rollups TO onestop_app;
+-- 3201 对总账's and the console's all-category ledger rollups (migration 0025): the same.
+GRANT SELECT ON report_nhsa_rollups, report_ledger_all_rollups, report_ledger_all_fund_rollups
+    TO onestop_app;
 
 -- /readyz reads the migration version.
 GRANT SELECT ON alembic_version TO onestop_app;

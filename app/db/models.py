@@ -5,8 +5,16 @@ from app.auth.models import ApiKey
 from app.enrolment.models import ProxyPaymentLine, ProxyPaymentRun, ProxyPaymentShare
 from app.nhsa.files import NhsaFile
 from app.nhsa.models import NhsaMessage, NhsaNonce, NhsaSignin
+from app.nhsa.rollup import NhsaRollup
 from app.policy.models import PolicyVersion
-from app.reconciliation.models import EventRollup, FundRollup, LedgerFundRollup, LedgerRollup
+from app.reconciliation.models import (
+    EventRollup,
+    FundRollup,
+    LedgerAllFundRollup,
+    LedgerAllRollup,
+    LedgerFundRollup,
+    LedgerRollup,
+)
 from app.registry.models import (
     CatalogItem,
     ExternalEnrolment,
@@ -50,11 +58,14 @@ __all__ = [
     "FeeLine",
     "FundRollup",
     "Hospital",
+    "LedgerAllFundRollup",
+    "LedgerAllRollup",
     "LedgerFundRollup",
     "LedgerRollup",
     "NhsaFile",
     "NhsaMessage",
     "NhsaNonce",
+    "NhsaRollup",
     "NhsaSignin",
     "PensionEnrolment",
     "Person",

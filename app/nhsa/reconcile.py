@@ -6,7 +6,9 @@ These functions take parsed values (``tx_reconcile`` parses the wire) and count 
 settlement of the hospital, whether a /v1 bill or a national-interface visit, on its
 ``settled_at``; every reversal record on its ``reversed_at`` with its amounts negated), over
 Asia/Shanghai calendar days, both ends inclusive (:class:`app.reconciliation.scope.Scope`),
-below the same horizon (:func:`app.reconciliation.cursor.current_horizon`).
+below the same horizon (:func:`app.reconciliation.cursor.current_horizon`). 3201 reads its
+totals from the rollups of migration 0025 (:mod:`.rollup`: closed days from the rollups, open
+ones from the rows), so a year costs its days; 3202 reads the rows (it compares them one by one).
 
 Choices where the sources are silent or disagree (docs/nhsa-reconciliation.md says the same):
 
@@ -63,6 +65,7 @@ from .codes import CODES
 from .errors import NhsaFailure
 from .files import NhsaFile, load_file, store_file
 from .models import NhsaMessage
+from .rollup import rolled
 
 __all__ = [
     "DETAIL_COLUMNS",
@@ -82,6 +85,7 @@ __all__ = [
     "download",
     "nhsa_msgids_by_setl_id",
     "our_figures",
+    "our_figures_from_rows",
     "reconcile_details",
     "reconcile_totals",
     "upload",
@@ -204,7 +208,30 @@ async def our_figures(
     end: dt.date,
     include_refunds: bool,
 ) -> Figures:
-    """The hospital's records over the days (reversal records only if ``include_refunds``)."""
+    """The hospital's records over the days (reversal records only if ``include_refunds``),
+    below the horizon: from the rollups of migration 0025 (:mod:`.rollup`), exactly what
+    :func:`our_figures_from_rows` counts."""
+    horizon = await current_horizon(session)
+    found = await rolled(session, hospital_code, setl_optins, begin, end, include_refunds, horizon)
+    return Figures(
+        medfee_sumamt=found.total_fen,
+        fund_pay_sumamt=found.fund_paid_fen,
+        acct_pay=0,
+        cash_payamt=found.self_pay_fen,
+        setl_cnt=found.records,
+    )
+
+
+async def our_figures_from_rows(
+    session: AsyncSession,
+    hospital_code: str,
+    setl_optins: str | None,
+    begin: dt.date,
+    end: dt.date,
+    include_refunds: bool,
+) -> Figures:
+    """:func:`our_figures` read from the rows (the events of every day): the reference the
+    rollups are tested against, and what 3201 read before migration 0025."""
     horizon = await current_horizon(session)
     ev = events(Scope(hospital_code, begin, end), horizon)
     query = (

@@ -33,7 +33,7 @@ from app.engine.money import BP, div_half_up, format_fen, format_ratio_bp
 from app.settlement.models import REGISTERED_POOR, Reversal, Settlement, SettlementLayer
 
 from .cursor import begin_snapshot
-from .models import LedgerFundRollup, LedgerRollup
+from .models import LedgerAllFundRollup, LedgerAllRollup, LedgerFundRollup, LedgerRollup
 from .rollup import MAX_OPEN_CELLS
 from .schemas import TIME_ZONE, LedgerFund, LedgerInCounty, LedgerOut, LedgerRow
 from .scope import Scope, check_dates
@@ -101,7 +101,8 @@ async def ledger(
     target applies) with how many settlements exceed it, and what each fund paid.
 
     ``registered_poor_only=False`` (the agency console's dashboard): the same figures over every
-    standing settlement of the county's persons, whatever their categories."""
+    standing settlement of the county's persons, whatever their categories (from the rollups of
+    migration 0025, as the registered poor's are from 0023's)."""
     horizon = await begin_snapshot(session)
     return await ledger_below(
         session,
@@ -127,12 +128,9 @@ async def ledger_below(
     figures: dict[tuple[str, str], dict[str, int]] = {}
     funds: dict[tuple[str, str], dict[str, _LedgerFund]] = {}
     check_dates(date_from, date_to, "query")
-    cells = (
-        await _open_cells(session, horizon, county_code, date_from, date_to)
-        if registered_poor_only
-        else None
-    )
-    if cells is None or len(cells) > MAX_OPEN_CELLS:  # every settlement from the rows
+    models = _POOR_MODELS if registered_poor_only else _ALL_MODELS
+    cells = await _open_cells(session, models, horizon, county_code, date_from, date_to)
+    if len(cells) > MAX_OPEN_CELLS:  # every settlement from the rows
         await _add_rows(
             session,
             _standing(
@@ -142,9 +140,12 @@ async def ledger_below(
             funds,
         )
     else:
-        await _add_rollups(session, county_code, date_from, date_to, cells, figures, funds)
+        await _add_rollups(session, models, county_code, date_from, date_to, cells, figures, funds)
         for day, county in cells:
-            await _add_rows(session, _standing(horizon, county, day, day), figures, funds)
+            standing = _standing(
+                horizon, county, day, day, registered_poor_only=registered_poor_only
+            )
+            await _add_rows(session, standing, figures, funds)
     rows = []
     for key in sorted(figures):
         row = _Figures(key[0], key[1], **figures[key])
@@ -269,8 +270,15 @@ async def _add_rows(
     _add(figures, funds, figure_rows, fund_rows)
 
 
+_Figure = type[LedgerRollup] | type[LedgerAllRollup]
+_Fund = type[LedgerFundRollup] | type[LedgerAllFundRollup]
+# The rollups of the registered poor (migration 0023) and of every category (0025).
+_POOR_MODELS: tuple[_Figure, _Fund] = (LedgerRollup, LedgerFundRollup)
+_ALL_MODELS: tuple[_Figure, _Fund] = (LedgerAllRollup, LedgerAllFundRollup)
+
+
 def _cells_where(
-    model: type[LedgerRollup] | type[LedgerFundRollup],
+    model: _Figure | _Fund,
     county_code: str | None,
     date_from: dt.date,
     date_to: dt.date,
@@ -283,6 +291,7 @@ def _cells_where(
 
 async def _open_cells(
     session: AsyncSession,
+    models: tuple[_Figure, _Fund],
     horizon: int,
     county_code: str | None,
     date_from: dt.date,
@@ -294,7 +303,7 @@ async def _open_cells(
         select(m.day, m.county_code).where(
             _cells_where(m, county_code, date_from, date_to), m.max_xact_id >= horizon
         )
-        for m in (LedgerRollup, LedgerFundRollup)
+        for m in models
     ]
     cells = union_all(*queries).subquery("open_cells")
     rows = await session.execute(
@@ -307,6 +316,7 @@ async def _open_cells(
 
 async def _add_rollups(
     session: AsyncSession,
+    models: tuple[_Figure, _Fund],
     county_code: str | None,
     date_from: dt.date,
     date_to: dt.date,
@@ -316,13 +326,13 @@ async def _add_rollups(
 ) -> None:
     """Add the closed cells' figures from the rollups."""
 
-    def closed(model: type[LedgerRollup] | type[LedgerFundRollup]) -> ColumnElement[bool]:
+    def closed(model: _Figure | _Fund) -> ColumnElement[bool]:
         where = _cells_where(model, county_code, date_from, date_to)
         if cells:
             where = and_(where, not_(tuple_(model.day, model.county_code).in_(cells)))
         return where
 
-    r = LedgerRollup
+    r, f = models
     month = func.to_char(r.day, literal_column("'YYYY-MM'"))
     figure_rows = await session.execute(
         select(
@@ -333,7 +343,6 @@ async def _add_rollups(
         .where(closed(r))
         .group_by(r.county_code, month)
     )
-    f = LedgerFundRollup
     fund_month = func.to_char(f.day, literal_column("'YYYY-MM'"))
     fund_rows = await session.execute(
         select(

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
 
-__all__ = ["SLOTS", "EventRollup", "FundRollup", "LedgerFundRollup", "LedgerRollup"]
+__all__ = [
+    "SLOTS",
+    "EventRollup",
+    "FundRollup",
+    "LedgerAllFundRollup",
+    "LedgerAllRollup",
+    "LedgerFundRollup",
+    "LedgerRollup",
+]
 
 SLOTS = 8  # rows per cell; the triggers of migration 0023 say the same
 
@@ -93,6 +101,42 @@ class LedgerFundRollup(Base):
     """What each fund paid in those settlements: the layer rows and their amount."""
 
     __tablename__ = "report_ledger_fund_rollups"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    fund_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    fund_name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    layer_count: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerAllRollup(Base):
+    """:class:`LedgerRollup` over every standing settlement, whatever the person's categories
+    (migration 0025): the agency console's dashboard reads it."""
+
+    __tablename__ = "report_ledger_all_rollups"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    settlement_count: Mapped[int] = mapped_column(BigInteger)
+    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_count: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    above_target_count: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerAllFundRollup(Base):
+    """:class:`LedgerFundRollup` over every standing settlement (migration 0025)."""
+
+    __tablename__ = "report_ledger_all_fund_rollups"
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
