@@ -73,7 +73,12 @@ async def test_connections_the_server_closed_are_never_handed_out(
     """A restart, failover or ``pg_terminate_backend`` closes pooled connections; the pool must
     replace them without failing a request (app.db.session._drop_closed, no pre-ping)."""
     pooled: list[Any] = []  # every connection the pool took back
-    event.listen(probe_app.state.engine.sync_engine, "checkin", lambda conn, _: pooled.append(conn))
+    # A checkin of a connection the pool has already discarded passes None: nothing to watch.
+    event.listen(
+        probe_app.state.engine.sync_engine,
+        "checkin",
+        lambda conn, _: pooled.append(conn) if conn is not None else None,
+    )
     await asyncio.gather(*(client.get("/probe") for _ in range(6)))  # several pooled connections
     dsn = make_url(fresh_database_url).set(drivername="postgresql")
     admin = await asyncpg.connect(dsn.render_as_string(hide_password=False))
