@@ -50,8 +50,11 @@ from sqlalchemy import (
     BigInteger,
     Row,
     Select,
+    SmallInteger,
     Subquery,
+    Uuid,
     cast,
+    literal,
     select,
     true,
     tuple_,
@@ -120,14 +123,13 @@ def page_of_events(scope: Scope, horizon: int, after: Position, n: int) -> Subqu
     if len(cut) > MAX_BUCKETS or scope.date_from < FIXED_OFFSET_SINCE:
         return plain_page(scope, horizon, after, n)
     s, r = Settlement, Reversal
+    x, sid = literal(after.xact_id, BigInteger), literal(after.settlement_id, Uuid)
     if after.kind == SETTLEMENT:  # (x, 0, s) > (cx, 0, cs) iff (x, s) > (cx, cs)
-        settled_after = tuple_(s.xact_id, s.id) > tuple_(after.xact_id, after.settlement_id)
-        reversed_after = r.xact_id >= after.xact_id  # (x, 1, s) > (cx, 0, cs) iff x >= cx
+        settled_after = tuple_(s.xact_id, s.id) > tuple_(x, sid)
+        reversed_after = r.xact_id >= x  # (x, 1, s) > (cx, 0, cs) iff x >= cx
     else:  # after a reversal: a settlement only at a later transaction
-        settled_after = s.xact_id > after.xact_id
-        reversed_after = tuple_(r.xact_id, r.settlement_id) > tuple_(
-            after.xact_id, after.settlement_id
-        )
+        settled_after = s.xact_id > x
+        reversed_after = tuple_(r.xact_id, r.settlement_id) > tuple_(x, sid)
     settled = [
         _branch(settled_events(), s.settled_at, month, first, scope)
         .where(settled_after, s.xact_id < horizon)
@@ -159,7 +161,14 @@ def plain_page(scope: Scope, horizon: int, after: Position, n: int) -> Subquery:
     key = (ev.c.xact_id, ev.c.kind, ev.c.settlement_id)
     return (
         select(ev)
-        .where(tuple_(*key) > tuple_(after.xact_id, after.kind, after.settlement_id))
+        .where(
+            tuple_(*key)
+            > tuple_(
+                literal(after.xact_id, BigInteger),
+                literal(after.kind, SmallInteger),
+                literal(after.settlement_id, Uuid),
+            )
+        )
         .order_by(*key)
         .limit(n)
         .subquery("page")
