@@ -133,6 +133,9 @@ async def _switch(conn: Any, what: str, state: str) -> None:
             await conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}"))
         else:
             await conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    if state == "on":  # the expressions' statistics, as the migration gathers them
+        await conn.execute(text("ANALYZE settlements"))
+        await conn.execute(text("ANALYZE reversals"))
 
 
 async def _settled_down(url: str, what: str) -> None:
