@@ -30,7 +30,7 @@ roughly do): every bucket is read in its own index order. The cursor is the same
 :class:`.scope.Scope`'s ``start``/``end`` instants bound (Asia/Shanghai has been UTC+8 with no
 daylight saving since 1991; see :data:`FIXED_OFFSET_SINCE`).
 
-Past :data:`MAX_BUCKETS` buckets (a range of over five years with data in it) or for a range
+Past :data:`MAX_BUCKETS` buckets (a range of over ten years of whole months) or for a range
 reaching before :data:`FIXED_OFFSET_SINCE`, the page is the plain top-N sort of
 :func:`.events.events`: the same events in the same order, only slower.
 
@@ -82,8 +82,8 @@ __all__ = [
     "plain_page",
 ]
 
-# Past this many buckets (five years of whole months, and the partial months' days at the ends)
-# a page is the plain sort: planning a union of more branches costs more than it saves.
+# Past this many buckets (over ten years of whole months; fewer with partial months' days at
+# the ends) a page is the plain sort: planning a union of more branches costs more than it saves.
 MAX_BUCKETS = 128
 
 # Asia/Shanghai's offset is +08:00 with no daylight saving from this day on (the last DST of

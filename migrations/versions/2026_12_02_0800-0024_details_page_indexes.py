@@ -7,8 +7,8 @@ written as the models compile it (``CAST(timezone('Asia/Shanghai', t) AS DATE)``
 expression to PostgreSQL); ``month`` is the first day of that day's month.
 
 Building them takes a SHARE lock on ``settlements`` and ``reversals``: reads go on, settlements
-and reversals wait until the builds end (measured in bench/README.md: about a minute and a half
-at 10,000,000 settlements). To build them without blocking writers, create them beforehand
+and reversals wait until the builds end (bench/README.md: 80 s at 10,000,000 settlements on
+the shared 2-core machine). To build them without blocking writers, create them beforehand
 with ``CREATE INDEX CONCURRENTLY`` and the same names and definitions (docs/design.md §6 gives
 the statements): this migration then keeps them. An index a failed concurrent build left
 INVALID is dropped and built again here.
