@@ -2,7 +2,8 @@
 migration 0024): a walk lists exactly the scope's events below the horizon in
 ``(xact_id, kind, settlement_id)`` order, the same as the plain sort, for ranges cut into whole
 months and single days across Shanghai midnights, month ends and a leap day, for one hospital or
-all, from any cursor, with transaction ids shared by many events and by both kinds; and the
+all, from each cursor a walk hands out, with transaction ids shared by many events and by both
+kinds; and the
 query really reads those indexes.
 
 The events are placed with direct UPDATEs (test setup only: ``settled_at``, ``reversed_at`` and
