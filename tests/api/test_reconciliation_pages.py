@@ -3,8 +3,7 @@ migration 0024): a walk lists exactly the scope's events below the horizon in
 ``(xact_id, kind, settlement_id)`` order, the same as the plain sort, for ranges cut into whole
 months and single days across Shanghai midnights, month ends and a leap day, for one hospital or
 all, from each cursor a walk hands out, with transaction ids shared by many events and by both
-kinds; and the
-query really reads those indexes.
+kinds; and the query really reads those indexes.
 
 The events are placed with direct UPDATEs (test setup only: ``settled_at``, ``reversed_at`` and
 ``xact_id``) in 1996, a year no other test uses, and the expected listing is computed here from
