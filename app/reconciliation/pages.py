@@ -42,6 +42,7 @@ bucket, about (hospitals) entries per reversal listed, but not more as the table
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -100,20 +101,16 @@ def buckets(date_from: dt.date, date_to: dt.date) -> list[Bucket]:
     out: list[Bucket] = []
     day = date_from
     while day <= date_to:
-        following = _next_month(day)
-        if day.day == 1 and following - dt.timedelta(days=1) <= date_to:
+        month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        if day.day == 1 and month_end <= date_to:  # so month_end < LAST_DAY: no overflow
             out.append((True, day))
-            day = following
+            day = month_end + dt.timedelta(days=1)
         else:
             out.append((False, day))
             day += dt.timedelta(days=1)
         if len(out) > MAX_BUCKETS:
             break
     return out
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def page_of_events(scope: Scope, horizon: int, after: Position, n: int) -> Subquery:

@@ -33,7 +33,7 @@ from app.reconciliation.pages import (
     page_of_events,
     plain_page,
 )
-from app.reconciliation.scope import Scope
+from app.reconciliation.scope import LAST_DAY, Scope
 
 from .conftest import bill_no, make_bill, new_person
 from .test_reconciliation import new_hospital, reverse_ok, scope_params, settle_ok, walk
@@ -64,6 +64,9 @@ def test_buckets_are_whole_months_and_the_days_at_the_ends() -> None:
     new_year = [(True, D(2018, 12, 1)), (True, D(2019, 1, 1))]
     assert buckets(D(2018, 12, 1), D(2019, 1, 31)) == new_year
     assert buckets(D(2018, 6, 3), D(2018, 6, 3)) == [(False, D(2018, 6, 3))]
+    # the last days the API accepts: December 9999 has 31 days, so ..12-30 is 30 day buckets
+    # (and no month after it is ever computed)
+    assert buckets(D(9999, 12, 1), LAST_DAY) == [(False, D(9999, 12, d)) for d in range(1, 31)]
 
 
 @given(
@@ -240,6 +243,9 @@ async def test_a_walk_through_the_api_of_months_and_days_lists_each_event_once(
         ("settlement", b["settlement_id"]),
         ("reversal", a["settlement_id"]),
     ]
+    # the last month the API accepts (its December is cut into days: no month 10000-01)
+    items, _ = await walk(client, key, scope_params(D(9999, 12, 1), LAST_DAY))
+    assert items == []
     # a range reaching before FIXED_OFFSET_SINCE, and one of more than MAX_BUCKETS buckets
     # (12 whole years, 144 months), are the plain sort: the same listing
     for date_from, date_to in ((D(1991, 12, 1), D(1996, 4, 30)), (D(1992, 1, 1), D(2003, 12, 31))):
