@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/reports.py seed --dir /tmp/rep10m --settlements 10000000
     .venv/bin/python bench/reports.py measure --dir /tmp/rep10m [--upgrade]
+    .venv/bin/python bench/reports.py settle-ab|index-ab --dir /tmp/rep1m
 
 ``seed`` starts an embedded PostgreSQL in ``--dir`` (kept), migrates it to this tree's head,
 loads the demo registry and seeds ``--settlements`` settlements with SQL (``generate_series``,
@@ -15,10 +16,13 @@ of 3 through the API (the app in process, requests through its ASGI interface):
 - totals + check, one month, one hospital;
 - totals, one year (2018), all hospitals;
 - poverty ledger, one year;
-- details, a page of 1,000 (the first page, and a page deep in the month);
+- details, a page of 1,000: the first and second page of the month, its 50th page, the first
+  page of the year, and the first page of one hospital's month;
 - settlement p50 of 200 settlements of fresh bills on this database.
 
 Run ``measure`` once with main's tree (before) and once with this one after ``--upgrade``.
+``settle-ab`` and ``index-ab`` time settlements with the rollup triggers (migration 0023), or
+the details-page indexes (0024), on and off, interleaved round by round on one database.
 """
 
 from __future__ import annotations
@@ -59,15 +63,15 @@ def seed(directory: Path, count: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("stage", choices=["seed", "measure", "settle-ab"])
+    parser.add_argument("stage", choices=["seed", "measure", "settle-ab", "index-ab"])
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--settlements", type=int, default=1_000_000)
     parser.add_argument("--upgrade", action="store_true")
     args = parser.parse_args()
     if args.stage == "seed":
         seed(args.dir, args.settlements)
-    elif args.stage == "settle-ab":
-        settle_ab(args.dir)
+    elif args.stage in ("settle-ab", "index-ab"):
+        settle_ab(args.dir, "triggers" if args.stage == "settle-ab" else "indexes")
     else:
         measure(args.dir, args.upgrade)
 
@@ -76,6 +80,7 @@ MONTH = ("2018-06-01", "2018-06-30")
 YEAR = ("2018-01-01", "2018-12-31")
 RUNS = 3
 SETTLE = 200
+DEEP = 50  # the page deep in the month the details are timed at
 
 
 async def _keys(url: str) -> tuple[str, str, str]:
@@ -101,11 +106,61 @@ _TRIGGERS = (
 )
 
 
-async def _settle_ab(url: str, rounds: int = 5, per_round: int = 100) -> None:
-    """Settlement latency with the rollup triggers on and off, interleaved round by round on
-    the same database (migrated to 0023): what the rollups cost the settle path."""
-    import httpx
+def _details_indexes() -> dict[str, str]:
+    """Migration 0024's indexes of the details pages: name -> ``table (columns)``."""
+    import importlib.util
+
+    path = next(ROOT.glob("migrations/versions/*-0024_details_page_indexes.py"))
+    spec = importlib.util.spec_from_file_location("migration_0024", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    indexes: dict[str, str] = module.INDEXES
+    return indexes
+
+
+async def _switch(conn: Any, what: str, state: str) -> None:
+    """Turn the rollup triggers, or the details-page indexes, on or off."""
     from sqlalchemy import text
+
+    if what == "triggers":
+        verb = "ENABLE" if state == "on" else "DISABLE"
+        for table, trigger in _TRIGGERS:
+            await conn.execute(text(f"ALTER TABLE {table} {verb} TRIGGER {trigger}"))
+        return
+    for name, definition in _details_indexes().items():
+        if state == "on":
+            await conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}"))
+        else:
+            await conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    if state == "on":  # the expressions' statistics, as the migration gathers them
+        await conn.execute(text("ANALYZE settlements"))
+        await conn.execute(text("ANALYZE reversals"))
+
+
+async def _settled_down(url: str, what: str) -> None:
+    """After building the indexes: write their pages out (CHECKPOINT) before timing, so the
+    "on" round does not pay for the build's dirty buffers."""
+    if what != "indexes":
+        return
+    from sqlalchemy import text
+
+    from app.config import Settings
+    from app.db.session import make_engine
+
+    engine = make_engine(url, Settings())
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("CHECKPOINT"))
+    finally:
+        await engine.dispose()
+
+
+async def _settle_ab(url: str, what: str, rounds: int = 5, per_round: int = 100) -> None:
+    """Settlement latency with the rollup triggers (``what``: triggers, migration 0023) or the
+    details-page indexes (indexes, 0024) on and off, interleaved round by round on the same
+    database: what they cost the settle path."""
+    import httpx
 
     from app.config import Settings
     from app.db.session import make_engine
@@ -113,7 +168,7 @@ async def _settle_ab(url: str, rounds: int = 5, per_round: int = 100) -> None:
     from app.main import create_app
 
     _, own, _ = await _keys(url)
-    admin = make_engine(url, Settings())
+    admin = make_engine(url, Settings(db_statement_timeout_ms=0))  # 0: index builds
     app = create_app(Settings(), database_url=url)
     bill = json.loads((ROOT / "examples" / "demo-bill.json").read_text())
     persons = list(DEMO_PERSONS)
@@ -129,11 +184,8 @@ async def _settle_ab(url: str, rounds: int = 5, per_round: int = 100) -> None:
             for _ in range(rounds):
                 for state in ("on", "off"):
                     async with admin.begin() as conn:
-                        for table, trigger in _TRIGGERS:
-                            verb = "ENABLE" if state == "on" else "DISABLE"
-                            await conn.execute(
-                                text(f"ALTER TABLE {table} {verb} TRIGGER {trigger}")
-                            )
+                        await _switch(conn, what, state)
+                    await _settled_down(url, what)
                     for _ in range(per_round):
                         n += 1
                         person = persons[n % len(persons)]
@@ -151,22 +203,22 @@ async def _settle_ab(url: str, rounds: int = 5, per_round: int = 100) -> None:
                             raise SystemExit(f"settlement {response.status_code}: {response.text}")
     finally:
         async with admin.begin() as conn:
-            for table, trigger in _TRIGGERS:
-                await conn.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+            await _switch(conn, what, "on")
         await admin.dispose()
+    label = "rollup triggers" if what == "triggers" else "details-page indexes"
     for state, values in latencies.items():
         values.sort()
         print(
-            f"rollup triggers {state}: p50 {statistics.median(values) * 1000:.2f} ms,"
+            f"{label} {state}: p50 {statistics.median(values) * 1000:.2f} ms,"
             f" p90 {values[int(len(values) * 0.9)] * 1000:.2f} ms ({len(values)} settlements)",
             flush=True,
         )
 
 
-def settle_ab(directory: Path) -> None:
+def settle_ab(directory: Path, what: str) -> None:
     handle = start_embedded(directory / "pg")
     try:
-        asyncio.run(_settle_ab(handle.url))
+        asyncio.run(_settle_ab(handle.url, what))
     finally:
         handle.stop()
 
@@ -219,6 +271,14 @@ async def _measure(url: str) -> None:
             "GET", f"{base}/settlements", agency, params=days(MONTH, limit="1000")
         )
         cursor = first_page[2].json()["next_cursor"] if first_page[1] == 200 else ""
+        deep, deep_page = cursor, 2  # the cursor before page DEEP of the month (or its last)
+        while deep_page < DEEP:
+            step = await timed(
+                "GET", f"{base}/settlements", agency, params=days(MONTH, limit="1000", cursor=deep)
+            )
+            if step[1] != 200 or not step[2].json()["has_more"]:
+                break
+            deep, deep_page = step[2].json()["next_cursor"], deep_page + 1
         pulls: list[tuple[str, Any]] = [
             (
                 "totals, one month, all hospitals",
@@ -244,6 +304,25 @@ async def _measure(url: str) -> None:
                     agency,
                     params=days(MONTH, limit="1000", cursor=cursor),
                 ),
+            ),
+            (
+                f"details, a page of 1,000 (page {deep_page} of the month)",
+                lambda: timed(
+                    "GET",
+                    f"{base}/settlements",
+                    agency,
+                    params=days(MONTH, limit="1000", cursor=deep),
+                ),
+            ),
+            (
+                "details, a page of 1,000 (first page of the year)",
+                lambda: timed(
+                    "GET", f"{base}/settlements", agency, params=days(YEAR, limit="1000")
+                ),
+            ),
+            (
+                "details, a page of 1,000 (first page of one hospital's month)",
+                lambda: timed("GET", f"{base}/settlements", own, params=days(MONTH, limit="1000")),
             ),
         ]
         for name, pull in pulls:

@@ -3,21 +3,20 @@
 A settlement is a ``+1`` event at ``settled_at``; its reversal is a ``-1`` event at
 ``reversed_at`` carrying the settlement's amounts negated, so every net figure is the plain sum
 of the events behind it. :func:`events` is the one definition of a scope's events below a
-horizon (:mod:`.cursor`): the details pages list it, and totals and check aggregate over it in
-SQL, so totals equal the sum of the details to the fen.
+horizon (:mod:`.cursor`): the details pages list it (:mod:`.pages`, from indexes in the same
+order), and totals and check aggregate over it in SQL, so totals equal the sum of the details to
+the fen.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Row,
+    Select,
     SmallInteger,
     Subquery,
     cast,
@@ -26,30 +25,27 @@ from sqlalchemy import (
     null,
     select,
     true,
-    tuple_,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import LateralFromClause
 
-from app.auth.service import Caller
 from app.db.base import TIMESTAMPTZ
-from app.engine.money import format_fen
 from app.settlement.models import Reversal, Settlement, SettlementLayer
 
-from .cursor import (
-    REVERSAL,
-    SETTLEMENT,
-    Position,
-    begin_snapshot,
-    decode_cursor,
-    encode_cursor,
-)
-from .schemas import EventFund, EventOut
-from .scope import SHANGHAI, Scope, resolve_scope
+from .cursor import REVERSAL, SETTLEMENT
+from .scope import Scope
 from .sums import fen_sum
 
-__all__ = ["AMOUNTS", "EventsPage", "FundRow", "events", "fund_rows", "list_events"]
+__all__ = [
+    "AMOUNTS",
+    "FundRow",
+    "events",
+    "fund_rows",
+    "funds_of",
+    "reversed_events",
+    "settled_events",
+]
 
 # The amounts every event carries (``<name>_fen`` columns of ``settlements``).
 AMOUNTS = ("total", "hospital_borne", "in_policy", "fund_paid", "self_pay")
@@ -62,14 +58,29 @@ def events(scope: Scope, horizon: int) -> Subquery:
     visit's (NULL for a /v1 bill); ``person_id`` and ``person_county_code`` (the person's county:
     the national interface's clearing agency ``setl_optins``) are for the adapter's 3201/3202."""
     s, r = Settlement, Reversal
+    settled = settled_events().where(
+        s.settled_at >= scope.start, s.settled_at < scope.end, s.xact_id < horizon
+    )
+    reversed_ = reversed_events().where(
+        r.reversed_at >= scope.start, r.reversed_at < scope.end, r.xact_id < horizon
+    )
+    if scope.hospital_code is not None:
+        settled = settled.where(s.hospital_code == scope.hospital_code)
+        reversed_ = reversed_.where(s.hospital_code == scope.hospital_code)
+    return union_all(settled, reversed_).subquery("events")
 
-    def amounts(sign: int) -> list[ColumnElement[Any]]:
-        columns = [getattr(s, f"{name}_fen") for name in AMOUNTS]
-        return [
-            (c if sign > 0 else -c).label(f"{n}_fen") for c, n in zip(columns, AMOUNTS, strict=True)
-        ]
 
-    settled = select(
+def _amounts(sign: int) -> list[ColumnElement[Any]]:
+    columns = [getattr(Settlement, f"{name}_fen") for name in AMOUNTS]
+    return [
+        (c if sign > 0 else -c).label(f"{n}_fen") for c, n in zip(columns, AMOUNTS, strict=True)
+    ]
+
+
+def settled_events() -> Select[*tuple[Any, ...]]:
+    """Every settlement as a (+) event row of :func:`events`, unfiltered."""
+    s = Settlement
+    return select(
         s.xact_id.label("xact_id"),
         literal_column(str(SETTLEMENT), SmallInteger).label("kind"),
         literal_column("1", SmallInteger).label("sign"),
@@ -84,33 +95,31 @@ def events(scope: Scope, horizon: int) -> Subquery:
         s.mdtrt_id,
         s.person_id,
         s.person_county_code,
-        *amounts(+1),
-    ).where(s.settled_at >= scope.start, s.settled_at < scope.end, s.xact_id < horizon)
-    reversed_ = (
-        select(
-            r.xact_id,
-            literal_column(str(REVERSAL), SmallInteger),
-            literal_column("-1", SmallInteger),
-            s.id,
-            r.reversed_at,
-            s.hospital_code,
-            s.bill_no,
-            s.discharge_date,
-            s.settled_at,
-            r.reversed_at,
-            r.setl_id,
-            s.mdtrt_id,
-            s.person_id,
-            s.person_county_code,
-            *amounts(-1),
-        )
-        .join_from(r, s, r.settlement_id == s.id)
-        .where(r.reversed_at >= scope.start, r.reversed_at < scope.end, r.xact_id < horizon)
+        *_amounts(+1),
     )
-    if scope.hospital_code is not None:
-        settled = settled.where(s.hospital_code == scope.hospital_code)
-        reversed_ = reversed_.where(s.hospital_code == scope.hospital_code)
-    return union_all(settled, reversed_).subquery("events")
+
+
+def reversed_events() -> Select[*tuple[Any, ...]]:
+    """Every reversal as a (−) event row of :func:`events` (its settlement's amounts negated),
+    unfiltered."""
+    s, r = Settlement, Reversal
+    return select(
+        r.xact_id.label("xact_id"),
+        literal_column(str(REVERSAL), SmallInteger).label("kind"),
+        literal_column("-1", SmallInteger).label("sign"),
+        s.id.label("settlement_id"),
+        r.reversed_at.label("event_at"),
+        s.hospital_code,
+        s.bill_no,
+        s.discharge_date,
+        s.settled_at,
+        r.reversed_at.label("reversed_at"),
+        r.setl_id.label("setl_id"),
+        s.mdtrt_id,
+        s.person_id,
+        s.person_county_code,
+        *_amounts(-1),
+    ).join_from(r, s, r.settlement_id == s.id)
 
 
 def funds_of(
@@ -187,92 +196,3 @@ async def fund_rows(session: AsyncSession, ev: Subquery) -> list[FundRow]:
         )
         for row in rows
     ]
-
-
-# -- the details pages (对明细账) ----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class EventsPage:
-    items: list[EventOut]
-    next_cursor: str
-    has_more: bool
-
-
-async def list_events(
-    session: AsyncSession,
-    caller: Caller,
-    hospital_code: str | None,
-    date_from: dt.date,
-    date_to: dt.date,
-    cursor: str | None,
-    limit: int,
-) -> EventsPage:
-    """Up to ``limit`` events after ``cursor`` in ``(xact_id, kind, settlement_id)`` order, each
-    with what every fund paid in it."""
-    horizon = await begin_snapshot(session)
-    scope = await resolve_scope(session, caller, hospital_code, date_from, date_to, "query")
-    after = decode_cursor(scope, cursor)
-    ev = events(scope, horizon)
-    key = (ev.c.xact_id, ev.c.kind, ev.c.settlement_id)
-    page = (
-        select(ev)
-        .where(tuple_(*key) > tuple_(after.xact_id, after.kind, after.settlement_id))
-        .order_by(*key)
-        .limit(limit + 1)  # one more: is there more?
-        .subquery("page")
-    )
-    funds = funds_of(page.c.settlement_id, page.c.sign, "funds")
-    rows = await session.execute(
-        select(
-            page,
-            funds.c.fund_code,
-            funds.c.fund_name,
-            # not "fund_paid_fen": the event's own column of that name is what all funds paid
-            cast(funds.c.paid_fen, BigInteger).label("this_fund_paid_fen"),
-        )
-        .outerjoin(funds, true())
-        .order_by(page.c.xact_id, page.c.kind, page.c.settlement_id, funds.c.position)
-    )
-    listed: list[tuple[Position, EventOut]] = []  # one row per event and fund: one item per event
-    for row in rows:
-        position = Position(row.xact_id, row.kind, row.settlement_id)
-        if not listed or listed[-1][0] != position:
-            listed.append((position, _event_out(row)))
-        if row.fund_code is not None:
-            listed[-1][1].funds.append(
-                EventFund(
-                    fund_code=row.fund_code,
-                    fund_name=row.fund_name,
-                    paid=format_fen(row.this_fund_paid_fen),
-                )
-            )
-    has_more = len(listed) > limit
-    listed = listed[:limit]
-    last = listed[-1][0] if listed else after
-    return EventsPage([event for _, event in listed], encode_cursor(scope, last), has_more)
-
-
-def _event_out(row: Row[Any]) -> EventOut:
-    """The item of one event row of :func:`events` (its funds are appended after)."""
-    event_at = row.event_at.astimezone(SHANGHAI)
-    return EventOut(
-        event="settlement" if row.kind == SETTLEMENT else "reversal",
-        sign=row.sign,
-        day=event_at.date(),
-        event_at=event_at,
-        settlement_id=row.settlement_id,
-        hospital_code=row.hospital_code,
-        bill_no=row.bill_no,
-        setl_id=row.setl_id,
-        mdtrt_id=row.mdtrt_id,
-        discharge_date=row.discharge_date,
-        settled_at=row.settled_at.astimezone(SHANGHAI),
-        reversed_at=None if row.reversed_at is None else row.reversed_at.astimezone(SHANGHAI),
-        total=format_fen(row.total_fen),
-        hospital_borne=format_fen(row.hospital_borne_fen),
-        in_policy=format_fen(row.in_policy_fen),
-        fund_paid=format_fen(row.fund_paid_fen),
-        self_pay=format_fen(row.self_pay_fen),
-        funds=[],
-    )

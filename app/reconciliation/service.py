@@ -4,7 +4,7 @@ What the endpoints call, one function per operation; each reads in one snapshot 
 horizon (:mod:`.cursor`, which also tells why the details cursor never skips or repeats):
 
 - :func:`totals` and :func:`check` (:mod:`.totals`): aggregates of a scope's events;
-- :func:`list_events` (:mod:`.events`): the events themselves, page by page;
+- :func:`list_events` (:mod:`.pages`): the events themselves, page by page;
 - :func:`ledger` (:mod:`.ledger`): the poverty ledger of registered-poor settlements.
 
 A scope (:mod:`.scope`) is the hospital a caller may see and the Asia/Shanghai days asked for;
@@ -13,8 +13,8 @@ sums of fen are exact Python integers however large (:mod:`.sums`).
 
 from __future__ import annotations
 
-from .events import EventsPage, list_events
 from .ledger import ledger
+from .pages import EventsPage, list_events
 from .totals import check, totals
 
 __all__ = ["EventsPage", "check", "ledger", "list_events", "totals"]

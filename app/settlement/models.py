@@ -18,6 +18,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Index,
@@ -26,11 +27,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     func,
+    literal_column,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from app.db.base import TIMESTAMPTZ, Base
 
@@ -43,6 +46,8 @@ __all__ = [
     "Settlement",
     "SettlementItemList",
     "SettlementLayer",
+    "shanghai_day",
+    "shanghai_month",
 ]
 
 
@@ -52,6 +57,22 @@ CURRENT_XACT_ID = text("(pg_current_xact_id())::text::bigint")
 # 0011): at most 30 characters, unique across both tables.
 SETL_ID = text("'S' || lpad(nextval('setl_id_seq')::text, 15, '0')")
 REGISTERED_POOR = text("categories @> '{registered_poor}'::varchar[]")
+
+
+# The Asia/Shanghai day of an instant, as the rollups of migration 0023 define it
+# (``(t AT TIME ZONE 'Asia/Shanghai')::date``), and the first day of its month. Both are
+# IMMUTABLE for a zone named by a literal, so they can be index expressions; a query matches
+# the index only if it spells the zone as the same literal (a bound parameter would not match).
+_ZONE: ColumnElement[str] = literal_column("'Asia/Shanghai'")
+Instant = ColumnElement[dt.datetime] | InstrumentedAttribute[dt.datetime]
+
+
+def shanghai_day(instant: Instant) -> ColumnElement[dt.date]:
+    return cast(func.timezone(_ZONE, instant), Date)
+
+
+def shanghai_month(instant: Instant) -> ColumnElement[dt.date]:
+    return cast(func.date_trunc(literal_column("'month'"), func.timezone(_ZONE, instant)), Date)
 
 
 class Settlement(Base):
@@ -213,3 +234,47 @@ class Accumulator(Base):
     year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     amount_fen: Mapped[int] = mapped_column(BigInteger)
+
+
+# The details pages (app/reconciliation/pages.py, migration 0024): each Asia/Shanghai day and
+# each month, overall and per hospital, is one index range already in the listing's order
+# (``xact_id``, then the settlement's id), so a page merges a few such ranges instead of sorting
+# every event of the range asked for.
+Index(
+    "ix_settlements_day_xact_id",
+    shanghai_day(Settlement.settled_at),
+    Settlement.xact_id,
+    Settlement.id,
+)
+Index(
+    "ix_settlements_month_xact_id",
+    shanghai_month(Settlement.settled_at),
+    Settlement.xact_id,
+    Settlement.id,
+)
+Index(
+    "ix_settlements_hospital_code_day_xact_id",
+    Settlement.hospital_code,
+    shanghai_day(Settlement.settled_at),
+    Settlement.xact_id,
+    Settlement.id,
+)
+Index(
+    "ix_settlements_hospital_code_month_xact_id",
+    Settlement.hospital_code,
+    shanghai_month(Settlement.settled_at),
+    Settlement.xact_id,
+    Settlement.id,
+)
+Index(
+    "ix_reversals_day_xact_id",
+    shanghai_day(Reversal.reversed_at),
+    Reversal.xact_id,
+    Reversal.settlement_id,
+)
+Index(
+    "ix_reversals_month_xact_id",
+    shanghai_month(Reversal.reversed_at),
+    Reversal.xact_id,
+    Reversal.settlement_id,
+)
