@@ -113,7 +113,9 @@ def sync_detailed(
     year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
 
     503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
-    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    can drop during the commit); send the same body again, which is safe. 503
+    ``commit_unconfirmed``: committed on the database primary but not confirmed replicated to a
+    standby; the same body again answers (200, the same settlement) once it is. 503 ``overloaded``
     (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
     after the delay.
 
@@ -162,7 +164,9 @@ def sync(
     year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
 
     503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
-    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    can drop during the commit); send the same body again, which is safe. 503
+    ``commit_unconfirmed``: committed on the database primary but not confirmed replicated to a
+    standby; the same body again answers (200, the same settlement) once it is. 503 ``overloaded``
     (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
     after the delay.
 
@@ -206,7 +210,9 @@ async def asyncio_detailed(
     year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
 
     503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
-    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    can drop during the commit); send the same body again, which is safe. 503
+    ``commit_unconfirmed``: committed on the database primary but not confirmed replicated to a
+    standby; the same body again answers (200, the same settlement) once it is. 503 ``overloaded``
     (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
     after the delay.
 
@@ -253,7 +259,9 @@ async def asyncio(
     year) is 422 ``amount_out_of_range``, naming the field; nothing is stored.
 
     503 ``commit_failed`` or ``database_unavailable``: the outcome may be unknown (the connection
-    can drop during the commit); send the same body again, which is safe. 503 ``overloaded``
+    can drop during the commit); send the same body again, which is safe. 503
+    ``commit_unconfirmed``: committed on the database primary but not confirmed replicated to a
+    standby; the same body again answers (200, the same settlement) once it is. 503 ``overloaded``
     (with ``Retry-After``): the instance is at capacity and did not look at the request; retry
     after the delay.
 
