@@ -75,7 +75,39 @@ class FundRollup(Base):
     max_xact_id: Mapped[int] = mapped_column(BigInteger)
 
 
-class LedgerRollup(Base):
+class _LedgerFigures:
+    """The columns of a ledger rollup (0023's registered-poor one and 0025's over every
+    category): one day, county and slot."""
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    settlement_count: Mapped[int] = mapped_column(BigInteger)
+    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_count: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_fen: Mapped[int] = mapped_column(BigInteger)
+    in_county_in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
+    above_target_count: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class _LedgerFundFigures:
+    """The columns of a ledger fund rollup: one day, county, fund and slot."""
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    fund_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    fund_name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(SmallInteger)
+    layer_count: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger)
+    max_xact_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerRollup(_LedgerFigures, Base):
     """The poverty ledger's figures (app/reconciliation/ledger.py) of the registered-poor
     settlements that stand (no reversal), by day of settlement and the person's county, in one
     slot: a reversal takes its settlement out of the day it was *settled*, a reinstate puts it
@@ -83,67 +115,21 @@ class LedgerRollup(Base):
 
     __tablename__ = "report_ledger_rollups"
 
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    settlement_count: Mapped[int] = mapped_column(BigInteger)
-    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
-    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    in_county_count: Mapped[int] = mapped_column(BigInteger)
-    in_county_in_policy_fen: Mapped[int] = mapped_column(BigInteger)
-    in_county_in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    above_target_count: Mapped[int] = mapped_column(BigInteger)
-    max_xact_id: Mapped[int] = mapped_column(BigInteger)
 
-
-class LedgerFundRollup(Base):
+class LedgerFundRollup(_LedgerFundFigures, Base):
     """What each fund paid in those settlements: the layer rows and their amount."""
 
     __tablename__ = "report_ledger_fund_rollups"
 
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    fund_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    fund_name: Mapped[str] = mapped_column(String(100))
-    position: Mapped[int] = mapped_column(SmallInteger)
-    layer_count: Mapped[int] = mapped_column(BigInteger)
-    paid_fen: Mapped[int] = mapped_column(BigInteger)
-    max_xact_id: Mapped[int] = mapped_column(BigInteger)
 
-
-class LedgerAllRollup(Base):
+class LedgerAllRollup(_LedgerFigures, Base):
     """:class:`LedgerRollup` over every standing settlement, whatever the person's categories
     (migration 0025): the agency console's dashboard reads it."""
 
     __tablename__ = "report_ledger_all_rollups"
 
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    settlement_count: Mapped[int] = mapped_column(BigInteger)
-    in_policy_fen: Mapped[int] = mapped_column(BigInteger)
-    self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    in_county_count: Mapped[int] = mapped_column(BigInteger)
-    in_county_in_policy_fen: Mapped[int] = mapped_column(BigInteger)
-    in_county_in_policy_self_pay_fen: Mapped[int] = mapped_column(BigInteger)
-    above_target_count: Mapped[int] = mapped_column(BigInteger)
-    max_xact_id: Mapped[int] = mapped_column(BigInteger)
 
-
-class LedgerAllFundRollup(Base):
+class LedgerAllFundRollup(_LedgerFundFigures, Base):
     """:class:`LedgerFundRollup` over every standing settlement (migration 0025)."""
 
     __tablename__ = "report_ledger_all_fund_rollups"
-
-    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
-    fund_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    fund_name: Mapped[str] = mapped_column(String(100))
-    position: Mapped[int] = mapped_column(SmallInteger)
-    layer_count: Mapped[int] = mapped_column(BigInteger)
-    paid_fen: Mapped[int] = mapped_column(BigInteger)
-    max_xact_id: Mapped[int] = mapped_column(BigInteger)
