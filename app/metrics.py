@@ -19,6 +19,8 @@
   ``onestop_db_pool_size{pool}`` for the ``primary`` and (when configured) ``read`` pools, read
   from SQLAlchemy at scrape time (in multiprocess mode also after each request, since a scrape
   reaches one worker but reports all).
+- ``onestop_commits_unconfirmed_total``: COMMITs that returned with a warning (a cancelled wait
+  for the synchronous standby), counted where it is seen, in :mod:`app.db.durability`.
 
 Settlement figures are recorded by the request middleware when the response status is known,
 that is after the commit: a settlement whose commit failed is an ``error`` and adds no money.

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from prometheus_client import REGISTRY
 from sqlalchemy import event, text
 
 from app.db.durability import BARRIER, is_warning
@@ -69,6 +70,7 @@ async def client(probe: tuple[FastAPI, list[str]]) -> AsyncIterator[AsyncClient]
 
 
 async def test_a_warning_at_commit_is_503_commit_unconfirmed_not_201(client: AsyncClient) -> None:
+    before = REGISTRY.get_sample_value("onestop_commits_unconfirmed_total") or 0.0
     response = await client.post("/warned/7")
     assert response.status_code == 503, response.text
     assert response.json()["code"] == "commit_unconfirmed"
@@ -79,6 +81,8 @@ async def test_a_warning_at_commit_is_503_commit_unconfirmed_not_201(client: Asy
     zh = await client.post("/warned/8", headers={"Accept-Language": "zh-CN"})
     assert zh.status_code == 503
     assert zh.json()["title"] == "提交未确认"
+    # Two warned commits (/warned/7 and /warned/8), each counted once for the operators' alert.
+    assert REGISTRY.get_sample_value("onestop_commits_unconfirmed_total") == before + 2
 
 
 async def test_a_write_request_sends_the_barrier_a_get_does_not(

@@ -57,6 +57,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -64,6 +65,7 @@ from app.errors import DATABASE_RETRY_AFTER_S, ServiceUnavailable
 
 __all__ = [
     "BARRIER",
+    "UNCONFIRMED",
     "WRITE_METHODS",
     "CommitUnconfirmed",
     "CommitWatch",
@@ -83,6 +85,14 @@ BARRIER = text(
 """Sent just before COMMIT, one round trip: no statement timeout at commit, and a WAL record of
 the transaction's own so its commit waits for the synchronous standby even when it wrote nothing
 (a replay)."""
+
+UNCONFIRMED = Counter(
+    "onestop_commits_unconfirmed",
+    "COMMITs that returned with a warning (a cancelled wait for the synchronous standby): "
+    "committed on the primary, replication unconfirmed, answered 503 commit_unconfirmed.",
+)
+"""What operators alert on beside the standby count: any increase means a write was kept on the
+primary alone for a while (app.metrics serves it with the rest of the registry)."""
 
 _WATCH = "onestop_commit_watch"  # key of the CommitWatch in the pool's connection record info
 
@@ -158,6 +168,7 @@ async def commit(session: AsyncSession, *, barrier: bool) -> None:
     finally:
         warnings = watch.disarm() if watch is not None else []
     if warnings:
+        UNCONFIRMED.inc()
         first = warnings[0]
         logger.error(
             "COMMIT returned with %d warning(s): committed on the primary, replication to a "
