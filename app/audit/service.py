@@ -198,17 +198,7 @@ def check_chain(
                 "prev_hash does not match the previous entry: an entry "
                 "before it was deleted, inserted or edited",
             )
-        expected = entry_hash(
-            prev_hash,
-            entry.at,
-            entry.key_id,
-            entry.role,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.request_id,
-            entry.details,
-        )
+        expected = entry_hash(prev_hash, *_columns(entry))
         if entry.hash != expected:
             return count, Broken(
                 entry.id, "hash does not match the entry's content: the entry was edited"
@@ -217,21 +207,24 @@ def check_chain(
     return count, None
 
 
+def _columns(entry: AuditEntry) -> tuple[Any, ...]:
+    """A stored entry's columns in :func:`entry_body`'s order: what its hash and leaf cover."""
+    return (
+        entry.at,
+        entry.key_id,
+        entry.role,
+        entry.action,
+        entry.entity_type,
+        entry.entity_id,
+        entry.request_id,
+        entry.details,
+    )
+
+
 def leaf_data(entry: AuditEntry) -> bytes:
     """The bytes a leaf hash covers: the canonical JSON of the entry's id and every column of
     it (:func:`entry_body`'s members, ``id``, and ``chain_hash`` for a pre-0022 chained row)."""
-    values: dict[str, Any] = json.loads(
-        entry_body(
-            entry.at,
-            entry.key_id,
-            entry.role,
-            entry.action,
-            entry.entity_type,
-            entry.entity_id,
-            entry.request_id,
-            entry.details,
-        )
-    )
+    values: dict[str, Any] = json.loads(entry_body(*_columns(entry)))
     values["id"] = entry.id
     if entry.hash is not None or entry.prev_hash is not None:
         values["chain_hash"] = entry.hash
