@@ -176,6 +176,18 @@ class Figures:
     cash_payamt: int
     setl_cnt: int
 
+    @classmethod
+    def of(cls, sums: Any) -> Figures:
+        """From ``records``, ``total_fen``, ``fund_paid_fen`` and ``self_pay_fen`` (a row of the
+        row query, or :class:`.rollup.Rolled`); ``acct_pay`` is always 0 (module docstring)."""
+        return cls(
+            medfee_sumamt=sums.total_fen,
+            fund_pay_sumamt=sums.fund_paid_fen,
+            acct_pay=0,
+            cash_payamt=sums.self_pay_fen,
+            setl_cnt=sums.records,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TotalsQuery:
@@ -213,13 +225,7 @@ async def our_figures(
     :func:`our_figures_from_rows` counts."""
     horizon = await current_horizon(session)
     found = await rolled(session, hospital_code, setl_optins, begin, end, include_refunds, horizon)
-    return Figures(
-        medfee_sumamt=found.total_fen,
-        fund_pay_sumamt=found.fund_paid_fen,
-        acct_pay=0,
-        cash_payamt=found.self_pay_fen,
-        setl_cnt=found.records,
-    )
+    return Figures.of(found)
 
 
 async def our_figures_from_rows(
@@ -249,13 +255,7 @@ async def our_figures_from_rows(
     if not include_refunds:
         query = query.where(ev.c.kind == SETTLEMENT)
     row = (await session.execute(query)).one()
-    return Figures(
-        medfee_sumamt=row.total_fen,
-        fund_pay_sumamt=row.fund_paid_fen,
-        acct_pay=0,
-        cash_payamt=row.self_pay_fen,
-        setl_cnt=row.records,
-    )
+    return Figures.of(row)
 
 
 def _differs(name: str, theirs: str, ours: str) -> str:
